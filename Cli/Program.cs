@@ -1,0 +1,6 @@
+using System.CommandLine;
+using MusicCluster.Cli.Commands;
+
+var root = new RootCommand("musiccluster: datasets, training, generation, scoring and benchmarks for MusicCluster");
+root.Subcommands.Add(DoctorCommand.Create());
+return await root.Parse(args).InvokeAsync();

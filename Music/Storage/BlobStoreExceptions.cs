@@ -1,0 +1,15 @@
+namespace MusicCluster.Music.Storage;
+
+/// <summary>A blob name that could escape the store or that a backend cannot hold.</summary>
+public sealed class InvalidBlobNameException(string name, string reason)
+    : ArgumentException($"Invalid blob name '{name}': {reason}")
+{
+    public string BlobName { get; } = name;
+}
+
+/// <summary>A read of a blob that does not exist.</summary>
+public sealed class BlobNotFoundException(string name, string store)
+    : FileNotFoundException($"Blob '{name}' does not exist in {store}")
+{
+    public string BlobName { get; } = name;
+}
