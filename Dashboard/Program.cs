@@ -1,6 +1,12 @@
+using MusicCluster.Grains.Hosting;
+using Orleans.Dashboard;
+
+// The Orleans dashboard for a cluster of Silo processes: joins as a client (same Cluster:* settings as the Client)
+// and serves the dashboard at /dashboard.
 var builder = WebApplication.CreateBuilder(args);
+builder.UseOrleansClient(client => client.AddMusicClusterClient(builder.Configuration).AddDashboard());
+
 var app = builder.Build();
-
-app.MapGet("/", () => "Hello World!");
-
+app.MapGet("/", () => Results.Redirect("/dashboard/"));
+app.MapOrleansDashboard("/dashboard");
 app.Run();

@@ -1,7 +1,8 @@
-using Silo;
+using MusicCluster.Grains.Hosting;
 
+// A standalone silo. Configuration: appsettings.json, environment variables (Cluster__SiloPort=11112 ...), arguments.
 var builder = Host.CreateApplicationBuilder(args);
-builder.Services.AddHostedService<Worker>();
-
-var host = builder.Build();
-host.Run();
+builder.UseOrleans(silo => silo.AddMusicClusterSilo(builder.Configuration));
+// SIGTERM / Ctrl-C: give the silo time to leave the cluster (and, later, checkpoint its training runs).
+builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(60));
+builder.Build().Run();

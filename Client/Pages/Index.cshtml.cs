@@ -1,12 +1,12 @@
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using MusicCluster.Client.Services;
+using MusicCluster.Grains.Interfaces.Installation;
 
-namespace Client.Pages;
+namespace MusicCluster.Client.Pages;
 
-public class IndexModel : PageModel
+public sealed class IndexModel(ClusterService cluster) : PageModel
 {
-    public void OnGet()
-    {
+    public InstallationInfo Installation { get; private set; } = null!;
 
-    }
+    public async Task OnGetAsync() => Installation = await cluster.GetInstallationAsync();
 }

@@ -1,0 +1,26 @@
+using MusicCluster.Client.Services;
+using MusicCluster.Grains.Interfaces.Cluster;
+
+namespace MusicCluster.Client.Endpoints;
+
+/// <summary>GET /api/cluster: the silos of the running cluster.</summary>
+internal static class ClusterEndpoints
+{
+    public sealed record SiloResponse(string Address, string Name, string HostName, string Status, int Accelerators, int ActivationCount, DateTimeOffset StartedAt);
+    public sealed record ClusterResponse(IReadOnlyList<SiloResponse> Silos, DateTimeOffset TakenAt);
+
+    public static IEndpointRouteBuilder MapClusterEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        RouteGroupBuilder group = endpoints.MapGroup("/api/cluster").WithTags("Cluster");
+        group.MapGet("", GetClusterAsync).WithName("GetCluster").WithSummary("Silos of the running cluster, their status and accelerators");
+        return endpoints;
+    }
+
+    private static async Task<ClusterResponse> GetClusterAsync(ClusterService cluster)
+    {
+        ClusterSnapshot snapshot = await cluster.GetSnapshotAsync();
+        return new ClusterResponse(
+            snapshot.Silos.Select(s => new SiloResponse(s.Address, s.Name, s.HostName, s.Status, s.Accelerators, s.ActivationCount, s.StartedAt)).ToList(),
+            snapshot.TakenAt);
+    }
+}

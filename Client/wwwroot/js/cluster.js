@@ -1,0 +1,39 @@
+// Keeps the cluster table current by polling GET /api/cluster.
+(() => {
+    const body = document.querySelector('#silos tbody');
+    const cell = (text, className) => {
+        const td = document.createElement('td');
+        if (className) td.className = className;
+        td.textContent = text;
+        return td;
+    };
+    const render = cluster => {
+        const rows = cluster.silos.map(silo => {
+            const tr = document.createElement('tr');
+            tr.dataset.testid = 'silo-row';
+            const address = document.createElement('td');
+            const code = document.createElement('code');
+            code.textContent = silo.address;
+            const name = document.createElement('div');
+            name.className = 'small text-body-secondary';
+            name.textContent = silo.name;
+            address.append(code, name);
+            tr.append(address, cell(silo.hostName), cell(silo.status, silo.status === 'Active' ? 'status-active' : 'status-other'),
+                cell(silo.accelerators, 'text-end'), cell(silo.activationCount, 'text-end'), cell(new Date(silo.startedAt).toISOString()));
+            return tr;
+        });
+        body.replaceChildren(...rows);
+        document.getElementById('silo-count').textContent = cluster.silos.length;
+        document.getElementById('accelerator-total').textContent = cluster.silos.reduce((n, s) => n + s.accelerators, 0);
+        document.getElementById('taken-at').textContent = new Date(cluster.takenAt).toISOString();
+    };
+    const refresh = async () => {
+        try {
+            const response = await fetch('/api/cluster', { headers: { accept: 'application/json' } });
+            if (response.ok) render(await response.json());
+        } finally {
+            setTimeout(refresh, 5000);
+        }
+    };
+    setTimeout(refresh, 5000);
+})();

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Net;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MusicCluster.Grains.Cluster;
+using MusicCluster.Grains.Interfaces;
+using MusicCluster.Grains.Storage;
+using MusicCluster.Music.Runtime;
+using MusicCluster.Music.Storage;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Runtime.Hosting;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Storage;
+
+namespace MusicCluster.Grains.Hosting;
+
+/// <summary>Everything a MusicCluster silo needs, the same in the embedded Client silo and the Silo process.</summary>
+public static class SiloBuilderExtensions
+{
+    public static ISiloBuilder AddMusicClusterSilo(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ClusterSettings cluster = ClusterSettings.FromConfiguration(configuration);
+        BlobStoreSettings storage = BlobStoreSettings.FromLookup(key => configuration[key]);
+
+        silo.Configure<ClusterOptions>(options =>
+        {
+            options.ClusterId = cluster.ClusterId;
+            options.ServiceId = cluster.ServiceId;
+        });
+        silo.UseMusicClusterClustering(cluster);
+
+        silo.Services.AddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton<IBlobStore>(_ => storage.Create());
+        silo.AddMusicClusterGrainStorage(cluster);
+
+        silo.UseSiloMetadata(new Dictionary<string, string>
+        {
+            [SiloMetadataKeys.Accelerators] = AcceleratorCount(configuration).ToString(CultureInfo.InvariantCulture),
+        });
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloLifecycleLogger>();
+        silo.AddDashboard();
+        return silo;
+    }
+
+    /// <summary>MusicCluster:Accelerators when configured, else the CUDA devices libtorch sees.</summary>
+    public static int AcceleratorCount(IConfiguration configuration)
+    {
+        string? configured = configuration["MusicCluster:Accelerators"];
+        if (string.IsNullOrEmpty(configured)) return TorchRuntime.CudaDeviceCount();
+        return int.TryParse(configured, NumberStyles.Integer, CultureInfo.InvariantCulture, out int count) && count >= 0
+            ? count
+            : throw new InvalidOperationException($"MusicCluster:Accelerators '{configured}' is not a non-negative integer");
+    }
+
+    private static void UseMusicClusterClustering(this ISiloBuilder silo, ClusterSettings cluster)
+    {
+        switch (cluster.Clustering)
+        {
+            case ClusteringKind.Localhost:
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, new IPEndPoint(IPAddress.Loopback, cluster.PrimarySiloPort),
+                    cluster.ServiceId, cluster.ClusterId);
+                break;
+            case ClusteringKind.AzureTable:
+                string tables = cluster.RequireConnectionString(cluster.ConnectionString, "Cluster:ConnectionString", "Azure Table clustering needs a storage connection string");
+                silo.UseAzureStorageClustering(options => options.TableServiceClient = new TableServiceClient(tables));
+                break;
+            case ClusteringKind.Redis:
+                silo.UseRedisClustering(cluster.RequireConnectionString(cluster.ConnectionString, "Cluster:ConnectionString", "Redis clustering needs a Redis connection string"));
+                break;
+        }
+    }
+
+    private static void AddMusicClusterGrainStorage(this ISiloBuilder silo, ClusterSettings cluster)
+    {
+        switch (cluster.GrainStorage)
+        {
+            case GrainStorageKind.Local:
+                silo.Services.AddGrainStorage(StorageNames.GrainState, (services, name) =>
+                    new BlobGrainStorage(name, services.GetRequiredService<IBlobStore>(), services.GetRequiredService<IGrainStorageSerializer>()));
+                break;
+            case GrainStorageKind.AzureBlob:
+                string blobs = cluster.RequireConnectionString(cluster.GrainStorageConnectionString, "Cluster:GrainStorageConnectionString",
+                    "Azure Blob grain storage needs a storage connection string");
+                silo.AddAzureBlobGrainStorage(StorageNames.GrainState, options => options.BlobServiceClient = new BlobServiceClient(blobs));
+                break;
+        }
+    }
+}
