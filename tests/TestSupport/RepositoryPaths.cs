@@ -5,6 +5,21 @@ public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
+    /// <summary>Debug or Release: the configuration the tests themselves were built in (bin/{configuration}/...).</summary>
+    public static string BuildConfiguration { get; } =
+        AppContext.BaseDirectory.Split(Path.DirectorySeparatorChar).Contains("Release") ? "Release" : "Debug";
+
+    /// <summary>Where tests save artifacts (screenshots) for CI: TestResults/artifacts under the repository root.</summary>
+    public static string ArtifactsFolder
+    {
+        get
+        {
+            string path = Path.Combine(Root, "TestResults", "artifacts");
+            Directory.CreateDirectory(path);
+            return path;
+        }
+    }
+
     /// <summary>A fresh, empty folder under the system temp folder, unique to the caller.</summary>
     public static string NewTempFolder(string purpose)
     {

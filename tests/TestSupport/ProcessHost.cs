@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace MusicCluster.TestSupport;
+
+/// <summary>
+/// One of the project's own programs (Silo, Client) run as a real process from its build output. Output lines are
+/// kept so tests can wait for what the program logs (readiness, graceful shutdown) instead of sleeping.
+/// </summary>
+public sealed partial class ProcessHost : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly SemaphoreSlim _lineArrived = new(0);
+
+    private ProcessHost(Process process, string name)
+    {
+        _process = process;
+        Name = name;
+    }
+
+    public string Name { get; }
+    public int ProcessId => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+    public IReadOnlyList<string> Lines => _lines.ToArray();
+
+    /// <summary>Starts `dotnet {project}/bin/{configuration}/net10.0/{assembly}.dll` in the project folder.</summary>
+    public static ProcessHost Start(string project, string assembly, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        string projectFolder = Path.Combine(RepositoryPaths.Root, project);
+        string dll = Path.Combine(projectFolder, "bin", RepositoryPaths.BuildConfiguration, "net10.0", assembly + ".dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is not built; build the solution first (./test.sh does)");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = projectFolder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var host = new ProcessHost(process, $"{project}#{Guid.NewGuid().ToString("N")[..6]}");
+        process.OutputDataReceived += (_, e) => host.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Add(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    private void Add(string? line)
+    {
+        if (line is null) return;
+        _lines.Enqueue(line);
+        _lineArrived.Release();
+    }
+
+    /// <summary>Waits until some output line contains <paramref name="text"/>; fails with the output so far on timeout or exit.</summary>
+    public async Task<string> WaitForLineAsync(string text, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            string? found = _lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
+            if (found is not null) return found;
+            if (_process.HasExited && _lineArrived.CurrentCount == 0)
+                throw new InvalidOperationException($"{Name} exited ({_process.ExitCode}) without printing '{text}'. Output:\n{string.Join('\n', _lines)}");
+            try
+            {
+                // Wake on each new line, or at the latest every second to notice an exit.
+                await _lineArrived.WaitAsync(TimeSpan.FromSeconds(1), cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"{Name} did not print '{text}' within {timeout}. Output:\n{string.Join('\n', _lines)}");
+            }
+        }
+    }
+
+    /// <summary>Sends SIGTERM (what Ctrl-C, docker stop and Kubernetes send) and waits for the process to exit.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            if (SendSignal(_process.Id, Sigterm) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+            using var cancel = new CancellationTokenSource(timeout);
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private const int Sigterm = 15;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
+}
