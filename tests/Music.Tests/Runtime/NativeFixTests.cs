@@ -14,7 +14,7 @@ public sealed class NativeFixTests
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         string path = Path.Combine(packages, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
-        Skip.IfNot(File.Exists(path), $"the TorchSharp package is not in {packages}");
+        Prerequisite.Require(File.Exists(path), $"the restored TorchSharp 0.107.0 package in {packages}");
         return path;
     }
 
