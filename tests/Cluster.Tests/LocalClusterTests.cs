@@ -40,6 +40,22 @@ public sealed class LocalClusterTests
         Assert.Equal(1, AcceleratorsOfSiloOnPort(silos, primarySilo));
         Assert.Equal(0, AcceleratorsOfSiloOnPort(silos, secondSilo));
 
+        // The separate dashboard host joins the same cluster as a client.
+        int dashboardPort = FreePort.Next();
+        await using (ProcessHost dashboard = ProcessHost.Start("Dashboard", "MusicCluster.Dashboard", new Dictionary<string, string>
+        {
+            ["Orleans__ClusterId"] = clusterId,
+            ["Cluster__Clustering"] = "Localhost",
+            ["Cluster__GatewayPorts"] = $"{primaryGateway},{secondGateway}",
+        }, "--urls", $"http://127.0.0.1:{dashboardPort}"))
+        {
+            await dashboard.WaitForLineAsync("Now listening on", StartTimeout);
+            using var dashboardWeb = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{dashboardPort}") };
+            HttpResponseMessage page = await dashboardWeb.GetAsync("/dashboard/");
+            Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal(0, await dashboard.TerminateAsync(TimeSpan.FromSeconds(60)));
+        }
+
         int exitCode = await second.TerminateAsync(TimeSpan.FromSeconds(90));
         Assert.Equal(0, exitCode);
         Assert.Contains(second.Lines, line => line.Contains("shut down gracefully", StringComparison.Ordinal));

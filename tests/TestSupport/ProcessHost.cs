@@ -86,12 +86,17 @@ public sealed partial class ProcessHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends SIGTERM (what Ctrl-C, docker stop and Kubernetes send) and waits for the process to exit.</summary>
-    public async Task<int> TerminateAsync(TimeSpan timeout)
+    /// <summary>Sends SIGTERM (what docker stop and Kubernetes send) and waits for the process to exit.</summary>
+    public Task<int> TerminateAsync(TimeSpan timeout) => SignalAndWaitAsync(Sigterm, timeout);
+
+    /// <summary>Sends SIGINT (what Ctrl-C in a terminal sends) and waits for the process to exit.</summary>
+    public Task<int> InterruptAsync(TimeSpan timeout) => SignalAndWaitAsync(Sigint, timeout);
+
+    private async Task<int> SignalAndWaitAsync(int signal, TimeSpan timeout)
     {
         if (!_process.HasExited)
         {
-            if (SendSignal(_process.Id, Sigterm) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+            if (SendSignal(_process.Id, signal) != 0) throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
             using var cancel = new CancellationTokenSource(timeout);
             await _process.WaitForExitAsync(cancel.Token);
         }
@@ -108,6 +113,7 @@ public sealed partial class ProcessHost : IAsyncDisposable
         _process.Dispose();
     }
 
+    private const int Sigint = 2;
     private const int Sigterm = 15;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
