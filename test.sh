@@ -57,7 +57,7 @@ fi
 say "testing"
 results="$root/TestResults"
 rm -rf "$results"/*.trx "$results"/*/*.trx 2>/dev/null
-dotnet test MusicCluster.sln --no-build -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
+dotnet test MusicCluster.sln --no-build -nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@"
 test_exit=$?
 
 # --- totals from the TRX files (one per test project) -------------------------------------------------------------
