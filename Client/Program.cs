@@ -1,4 +1,5 @@
 using MusicCluster.Client.Hosting;
+using MusicCluster.Grains.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddMusicClusterOrleans();
@@ -7,7 +8,7 @@ builder.AddMusicClusterWeb();
 var app = builder.Build();
 app.UseMusicClusterWeb();
 app.MapMusicClusterEndpoints();
-app.Run();
+return await app.RunUntilStoppedAsync();
 
 /// <summary>Entry point type, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

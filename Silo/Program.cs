@@ -5,4 +5,4 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.UseOrleans(silo => silo.AddMusicClusterSilo(builder.Configuration));
 // SIGTERM / Ctrl-C: give the silo time to leave the cluster (and, later, checkpoint its training runs).
 builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(60));
-builder.Build().Run();
+return await builder.Build().RunUntilStoppedAsync();

@@ -20,6 +20,8 @@ public sealed record ClusterSettings
     public ClusteringKind Clustering { get; init; } = ClusteringKind.Localhost;
     /// <summary>Azure Table or Redis connection string for clustering (never logged).</summary>
     public string? ConnectionString { get; init; }
+    /// <summary>Non-localhost clustering: the IP this silo advertises to others (default: this host's address).</summary>
+    public string? AdvertisedIP { get; init; }
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30000;
     /// <summary>Localhost clustering: the silo port of the primary silo that others join.</summary>
@@ -39,6 +41,9 @@ public sealed record ClusterSettings
             ServiceId = configuration["Orleans:ServiceId"] is { Length: > 0 } serviceId ? serviceId : defaults.ServiceId,
             Clustering = ParseEnum(section, "Clustering", defaults.Clustering),
             ConnectionString = section["ConnectionString"],
+            AdvertisedIP = section["AdvertisedIP"] is { Length: > 0 } ip
+                ? (System.Net.IPAddress.TryParse(ip, out _) ? ip : throw new InvalidOperationException($"{SectionName}:AdvertisedIP '{ip}' is not an IP address"))
+                : null,
             SiloPort = ParsePort(section, "SiloPort", defaults.SiloPort),
             GatewayPort = ParsePort(section, "GatewayPort", defaults.GatewayPort),
             PrimarySiloPort = ParsePort(section, "PrimarySiloPort", defaults.PrimarySiloPort),

@@ -65,13 +65,23 @@ public static class SiloBuilderExtensions
                     cluster.ServiceId, cluster.ClusterId);
                 break;
             case ClusteringKind.AzureTable:
+                silo.ConfigureClusterEndpoints(cluster);
                 string tables = cluster.RequireConnectionString(cluster.ConnectionString, "Cluster:ConnectionString", "Azure Table clustering needs a storage connection string");
                 silo.UseAzureStorageClustering(options => options.TableServiceClient = new TableServiceClient(tables));
                 break;
             case ClusteringKind.Redis:
+                silo.ConfigureClusterEndpoints(cluster);
                 silo.UseRedisClustering(cluster.RequireConnectionString(cluster.ConnectionString, "Cluster:ConnectionString", "Redis clustering needs a Redis connection string"));
                 break;
         }
+    }
+
+    private static void ConfigureClusterEndpoints(this ISiloBuilder silo, ClusterSettings cluster)
+    {
+        if (cluster.AdvertisedIP is { } ip)
+            silo.ConfigureEndpoints(IPAddress.Parse(ip), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+        else
+            silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
     }
 
     private static void AddMusicClusterGrainStorage(this ISiloBuilder silo, ClusterSettings cluster)

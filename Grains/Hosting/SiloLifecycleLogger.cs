@@ -19,6 +19,7 @@ internal sealed partial class SiloLifecycleLogger(
     {
         InstallationInfo installation = await grains.GetGrain<IInstallationGrain>(0).RecordStartAsync(silo.DnsHostName);
         LogActive(silo.Name, silo.SiloAddress.ToParsableString(), installation.InstallationId, installation.StartCount);
+        lifetime.ApplicationStarted.Register(() => LogReady(silo.Name));
         lifetime.ApplicationStopped.Register(() => LogStopped(silo.Name));
     }
 
@@ -30,6 +31,10 @@ internal sealed partial class SiloLifecycleLogger(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo {SiloName} at {SiloAddress} is active (installation {InstallationId}, start {StartCount})")]
     private partial void LogActive(string siloName, string siloAddress, Guid installationId, int startCount);
+
+    /// <summary>Logged when the whole host (web server, dashboard) has started: the signal that the process is ready.</summary>
+    [LoggerMessage(Level = LogLevel.Information, Message = "Silo {SiloName} is ready")]
+    private partial void LogReady(string siloName);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo {SiloName} is shutting down gracefully: leaving the cluster")]
     private partial void LogStopping(string siloName);

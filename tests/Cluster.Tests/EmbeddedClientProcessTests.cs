@@ -24,8 +24,9 @@ public sealed class EmbeddedClientProcessTests
 
         await using ProcessHost second = StartClient(settings, out _);
         string active = await second.WaitForLineAsync("is active", TimeSpan.FromSeconds(120));
+        await second.WaitForLineAsync("is ready", TimeSpan.FromSeconds(120));
         Assert.Contains($"installation {firstInstallation}, start 2", active);
-        await second.InterruptAsync(TimeSpan.FromSeconds(90));
+        Assert.Equal(0, await second.InterruptAsync(TimeSpan.FromSeconds(90)));
     }
 
     private static ProcessHost StartClient(EmbeddedClientSettings settings, out Uri address)

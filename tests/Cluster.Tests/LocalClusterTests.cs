@@ -18,9 +18,9 @@ public sealed class LocalClusterTests
         int http = FreePort.Next();
 
         await using ProcessHost primary = StartSilo(primarySilo, primaryGateway, primarySilo, clusterId, data, accelerators: 1);
-        await primary.WaitForLineAsync("is active", StartTimeout);
+        await primary.WaitForLineAsync("is ready", StartTimeout);
         await using ProcessHost second = StartSilo(secondSilo, secondGateway, primarySilo, clusterId, data, accelerators: 0);
-        await second.WaitForLineAsync("is active", StartTimeout);
+        await second.WaitForLineAsync("is ready", StartTimeout);
 
         await using ProcessHost client = ProcessHost.Start("Client", "MusicCluster.Client", new Dictionary<string, string>
         {
@@ -61,11 +61,23 @@ public sealed class LocalClusterTests
         Assert.Contains(second.Lines, line => line.Contains("shut down gracefully", StringComparison.Ordinal));
 
         // A gracefully stopped silo marks itself dead in the membership table; the client sees one active silo.
-        JsonElement remaining = await PollClusterAsync(web, s => s.GetArrayLength() == 1, TimeSpan.FromSeconds(60));
+        JsonElement remaining = await ClusterApi.PollSilosAsync(web, s => s.GetArrayLength() == 1, TimeSpan.FromSeconds(60));
         Assert.Contains($":{primarySilo}@", remaining[0].GetProperty("address").GetString());
 
         await client.TerminateAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(0, await primary.TerminateAsync(TimeSpan.FromSeconds(90)));
+    }
+
+    [Fact]
+    public async Task Sigterm_while_a_silo_is_still_starting_is_a_clean_exit()
+    {
+        int siloPort = FreePort.Next();
+        await using ProcessHost silo = StartSilo(siloPort, FreePort.Next(), siloPort, $"test-{Guid.NewGuid():N}",
+            RepositoryPaths.NewTempFolder("early-stop"), accelerators: 0);
+        await silo.WaitForLineAsync("Starting silo", StartTimeout);
+        int exit = await silo.TerminateAsync(TimeSpan.FromSeconds(90));
+        Assert.True(exit == 0, $"exit {exit}:\n" + string.Join("\n", silo.Lines.TakeLast(30)));
+        Assert.DoesNotContain(silo.Lines, line => line.Contains("Unhandled exception", StringComparison.Ordinal));
     }
 
     private static ProcessHost StartSilo(int siloPort, int gatewayPort, int primaryPort, string clusterId, string data, int accelerators) =>
@@ -82,17 +94,4 @@ public sealed class LocalClusterTests
 
     private static int AcceleratorsOfSiloOnPort(JsonElement silos, int port) =>
         silos.EnumerateArray().Single(s => s.GetProperty("address").GetString()!.Contains($":{port}@")).GetProperty("accelerators").GetInt32();
-
-    private static async Task<JsonElement> PollClusterAsync(HttpClient web, Func<JsonElement, bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        JsonElement silos;
-        do
-        {
-            silos = (await web.GetFromJsonAsync<JsonElement>("/api/cluster")).GetProperty("silos");
-            if (condition(silos)) return silos;
-            await Task.Delay(250);
-        } while (DateTime.UtcNow < deadline);
-        throw new TimeoutException($"the cluster did not reach the expected state within {timeout}: {silos}");
-    }
 }
