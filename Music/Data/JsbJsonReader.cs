@@ -26,7 +26,9 @@ public static class JsbJsonReader
     public static JsbCorpus Parse(ReadOnlySpan<byte> utf8, string fileName)
     {
         int bomLength = utf8.StartsWith("\uFEFF"u8) ? 3 : 0;
-        var reader = new Utf8JsonReader(utf8[bomLength..], new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 8 });
+        if (utf8[bomLength..].Trim(" \t\r\n"u8).IsEmpty) throw new DatasetFormatException(fileName, "the file holds no JSON value", "$", bomLength);
+        // Multiple values are allowed only so that content after the object is reported by this reader, by name.
+        var reader = new Utf8JsonReader(utf8[bomLength..], new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 8, AllowMultipleValues = true });
         var path = new JsonPathTracker();
         try
         {
@@ -34,6 +36,9 @@ public static class JsbJsonReader
         }
         catch (JsonException e)
         {
+            long consumed = reader.BytesConsumed;
+            if (utf8[(bomLength + (int)consumed)..].Trim(" \t\r\n"u8).IsEmpty)
+                throw new DatasetFormatException(fileName, "the file ends inside the document (truncated?)", path.ToString(), consumed + bomLength, e);
             string syntax = e.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.', ' ');
             throw new DatasetFormatException(fileName, $"invalid JSON: {syntax} (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1} of the line)",
                 path.ToString(), reader.BytesConsumed + bomLength, e);
