@@ -25,9 +25,7 @@ internal static class ChoraleWriter
             int[] triad = harmony.Triad(degrees[chord]);
             int bass = Harmony.Nearest([triad[0]], previous[3], Ranges[3].Low, Ranges[3].High);
             int soprano = Harmony.Nearest(triad, previous[0] + random.Next(-2, 3), Ranges[0].Low, Ranges[0].High);
-            int alto = Harmony.Nearest(triad, previous[1], Ranges[1].Low, Math.Max(Ranges[1].Low, Math.Min(Ranges[1].High, soprano - 1)));
-            int tenor = Harmony.Nearest(triad, previous[2], Math.Min(Math.Max(Ranges[2].Low, bass + 1), Ranges[2].High),
-                Math.Max(Ranges[2].Low, Math.Min(Ranges[2].High, alto - 1)));
+            var (alto, tenor) = InnerVoices(triad, soprano, bass, previous[1], previous[2]);
             previous = [soprano, alto, tenor, bass];
             for (int voice = 0; voice < 4; voice++)
                 notes.Add(new Note(previous[voice], start, duration, velocity, voice, voice));
@@ -40,5 +38,30 @@ internal static class ChoraleWriter
             TimeSignatures = [new TimeSignature(0, 4, 4)],
             Tracks = Enumerable.Range(0, 4).Select(v => new TrackInfo(v, ChoraleGrid.VoiceNames[v], 52, v)).ToList(),
         };
+    }
+
+    /// <summary>
+    /// Alto and tenor: chord tones with bass &lt; tenor &lt;= alto &lt;= soprano, in their ranges when possible, moving
+    /// as little as possible. Without the ranges a pair always exists (alto = tenor = soprano at worst).
+    /// </summary>
+    private static (int Alto, int Tenor) InnerVoices(int[] triad, int soprano, int bass, int previousAlto, int previousTenor)
+    {
+        (int, int)? best = null;
+        int bestCost = int.MaxValue;
+        foreach (bool inRange in new[] { true, false })
+        {
+            for (int alto = inRange ? Ranges[1].Low : bass + 1; alto <= (inRange ? Math.Min(Ranges[1].High, soprano) : soprano); alto++)
+            {
+                if (!triad.Contains(alto % 12)) continue;
+                for (int tenor = inRange ? Math.Max(Ranges[2].Low, bass + 1) : bass + 1; tenor <= (inRange ? Math.Min(Ranges[2].High, alto) : alto); tenor++)
+                {
+                    if (!triad.Contains(tenor % 12)) continue;
+                    int cost = Math.Abs(alto - previousAlto) + Math.Abs(tenor - previousTenor);
+                    if (cost < bestCost) { best = (alto, tenor); bestCost = cost; }
+                }
+            }
+            if (best is not null) return best.Value;
+        }
+        return (soprano, soprano);
     }
 }

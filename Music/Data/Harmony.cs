@@ -29,14 +29,21 @@ internal sealed class Harmony(int tonic, bool minor)
         return degrees;
     }
 
-    /// <summary>The pitch nearest to <paramref name="target"/> in [low, high] whose class is in <paramref name="classes"/>.</summary>
+    /// <summary>The pitch nearest to <paramref name="target"/> in [low, high] whose class is in <paramref name="classes"/>;
+    /// when the range holds none (a squeezed inner voice) the range widens by an octave each way, so the pitch stays in the key.</summary>
     public static int Nearest(IReadOnlyCollection<int> classes, int target, int low, int high)
     {
         high = Math.Max(low, high);
+        int best = Search(classes, target, low, high);
+        return best >= 0 ? best : Search(classes, target, Math.Max(0, low - 12), Math.Min(127, high + 12));
+    }
+
+    private static int Search(IReadOnlyCollection<int> classes, int target, int low, int high)
+    {
         int best = -1;
         for (int pitch = low; pitch <= high; pitch++)
             if (classes.Contains(pitch % 12) && (best < 0 || Math.Abs(pitch - target) < Math.Abs(best - target))) best = pitch;
-        return best >= 0 ? best : Math.Clamp(target, low, high);
+        return best;
     }
 
     public int KeySharps => PieceTransposer.TransposeSharps(0, minor ? (tonic + 3) % 12 : tonic);
