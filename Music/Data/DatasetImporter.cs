@@ -91,7 +91,7 @@ public static class DatasetImporter
         progress?.Report(new ImportProgress(total, total, ""));
         var parameters = options.Describe();
         parameters["split"] = "as given in the file (train, valid, test)";
-        return writer.Complete(new DatasetSource(DatasetSource.JsbJson, path, sha256, total), parameters, skipped);
+        return writer.Complete(new DatasetSource(DatasetSource.JsbJson, path, sha256), parameters, skipped);
     }
 
     /// <summary>

@@ -96,7 +96,12 @@ public sealed class Vocabulary
         return $"{kind}-v{formatVersion}-{hash[..12]}";
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = false,
+        // Readable token names ("<bos>") in files; nothing here is embedded in HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }
 
 /// <summary>The JSON form of a <see cref="Vocabulary"/>, as embedded in checkpoints and dataset manifests.</summary>
