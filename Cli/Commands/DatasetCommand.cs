@@ -69,10 +69,10 @@ internal static class DatasetCommand
                 StepsPerQuarter = parse.GetValue(steps),
                 Augment = parse.GetValue(augment),
             };
-            string source = Path.GetFullPath(parse.GetValue(path)!);
-            string outFolder = Path.GetFullPath(parse.GetValue(output)!);
+            string source = FullPath(parse.GetValue(path)!), outFolder = FullPath(parse.GetValue(output)!);
             return Task.FromResult(Run(parse, parse.GetValue(json), outFolder, progress =>
             {
+                if (source.Length == 0) throw new UsageException("the input path is empty or not a usable path");
                 if (jsb)
                 {
                     if (!File.Exists(source)) throw new UsageException(Directory.Exists(source) ? $"{source} is a folder; --format jsb needs the JSB JSON file" : $"JSB file {source} does not exist");
@@ -106,11 +106,18 @@ internal static class DatasetCommand
                 StepsPerQuarter = parse.GetValue(steps),
                 Augment = parse.GetValue(augment),
             };
-            string outFolder = Path.GetFullPath(parse.GetValue(output)!);
+            string outFolder = FullPath(parse.GetValue(output)!);
             return Task.FromResult(Run(parse, parse.GetValue(json), outFolder,
                 progress => DatasetImporter.WriteSynthetic(parse.GetValue(count), parse.GetValue(seed), outFolder, options, progress, cancellationToken)));
         });
         return command;
+    }
+
+    /// <summary>An absolute path, or "" for a path the OS cannot use (refused in <see cref="Run"/> with exit code 2).</summary>
+    private static string FullPath(string path)
+    {
+        try { return string.IsNullOrWhiteSpace(path) ? "" : Path.GetFullPath(path); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return ""; }
     }
 
     /// <summary>Runs an import with a progress bar on stderr (none with --json), prints the summary, maps errors to exit codes.</summary>
@@ -118,6 +125,11 @@ internal static class DatasetCommand
     {
         TextWriter output = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
         DatasetManifest manifest;
+        if (outFolder.Length == 0)
+        {
+            error.WriteLine("error: a path given is empty or not a usable path");
+            return CliRunner.UsageError;
+        }
         try
         {
             manifest = json ? import(null) : WithProgress(error, import);

@@ -98,8 +98,8 @@ public sealed class TokenDataset
     {
         if (!_shards.TryGetValue(split, out var shards)) throw new ArgumentException($"The dataset has no split '{split}' (it has {string.Join(", ", _shards.Keys)})", nameof(split));
         foreach (var shard in shards)
-            for (int piece = 0; piece < shard.PieceCount; piece++)
-                yield return new TokenSequence(shard.LabelOf(piece), shard.ReadTokens(piece));
+            foreach (var (label, tokens) in shard.ReadAll())
+                yield return new TokenSequence(label, tokens);
     }
 
     /// <summary>The split's sequences decoded into pieces with the dataset's own tokenizer.</summary>

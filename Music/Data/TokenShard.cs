@@ -97,14 +97,25 @@ public sealed class TokenShard
     {
         ArgumentOutOfRangeException.ThrowIfNegative(piece);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(piece, PieceCount);
+        using var handle = File.OpenHandle(Path);
+        return ReadTokens(handle, piece);
+    }
+
+    /// <summary>Every piece in order, reading the file through one handle.</summary>
+    public IEnumerable<(string Label, int[] Tokens)> ReadAll()
+    {
+        using var handle = File.OpenHandle(Path);
+        for (int piece = 0; piece < PieceCount; piece++) yield return (_labels[piece], ReadTokens(handle, piece));
+    }
+
+    private int[] ReadTokens(Microsoft.Win32.SafeHandles.SafeFileHandle handle, int piece)
+    {
         long start = _offsets[piece], count = _offsets[piece + 1] - start;
         int width = Header.BytesPerToken;
         var bytes = new byte[checked(count * width)];
-        using (var handle = File.OpenHandle(Path))
-        {
-            int read = RandomAccess.Read(handle, bytes, TokenShardFormat.HeaderBytes + start * width);
-            if (read != bytes.Length) throw new DatasetFormatException(Path, $"piece {piece} is cut short (the file changed after it was opened?)", "token shard", TokenShardFormat.HeaderBytes + start * width + read);
-        }
+        int read = RandomAccess.Read(handle, bytes, TokenShardFormat.HeaderBytes + start * width);
+        if (read != bytes.Length)
+            throw new DatasetFormatException(Path, $"piece {piece} is cut short (the file changed after it was opened?)", "token shard", TokenShardFormat.HeaderBytes + start * width + read);
         var tokens = new int[count];
         for (int i = 0; i < tokens.Length; i++)
         {

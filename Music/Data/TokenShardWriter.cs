@@ -14,6 +14,7 @@ public sealed class TokenShardWriter : IDisposable
     private readonly List<long> _offsets = [0];
     private readonly List<byte[]> _labels = [];
     private readonly byte[] _scratch = new byte[4];
+    private readonly byte[] _scratch8 = new byte[8];
     private long _tokenCount;
     private bool _completed;
 
@@ -83,8 +84,6 @@ public sealed class TokenShardWriter : IDisposable
         _buffer.Dispose();
         return (sha256, bytes);
     }
-
-    private readonly byte[] _scratch8 = new byte[8];
 
     public void Dispose()
     {

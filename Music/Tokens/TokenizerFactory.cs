@@ -7,13 +7,21 @@ public static class TokenizerFactory
     /// no such tokenizer or builds a different vocabulary from the same settings (a changed tokenizer).</summary>
     public static ITokenizer FromVocabulary(Vocabulary vocabulary)
     {
-        ITokenizer tokenizer = vocabulary.Kind switch
+        ITokenizer tokenizer;
+        try
         {
-            EventVocabulary.Kind => new EventTokenizer(new EventTokenizerSettings(
-                Setting(vocabulary, "stepsPerQuarter"), Setting(vocabulary, "ticksPerQuarter"))),
-            JsbGridTokenizer.Kind => new JsbGridTokenizer(),
-            _ => throw new InvalidVocabularyException($"No tokenizer of kind '{vocabulary.Kind}' in this build"),
-        };
+            tokenizer = vocabulary.Kind switch
+            {
+                EventVocabulary.Kind => new EventTokenizer(new EventTokenizerSettings(
+                    Setting(vocabulary, "stepsPerQuarter"), Setting(vocabulary, "ticksPerQuarter"))),
+                JsbGridTokenizer.Kind => new JsbGridTokenizer(),
+                _ => throw new InvalidVocabularyException($"No tokenizer of kind '{vocabulary.Kind}' in this build"),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidVocabularyException($"Vocabulary {vocabulary.Version} has settings this build cannot use: {e.Message}", e);
+        }
         if (!tokenizer.Vocabulary.SameAs(vocabulary))
             throw new InvalidVocabularyException(
                 $"Vocabulary {vocabulary.Version} is not the one this build's {vocabulary.Kind} tokenizer makes ({tokenizer.Vocabulary.Version})");

@@ -111,6 +111,8 @@ public class DatasetCommandTests
         { ["dataset", "synth", "--count", "3", "--out", "OUT", "--tokenizer", "remi"], "--tokenizer must be event or grid" },
         { ["dataset", "synth", "--count", "3", "--out", "OUT", "--steps-per-quarter", "6"], "multiple of 4" },
         { ["dataset", "synth", "--count", "3"], "--out" },
+        { ["dataset", "synth", "--count", "3", "--out", " "], "not a usable path" },
+        { ["dataset", "import", "", "--format", "jsb", "--out", "OUT"], "input path is empty" },
         { ["dataset", "synth", "--count", "3", "--out", "NONEMPTY"], "is not empty" },
     };
 
