@@ -18,15 +18,16 @@ public static class EventQuantization
     public static readonly int[] TimeSignatureDenominators = [2, 4, 8, 16];
     public const int MaxTimeSignatureNumerator = 16;
 
-    /// <summary>Note lengths in grid steps: every step up to a whole note, every half-beat up to two whole notes,
-    /// every beat up to four whole notes. Longer notes are cut to the longest.</summary>
+    /// <summary>Note lengths in grid steps: every step up to two whole notes, every half beat up to four whole notes,
+    /// every beat up to eight whole notes; longer notes are cut to the longest. (On the JSB Chorales this holds every
+    /// note but one 36-beat hold exactly.)</summary>
     public static int[] DurationSteps(int stepsPerQuarter)
     {
         int q = stepsPerQuarter, half = Math.Max(1, q / 2);
         var steps = new List<int>();
-        for (int d = 1; d <= 4 * q; d++) steps.Add(d);
-        for (int d = 4 * q + half; d <= 8 * q; d += half) steps.Add(d);
-        for (int d = 8 * q + q; d <= 16 * q; d += q) steps.Add(d);
+        for (int d = 1; d <= 8 * q; d++) steps.Add(d);
+        for (int d = 8 * q + half; d <= 16 * q; d += half) steps.Add(d);
+        for (int d = 16 * q + q; d <= 32 * q; d += q) steps.Add(d);
         return steps.ToArray();
     }
 
