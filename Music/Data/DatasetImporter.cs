@@ -31,23 +31,31 @@ public static class DatasetImporter
         var tokenizer = options.CreateTokenizer();
         using var writer = new DatasetWriter(outputFolder, tokenizer.Vocabulary, options.MaxTokensPerShard);
         var skipped = new List<SkippedFile>();
-        for (int i = 0; i < files.Count; i++)
+        // Files are read and tokenized in parallel a batch at a time, and written in file order, so the shards do
+        // not depend on scheduling.
+        int parallelism = Math.Max(1, options.Parallelism), batchSize = parallelism * 8;
+        var batch = new PreparedPiece[batchSize];
+        for (int first = 0; first < files.Count; first += batchSize)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (full, relative) = files[i];
-            progress?.Report(new ImportProgress(i, files.Count, relative));
-            Piece piece;
-            try
+            int count = Math.Min(batchSize, files.Count - first);
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, i =>
             {
-                piece = reader.Read(full);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
+                var (full, relative) = files[first + i];
+                string split = DatasetSplits.ForRelativePath(relative);
+                try
+                {
+                    batch[i] = Prepare(tokenizer, split, relative, reader.Read(full), options);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    batch[i] = new PreparedPiece(split, relative, [], e.Message);
+                }
+            });
+            for (int i = 0; i < count; i++)
             {
-                skipped.Add(new SkippedFile(relative, e.Message));
-                continue;
+                progress?.Report(new ImportProgress(first + i, files.Count, batch[i].Source));
+                Write(writer, batch[i], skipped);
             }
-            string? problem = AddPiece(writer, tokenizer, DatasetSplits.ForRelativePath(relative), relative, piece, options);
-            if (problem is not null) skipped.Add(new SkippedFile(relative, problem));
         }
         progress?.Report(new ImportProgress(files.Count, files.Count, ""));
         var parameters = options.Describe();
@@ -113,8 +121,7 @@ public static class DatasetImporter
             string label = $"synthetic/{style}/{i:D5}";
             progress?.Report(new ImportProgress(i, count, label));
             string split = (i % 10) switch { 8 => DatasetSplits.Valid, 9 => DatasetSplits.Test, _ => DatasetSplits.Train };
-            string? problem = AddPiece(writer, tokenizer, split, label, SyntheticCorpus.GeneratePiece(seed, i, style), options);
-            if (problem is not null) skipped.Add(new SkippedFile(label, problem));
+            Write(writer, Prepare(tokenizer, split, label, SyntheticCorpus.GeneratePiece(seed, i, style), options), skipped);
         }
         progress?.Report(new ImportProgress(count, count, ""));
         var parameters = options.Describe();
@@ -127,21 +134,31 @@ public static class DatasetImporter
     private static int[] EncodeGrid(ITokenizer tokenizer, ChoraleGrid grid) =>
         tokenizer is JsbGridTokenizer gridTokenizer ? gridTokenizer.EncodeGrid(grid) : tokenizer.Encode(grid.ToPiece());
 
-    /// <summary>Adds a piece and, for train with augmentation, its transpositions; returns why it was not usable, or null.</summary>
-    private static string? AddPiece(DatasetWriter writer, ITokenizer tokenizer, string split, string source, Piece piece, ImportOptions options)
+    /// <summary>A piece ready to write: its token sequences (the original first, then transpositions), or why it is skipped.</summary>
+    private sealed record PreparedPiece(string Split, string Source, IReadOnlyList<(string Label, int[] Tokens)> Sequences, string? Problem);
+
+    /// <summary>Tokenizes a piece and, for train with augmentation, its transpositions. Thread-safe: tokenizers are.</summary>
+    private static PreparedPiece Prepare(ITokenizer tokenizer, string split, string source, Piece piece, ImportOptions options)
     {
-        if (piece.Notes.Count == 0) return "the piece holds no notes";
-        int[] ids;
-        try { ids = tokenizer.Encode(piece); }
-        catch (ArgumentException e) { return $"cannot be tokenized ({tokenizer.Vocabulary.Kind}): {e.Message}"; }
-        writer.Add(split, source, source, ids);
-        if (!options.Augment || split != DatasetSplits.Train) return null;
-        foreach (int shift in options.Transpositions.Where(s => s != 0))
+        if (piece.Notes.Count == 0) return new PreparedPiece(split, source, [], "the piece holds no notes");
+        var sequences = new List<(string, int[])>();
+        try { sequences.Add((source, tokenizer.Encode(piece))); }
+        catch (ArgumentException e) { return new PreparedPiece(split, source, [], $"cannot be tokenized ({tokenizer.Vocabulary.Kind}): {e.Message}"); }
+        if (options.Augment && split == DatasetSplits.Train)
         {
-            if (PieceTransposer.Transpose(piece, shift) is not { } transposed) continue;
-            try { writer.Add(split, source, $"{source} {shift:+0;-0}", tokenizer.Encode(transposed)); }
-            catch (ArgumentException) { /* a transposition that does not tokenize is left out, like one that leaves the pitch range */ }
+            foreach (int shift in options.Transpositions.Where(s => s != 0))
+            {
+                if (PieceTransposer.Transpose(piece, shift) is not { } transposed) continue;
+                try { sequences.Add(($"{source} {shift:+0;-0}", tokenizer.Encode(transposed))); }
+                catch (ArgumentException) { /* a transposition that does not tokenize is left out, like one that leaves the pitch range */ }
+            }
         }
-        return null;
+        return new PreparedPiece(split, source, sequences, null);
+    }
+
+    private static void Write(DatasetWriter writer, PreparedPiece piece, List<SkippedFile> skipped)
+    {
+        if (piece.Problem is not null) skipped.Add(new SkippedFile(piece.Source, piece.Problem));
+        foreach (var (label, tokens) in piece.Sequences) writer.Add(piece.Split, piece.Source, label, tokens);
     }
 }

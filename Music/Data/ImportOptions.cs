@@ -27,6 +27,9 @@ public sealed record ImportOptions
 
     public long MaxTokensPerShard { get; init; } = DatasetWriter.DefaultMaxTokensPerShard;
 
+    /// <summary>Files read and tokenized at once in a folder import (the output does not depend on it).</summary>
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+
     public static IReadOnlyList<int> DefaultTranspositions { get; } = Enumerable.Range(-5, 12).Where(s => s != 0).ToArray();
 
     public ITokenizer CreateTokenizer() => Tokenizer == TokenizerChoice.Grid

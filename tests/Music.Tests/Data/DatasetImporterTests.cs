@@ -56,6 +56,37 @@ public class DatasetImporterTests
     }
 
     [Fact]
+    public void Parallel_reading_does_not_change_the_output()
+    {
+        string source = FakeMidiFolder.Create(40);
+        string root = RepositoryPaths.NewTempFolder("dataset");
+        var serial = DatasetImporter.ImportMidiFolder(source, Path.Combine(root, "serial"), FakeMidiFolder.Reader, new ImportOptions { Parallelism = 1 });
+        var parallel = DatasetImporter.ImportMidiFolder(source, Path.Combine(root, "parallel"), FakeMidiFolder.Reader, new ImportOptions { Parallelism = 4 });
+        Assert.Equal(serial.Splits.SelectMany(s => s.Shards).Select(s => s.Sha256), parallel.Splits.SelectMany(s => s.Shards).Select(s => s.Sha256));
+        Assert.Equal(serial.Skipped, parallel.Skipped);
+    }
+
+    [Fact]
+    public void A_cancelled_import_leaves_no_folder_behind()
+    {
+        string source = FakeMidiFolder.Create(30);
+        string root = RepositoryPaths.NewTempFolder("dataset");
+        using var cancellation = new CancellationTokenSource();
+        var progress = new CancelAt(3, cancellation);
+        Assert.ThrowsAny<OperationCanceledException>(() => DatasetImporter.ImportMidiFolder(source, Path.Combine(root, "out"), FakeMidiFolder.Reader,
+            new ImportOptions { Parallelism = 1 }, progress, cancellation.Token));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(root));
+    }
+
+    private sealed class CancelAt(int item, CancellationTokenSource cancellation) : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value)
+        {
+            if (value.Done == item) cancellation.Cancel();
+        }
+    }
+
+    [Fact]
     public void Augmentation_transposes_the_train_split_only_and_stays_in_range()
     {
         string source = FakeMidiFolder.Create(20);
