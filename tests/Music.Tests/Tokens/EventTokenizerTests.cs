@@ -145,6 +145,22 @@ public class EventTokenizerTests
     }
 
     [Fact]
+    public void The_decoder_reads_a_stream_token_by_token()
+    {
+        var tokenizer = new EventTokenizer();
+        var decoder = new EventDecoder(tokenizer.Table);
+        string[] tokens = ["<bos>", "Track_0", "Program_0", "Channel_0", "Bar", "TimeSig_4/4", "Position_0", "Track_0", "Pitch_60", "Velocity_79", "Duration_4"];
+        var boundaries = new List<bool>();
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            decoder.Accept(tokenizer.Vocabulary.IdOf(tokens[i]), i);
+            boundaries.Add(decoder.AtBoundary);
+        }
+        Assert.Equal([false, false, false, false, false, true, true, false, false, false, true], boundaries);
+        Assert.Equal(new Note(60, 0, 480, 79, 0), decoder.Finish().Notes.Single());
+    }
+
+    [Fact]
     public void Long_gaps_are_bounded()
     {
         var piece = new Piece { Notes = [new Note(60, long.MaxValue / 4, 480, 80, 0)] };

@@ -26,6 +26,17 @@ public class VocabularyTests
         Assert.StartsWith("jsb-grid-v1-", versions[2]);
     }
 
+    /// <summary>Checkpoints and datasets name these versions: a change to a vocabulary must be deliberate (bump the
+    /// format version or accept the new hash here), never a side effect.</summary>
+    [Fact]
+    public void Vocabulary_versions_are_pinned()
+    {
+        Assert.Equal("event-v1-186d48879651", new EventTokenizer().Vocabulary.Version);
+        Assert.Equal(634, new EventTokenizer().Vocabulary.Count);
+        Assert.Equal("jsb-grid-v1-994914fce6c8", new JsbGridTokenizer().Vocabulary.Version);
+        Assert.Equal(131, new JsbGridTokenizer().Vocabulary.Count);
+    }
+
     [Fact]
     public void An_edited_vocabulary_is_refused()
     {
