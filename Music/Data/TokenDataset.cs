@@ -46,7 +46,8 @@ public sealed class TokenDataset
         }
         catch (JsonException e)
         {
-            throw new DatasetFormatException(manifestPath, $"the manifest is not valid: {e.Message}", e.Path, e.BytePositionInLine, e);
+            // JsonException carries a line and a position in that line (in its message), not a file offset.
+            throw new DatasetFormatException(manifestPath, $"the manifest is not valid: {e.Message}", e.Path, inner: e);
         }
         if (manifest.Tokenizer is null || manifest.Vocabulary is null || manifest.Splits is null || manifest.Source is null)
             throw new DatasetFormatException(manifestPath, "the manifest lacks source, tokenizer, vocabulary or splits");
