@@ -3,4 +3,6 @@ using MusicCluster.Cli.Commands;
 
 var root = new RootCommand("musiccluster: datasets, training, generation, scoring and benchmarks for MusicCluster");
 root.Subcommands.Add(DoctorCommand.Create());
-return await root.Parse(args).InvokeAsync();
+// The MIDI reader of Music/Midi plugs in here (an IPieceReader); without one, `dataset import --format midi` says so.
+root.Subcommands.Add(DatasetCommand.Create(midiReader: null));
+return await CliRunner.RunAsync(root, args);

@@ -1,0 +1,52 @@
+using MusicCluster.Music.Pieces;
+
+namespace MusicCluster.Music.Tokens;
+
+/// <summary>
+/// The JSB Chorales serialization of the Music Transformer paper (Huang et al. 2018): the four voices S, A, T, B of
+/// each 16th-note step in raster order, one token per voice per step, a token for a silent voice and one per MIDI
+/// pitch. <see cref="EncodeGrid"/> returns exactly those 4 x steps tokens (NLL is averaged over them); the vocabulary
+/// also holds &lt;pad&gt; and &lt;bos&gt;, which a model uses for batching and as its first input but never predicts
+/// in an NLL comparable with the paper.
+/// </summary>
+public sealed class JsbGridTokenizer : ITokenizer
+{
+    public const string Kind = "jsb-grid";
+    public const int FormatVersion = 1;
+    public const int PadId = 0, BeginId = 1, SilentId = 2, FirstPitchId = 3;
+
+    public Vocabulary Vocabulary { get; } = new(Kind, FormatVersion, new Dictionary<string, int> { ["stepsPerQuarter"] = 4, ["voices"] = ChoraleGrid.Voices },
+        new[] { "<pad>", "<bos>", "Silent" }.Concat(Enumerable.Range(0, 128).Select(p => $"Pitch_{p}")).ToArray());
+
+    public static int IdOfCell(int cell) => cell == ChoraleGrid.Silent ? SilentId : FirstPitchId + cell;
+
+    public int[] EncodeGrid(ChoraleGrid grid)
+    {
+        var raster = grid.Raster;
+        var ids = new int[raster.Length];
+        for (int i = 0; i < ids.Length; i++) ids[i] = IdOfCell(raster[i]);
+        return ids;
+    }
+
+    public ChoraleGrid DecodeGrid(ReadOnlySpan<int> ids)
+    {
+        var cells = new int[ids.Length];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            int id = ids[i];
+            if (!Vocabulary.Contains(id))
+                throw new TokenDecodeException(i, id, null, $"id is not in vocabulary {Vocabulary.Version} (ids 0..{Vocabulary.Count - 1})");
+            if (id < SilentId)
+                throw new TokenDecodeException(i, id, Vocabulary.Tokens[id], "a grid sequence holds only Silent and Pitch tokens");
+            cells[i] = id == SilentId ? ChoraleGrid.Silent : id - FirstPitchId;
+        }
+        if (ids.Length % ChoraleGrid.Voices != 0)
+            throw new TokenDecodeException(-1, -1, null, $"{ids.Length} tokens are not whole steps of {ChoraleGrid.Voices} voices (the last step is cut)");
+        return ChoraleGrid.FromRaster(cells);
+    }
+
+    /// <summary>A four-voice piece (tracks 0-3) as grid tokens; see <see cref="ChoraleGrid.FromPiece"/> for what it rejects.</summary>
+    public int[] Encode(Piece piece) => EncodeGrid(ChoraleGrid.FromPiece(piece));
+
+    public Piece Decode(ReadOnlySpan<int> ids) => DecodeGrid(ids).ToPiece();
+}
