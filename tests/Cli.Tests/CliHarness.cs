@@ -20,4 +20,23 @@ internal static class CliHarness
     }
 
     public static Task<Result> RunAsync(params string[] args) => RunAsync(null, args);
+
+    /// <summary>Runs the built tool (musiccluster.dll beside the tests) as a process, as a user would.</summary>
+    public static Task<Result> RunBuiltToolAsync(params string[] args) => RunBuiltToolAsync(new Dictionary<string, string>(), args);
+
+    public static async Task<Result> RunBuiltToolAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        string tool = Path.Combine(AppContext.BaseDirectory, "musiccluster.dll");
+        // DOTNET_HOST_PATH is the dotnet running the tests (set by the SDK); "dotnet" on PATH otherwise.
+        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
+        var start = new System.Diagnostics.ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(tool);
+        foreach (string arg in args) start.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        return new Result(process.ExitCode, await output, await error);
+    }
 }

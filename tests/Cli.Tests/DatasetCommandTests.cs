@@ -136,28 +136,13 @@ public class DatasetCommandTests
     public async Task The_built_tool_runs_dataset_commands_with_their_exit_codes()
     {
         // The real entry point (Program.cs), run as a process: wiring, stdout JSON and exit codes as a user sees them.
-        string tool = Path.Combine(AppContext.BaseDirectory, "musiccluster.dll");
         string output = Path.Combine(RepositoryPaths.NewTempFolder("cli"), "synth");
-        var ok = await RunProcessAsync(tool, "dataset", "synth", "--count", "4", "--seed", "2", "--out", output, "--json");
+        var ok = await CliHarness.RunBuiltToolAsync("dataset", "synth", "--count", "4", "--seed", "2", "--out", output, "--json");
         Assert.True(ok.ExitCode == 0, ok.Error);
         Assert.Equal(output, JsonDocument.Parse(ok.Output).RootElement.GetProperty("output").GetString());
 
-        var bad = await RunProcessAsync(tool, "dataset", "import", "/no/such/dir", "--format", "midi", "--out", output + "2");
+        var bad = await CliHarness.RunBuiltToolAsync("dataset", "import", "/no/such/dir", "--format", "midi", "--out", output + "2");
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("/no/such/dir", bad.Error);
-    }
-
-    private static async Task<CliHarness.Result> RunProcessAsync(string tool, params string[] args)
-    {
-        // DOTNET_HOST_PATH is the dotnet running the tests (set by the SDK); "dotnet" on PATH otherwise.
-        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
-        var start = new System.Diagnostics.ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(tool);
-        foreach (string arg in args) start.ArgumentList.Add(arg);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return new CliHarness.Result(process.ExitCode, await output, await error);
     }
 }
