@@ -60,6 +60,32 @@ public sealed class SamplerTests
     }
 
     [Fact]
+    public void A_sequence_sampled_in_a_batch_equals_the_same_sequence_sampled_alone()
+    {
+        using var model = TinyModels.Generator(Config);
+        var options = new SamplingOptions { Seed = 21, MaxNewTokens = 20 };
+        var batch = Sampler.SampleBatch(model, [[4, 5], [6, 7], [4, 5]], options);
+        Assert.Equal(Sampler.Sample(model, [4, 5], options).Tokens, batch[0].Tokens);
+        // Same primer, other random stream: another continuation.
+        Assert.NotEqual(batch[0].Tokens, batch[2].Tokens);
+    }
+
+    [Fact]
+    public void Cancelling_stops_sampling_between_tokens()
+    {
+        using var model = TinyModels.Generator(Config);
+        using var cancellation = new CancellationTokenSource();
+        int seen = 0;
+        Assert.Throws<OperationCanceledException>(() => Sampler.Sample(model, [1], new SamplingOptions { MaxNewTokens = 100 },
+            onToken: _ =>
+            {
+                if (++seen == 3) cancellation.Cancel();
+            },
+            cancellation: cancellation.Token));
+        Assert.Equal(3, seen);
+    }
+
+    [Fact]
     public void Top_k_of_one_is_greedy_decoding()
     {
         using var model = TinyModels.Generator(Config);
