@@ -17,7 +17,8 @@ internal sealed class TokenChooser(SamplingOptions options, int vocabSize)
         int count = 0;
         for (int id = 0; id < logits.Length; id++)
         {
-            if (float.IsNaN(logits[id])) throw new ArgumentException($"logit of token {id} is NaN", nameof(logits));
+            if (float.IsNaN(logits[id]) || float.IsPositiveInfinity(logits[id]))
+                throw new ArgumentException($"logit of token {id} is {logits[id]}", nameof(logits));
             if (allowed[id] && !float.IsNegativeInfinity(logits[id])) order[count++] = id;
         }
         if (count == 0) return -1;
@@ -29,11 +30,12 @@ internal sealed class TokenChooser(SamplingOptions options, int vocabSize)
         if (options.Temperature == 0 || options.TopK == 1) return candidates[0];
         if (options.TopK is int k && k < count) count = k;
 
-        double top = logits[candidates[0]] / options.Temperature;
+        // exp((logit - top) / T) <= 1: subtracting before dividing keeps even a tiny temperature free of overflow.
+        double top = logits[candidates[0]];
         double total = 0;
         for (int i = 0; i < count; i++)
         {
-            weights[i] = Math.Exp(logits[candidates[i]] / options.Temperature - top);
+            weights[i] = Math.Exp((logits[candidates[i]] - top) / options.Temperature);
             total += weights[i];
         }
         if (options.TopP is double p && p < 1)

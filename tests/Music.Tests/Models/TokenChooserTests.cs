@@ -55,6 +55,18 @@ public sealed class TokenChooserTests
     }
 
     [Fact]
+    public void A_tiny_temperature_is_nearly_greedy_and_non_finite_logits_are_refused()
+    {
+        Assert.Equal(new HashSet<int> { 1 }, Draw(new SamplingOptions { Temperature = 1e-300, Seed = 5 }, All, 200).ToHashSet());
+        var chooser = new TokenChooser(new SamplingOptions(), 3);
+        var random = new SeededRandom(1, 0);
+        Assert.Contains("token 1 is NaN", Assert.Throws<ArgumentException>(() => chooser.Choose([0f, float.NaN, 1f], [true, true, true], random)).Message);
+        Assert.Contains("token 2 is", Assert.Throws<ArgumentException>(() => chooser.Choose([0f, 1f, float.PositiveInfinity], [true, true, true], random)).Message);
+        // Minus infinity is how a model may say "never": such a token is not drawn, even when allowed.
+        Assert.Equal(new HashSet<int> { 0 }, Enumerable.Range(0, 50).Select(_ => chooser.Choose([0f, float.NegativeInfinity, float.NegativeInfinity], [true, true, true], random)).ToHashSet());
+    }
+
+    [Fact]
     public void Seeded_streams_are_reproducible_and_distinct()
     {
         var a = new SeededRandom(5, 0);
