@@ -8,6 +8,9 @@ namespace MusicCluster.Music.Models;
 public sealed record GenerationBenchmark(
     int NewTokens, double TokensPerSecondWithCache, double TokensPerSecondWithoutCache, double KvCacheSpeedup, double FirstTokenMilliseconds);
 
+/// <summary>Raw training throughput of the generator: forward, backward and an Adam step on random tokens (no data loading).</summary>
+public sealed record TrainingBenchmark(int BatchSize, int SequenceLength, double TokensPerSecond, double FlopsPerSecond);
+
 /// <summary>How many windows per second the critic scores when it runs <see cref="BatchSize"/> windows per forward pass.</summary>
 public sealed record CriticBenchmark(int BatchSize, int WindowLength, int Windows, double WindowsPerSecond);
 
@@ -74,6 +77,45 @@ public static class ModelBenchmarks
         Sampler.Sample(model, [0], options with { UseKvCache = false });
         double withoutCache = newTokens / clock.Elapsed.TotalSeconds;
         return new GenerationBenchmark(newTokens, withCache, withoutCache, withCache / withoutCache, firstTokenMs);
+    }
+
+    /// <summary>
+    /// Times <paramref name="steps"/> teacher-forced training steps (cross-entropy, backward, Adam) of batches of
+    /// random tokens. FlopsPerSecond uses <see cref="TransformerFlops"/>; divided by <see cref="GemmGflops"/> x 1e9
+    /// it is the model FLOP utilisation.
+    /// </summary>
+    public static TrainingBenchmark MeasureTraining(TransformerConfig config, int batchSize = 8, int sequenceLength = 128, int steps = 5, Device? device = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        sequenceLength = Math.Clamp(sequenceLength, 1, config.ContextLength);
+        device ??= CPU;
+        torch.random.manual_seed(4);
+        using var model = new TransformerGenerator(config, device);
+        model.train();
+        using var optimizer = optim.Adam(model.parameters(), lr: 1e-4);
+        using var random = new torch.Generator(5, CPU);
+        using var tokens = randint(0, config.VocabSize, [batchSize, sequenceLength + 1], dtype: int64, generator: random).to(device);
+
+        void Step()
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var logits = model.forward(tokens.narrow(1, 0, sequenceLength));
+            var loss = nn.functional.cross_entropy(logits.reshape(-1, config.VocabSize), tokens.narrow(1, 1, sequenceLength).reshape(-1));
+            loss.backward();
+            optimizer.step();
+        }
+
+        Step();
+        Synchronize(device);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < steps; i++) Step();
+        Synchronize(device);
+        double seconds = clock.Elapsed.TotalSeconds;
+        double tokensPerSecond = (double)steps * batchSize * sequenceLength / seconds;
+        double flopsPerSecond = steps * TransformerFlops.TrainingStepFlops(config, batchSize, sequenceLength) / seconds;
+        return new TrainingBenchmark(batchSize, sequenceLength, tokensPerSecond, flopsPerSecond);
     }
 
     /// <summary>Scores <paramref name="windows"/> windows of <paramref name="windowLength"/> tokens, <paramref name="batchSize"/> per forward pass.</summary>

@@ -36,5 +36,8 @@ public sealed class TransformerFlopsTests
         var critic = ModelBenchmarks.MeasureCriticWindows(config, batchSize: 4, windowLength: 40, windows: 6);
         Assert.Equal(32, critic.WindowLength);
         Assert.True(critic.WindowsPerSecond > 0);
+        var training = ModelBenchmarks.MeasureTraining(config, batchSize: 2, sequenceLength: 64, steps: 2);
+        Assert.Equal(32, training.SequenceLength);
+        Assert.Equal(TransformerFlops.TrainingFlopsPerToken(config, 32), training.FlopsPerSecond / training.TokensPerSecond, 3);
     }
 }
