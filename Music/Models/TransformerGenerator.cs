@@ -1,0 +1,108 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MusicCluster.Music.Models;
+
+/// <summary>
+/// Decoder-only Transformer language model over token ids: pre-LN blocks with rotary positions and causal
+/// attention; the output head is tied to the token embedding or separate (config.TiedOutput).
+/// <see cref="forward"/> maps tokens [batch, time] (int64) to next-token logits [batch, time, vocab] (float32);
+/// <see cref="Step"/> does the same for new tokens only, reading and extending a <see cref="KvCache"/>.
+/// </summary>
+public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
+{
+    // A plain parameter rather than nn.Embedding, whose weight getter makes a new native handle on every read.
+    private readonly Parameter tokenEmbedding;
+    private readonly Dropout embeddingDropout;
+    private readonly ModuleList<TransformerBlock> blocks;
+    private readonly LayerNorm finalNorm;
+    private readonly Linear? outputHead;
+
+    public TransformerGenerator(TransformerConfig config, Device? device = null) : base(nameof(TransformerGenerator))
+    {
+        Config = config.EnsureValid();
+        tokenEmbedding = new Parameter(empty(config.VocabSize, config.ModelWidth, dtype: float32));
+        embeddingDropout = nn.Dropout(config.Dropout);
+        blocks = nn.ModuleList(Enumerable.Range(0, config.Layers).Select(layer => new TransformerBlock(config, layer)).ToArray());
+        finalNorm = nn.LayerNorm(config.ModelWidth, dtype: float32);
+        if (!config.TiedOutput) outputHead = nn.Linear(config.ModelWidth, config.VocabSize, hasBias: false, dtype: float32);
+        using (no_grad())
+        {
+            // Small embeddings: with a tied head, N(0, 1) embeddings would start with huge, confident logits.
+            nn.init.normal_(tokenEmbedding, 0.0, 0.02);
+        }
+        RegisterComponents();
+        if (device is not null) this.to(device);
+    }
+
+    public TransformerConfig Config { get; }
+
+    /// <summary>Where the weights live.</summary>
+    public Device Device => tokenEmbedding.device;
+
+    /// <summary>Next-token logits for every position of tokens [batch, time] (time at most the context length).</summary>
+    public override Tensor forward(Tensor tokens)
+    {
+        CheckTokens(tokens, Config.ContextLength, nameof(tokens));
+        return Run(tokens, cache: null);
+    }
+
+    /// <summary>A KV cache for this model on its device, for <paramref name="batchSize"/> sequences.</summary>
+    public KvCache NewCache(int batchSize) => new(Config, batchSize, Device, tokenEmbedding.dtype);
+
+    /// <summary>
+    /// Logits [batch, n, vocab] for n new tokens [batch, n] that follow the cache's positions, which it then
+    /// extends. Inference only (no gradient). Equal, up to float rounding, to the last n rows of
+    /// <see cref="forward"/> over the whole sequence.
+    /// </summary>
+    public Tensor Step(Tensor newTokens, KvCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        if (!ReferenceEquals(cache.Config, Config) && cache.Config != Config)
+            throw new ArgumentException("the KV cache was made for a different model config", nameof(cache));
+        CheckTokens(newTokens, cache.Capacity - cache.Length, nameof(newTokens));
+        if (newTokens.size(0) != cache.BatchSize)
+            throw new ArgumentException($"batch of {newTokens.size(0)} sequences but the KV cache holds {cache.BatchSize}", nameof(newTokens));
+        using var noGradient = no_grad();
+        var logits = Run(newTokens, cache);
+        cache.Advance((int)newTokens.size(1));
+        return logits;
+    }
+
+    private Tensor Run(Tensor tokens, KvCache? cache)
+    {
+        using var scope = NewDisposeScope();
+        long time = tokens.size(1);
+        long past = cache?.Length ?? 0;
+        var (cos, sin) = RotaryPositions.Tables(past, time, Config.HeadWidth, Config.RotaryBase, Device, tokenEmbedding.dtype);
+        // Causal attention: with no past, the standard lower-triangular mask (the kernel's own flag). With a past
+        // and one new token, that token sees everything cached, so no mask. With a past and several new tokens,
+        // new token i (absolute position past + i) sees keys 0..past + i: a lower-triangular mask shifted by past.
+        Tensor? mask = null;
+        bool causal = past == 0 && time > 1;
+        if (past > 0 && time > 1)
+            mask = ones(time, past + time, dtype: @bool, device: Device).tril(past);
+        var context = new AttentionContext(cos, sin, mask, causal, cache);
+
+        var embedded = tokenEmbedding.index_select(0, tokens.reshape(-1)).view(tokens.size(0), time, Config.ModelWidth);
+        var hidden = embeddingDropout.forward(embedded);
+        foreach (var block in blocks) hidden = block.forward(hidden, context);
+        hidden = finalNorm.forward(hidden);
+        var logits = outputHead is null ? hidden.matmul(tokenEmbedding.t()) : outputHead.forward(hidden);
+        return scope.MoveToOuter(logits);
+    }
+
+    private void CheckTokens(Tensor tokens, int maxTime, string parameter)
+    {
+        if (tokens.dim() != 2) throw new ArgumentException($"tokens must be [batch, time], got shape [{string.Join(", ", tokens.shape)}]", parameter);
+        if (tokens.dtype != ScalarType.Int64) throw new ArgumentException($"tokens must be int64, got {tokens.dtype}", parameter);
+        if (tokens.size(0) < 1 || tokens.size(1) < 1) throw new ArgumentException($"tokens must not be empty, got shape [{string.Join(", ", tokens.shape)}]", parameter);
+        if (tokens.size(1) > maxTime)
+            throw new ArgumentException($"{tokens.size(1)} positions do not fit: at most {maxTime} (context length {Config.ContextLength})", parameter);
+        using var scope = NewDisposeScope();
+        long min = tokens.min().item<long>(), max = tokens.max().item<long>();
+        if (min < 0 || max >= Config.VocabSize)
+            throw new ArgumentException($"token ids must be in [0, {Config.VocabSize}), got values from {min} to {max}", parameter);
+    }
+}
