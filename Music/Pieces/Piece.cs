@@ -33,6 +33,9 @@ public sealed record Piece
 public sealed record Note(int Pitch, long Start, long Duration, int Velocity, int Track, int Channel = 0)
 {
     public long End => Start + Duration;
+
+    /// <summary>True on the General MIDI percussion channel, where the pitch picks a drum sound.</summary>
+    public bool IsDrum => Channel == TrackInfo.DrumChannel;
 }
 
 /// <summary>A tempo change, in microseconds per quarter note as MIDI stores it.</summary>
@@ -62,7 +65,14 @@ public sealed record KeySignature(long Tick, int Sharps, bool Minor)
 }
 
 /// <summary>A track: its name, General MIDI program (0-127) and channel (0-15).</summary>
-public sealed record TrackInfo(int Index, string Name, int Program = 0, int Channel = 0);
+public sealed record TrackInfo(int Index, string Name, int Program = 0, int Channel = 0)
+{
+    /// <summary>The General MIDI percussion channel (channel 10 counted from 1).</summary>
+    public const int DrumChannel = 9;
+
+    /// <summary>True for a track on the percussion channel.</summary>
+    public bool IsDrums => Channel == DrumChannel;
+}
 
 /// <summary>Title and provenance. Provenance is set for generated pieces and null for imported ones.</summary>
 public sealed record PieceMetadata
