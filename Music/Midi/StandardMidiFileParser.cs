@@ -236,7 +236,7 @@ internal sealed class StandardMidiFileParser
         for (int i = 0; i < 4; i++)
         {
             if (position >= chunkEnd)
-                throw Fail(position, $"{what} at byte {start} in track {track} runs past the end of the chunk at byte {chunkEnd}");
+                throw Fail(start, $"{what} at byte {start} in track {track} runs past the end of the chunk at byte {chunkEnd}");
             int b = data[position++];
             value = (value << 7) | (b & 0x7F);
             if ((b & 0x80) == 0) return value;
