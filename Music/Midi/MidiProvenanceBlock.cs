@@ -37,7 +37,8 @@ internal static class MidiProvenanceBlock
             return JsonSerializer.Deserialize<Provenance>(payload[jsonStart..])
                 ?? throw new JsonException("the JSON is null");
         }
-        catch (JsonException e)
+        // JsonException for malformed JSON; the others for JSON that parses but cannot be a Provenance.
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
         {
             throw new MidiFormatException(
                 $"provenance block at byte {payloadOffset + jsonStart} is not valid provenance JSON: {e.Message}", payloadOffset + jsonStart);
