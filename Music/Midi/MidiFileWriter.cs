@@ -4,8 +4,8 @@ using NAudio.Midi;
 namespace MusicCluster.Music.Midi;
 
 /// <summary>
-/// Writes a <see cref="Piece"/> as a format 1 Standard MIDI File with NAudio.Midi. <see cref="MidiFileReader"/>
-/// reads the result back as <see cref="MidiCanonicalForm.Of"/> the piece, which is the piece itself when its tracks
+/// Writes a <see cref="Piece"/> as a Standard MIDI File (format 1 unless asked for format 0) with NAudio.Midi.
+/// <see cref="MidiFileReader"/> reads the result back as <see cref="MidiCanonicalForm.Of"/> the piece, which is the piece itself when its tracks
 /// are numbered 0..n-1 and its overlapping notes of one pitch end in the order they start.
 /// </summary>
 /// <remarks>
@@ -13,39 +13,51 @@ namespace MusicCluster.Music.Midi;
 /// provenance block, tempo map, time and key signatures); then one chunk per track with its name, a program change
 /// on its channel (always, so program and channel read back exactly) and its notes. At one tick, note-offs of
 /// sounding notes come before note-ons (so a repeated pitch is not cut by its own release), and the note-offs of
-/// zero-length notes come after their note-ons.
+/// zero-length notes come after their note-ons. Format 0 puts the conductor events, one program change per track
+/// and all notes into the single chunk.
 /// </remarks>
 public static class MidiFileWriter
 {
     private const int NoteOffVelocity = 64;
 
     /// <summary>The file's bytes. Throws <see cref="ArgumentException"/> for a piece MIDI cannot hold.</summary>
-    public static byte[] Write(Piece piece)
+    public static byte[] Write(Piece piece, MidiFileFormat format = MidiFileFormat.MultiTrack)
     {
-        var events = ToEvents(piece);
+        var events = ToEvents(piece, format);
         using var buffer = new MemoryStream();
         MidiFile.Export(buffer, events);
         return buffer.ToArray();
     }
 
-    public static void Write(Piece piece, Stream destination) => destination.Write(Write(piece));
+    public static void Write(Piece piece, Stream destination, MidiFileFormat format = MidiFileFormat.MultiTrack) =>
+        destination.Write(Write(piece, format));
 
-    public static void WriteFile(Piece piece, string path) => File.WriteAllBytes(path, Write(piece));
+    public static void WriteFile(Piece piece, string path, MidiFileFormat format = MidiFileFormat.MultiTrack) =>
+        File.WriteAllBytes(path, Write(piece, format));
 
-    private static MidiEventCollection ToEvents(Piece piece)
+    private static MidiEventCollection ToEvents(Piece piece, MidiFileFormat format)
     {
         MidiPieceValidator.Validate(piece);
         var layout = MidiTrackLayout.Plan(piece);
-        var collection = new MidiEventCollection(1, piece.TicksPerQuarter);
-        AddConductorTrack(collection.AddTrack(), piece);
+        var collection = new MidiEventCollection((int)format, piece.TicksPerQuarter);
+        var conductor = collection.AddTrack();
+        AddConductorTrack(conductor, piece);
 
-        var notesByTrack = piece.Notes.GroupBy(n => layout.TrackOf(n.Track)).ToDictionary(g => g.Key, g => g.ToList());
-        foreach (var track in layout.Tracks)
+        if (format == MidiFileFormat.SingleTrack)
         {
-            var events = collection.AddTrack();
-            events.Add(Text(MetaEventType.SequenceTrackName, track.Name, 0));
-            events.Add(new PatchChangeEvent(0, track.Channel + 1, track.Program));
-            if (notesByTrack.TryGetValue(track.Index, out var notes)) AddNotes(events, notes);
+            foreach (var track in layout.Tracks) conductor.Add(new PatchChangeEvent(0, track.Channel + 1, track.Program));
+            AddNotes(conductor, piece.Notes.ToList());
+        }
+        else
+        {
+            var notesByTrack = piece.Notes.GroupBy(n => layout.TrackOf(n.Track)).ToDictionary(g => g.Key, g => g.ToList());
+            foreach (var track in layout.Tracks)
+            {
+                var events = collection.AddTrack();
+                events.Add(Text(MetaEventType.SequenceTrackName, track.Name, 0));
+                events.Add(new PatchChangeEvent(0, track.Channel + 1, track.Program));
+                if (notesByTrack.TryGetValue(track.Index, out var notes)) AddNotes(events, notes);
+            }
         }
         // Sorts each chunk (stably: our order at equal ticks survives) and ends each with one end-of-track event.
         collection.PrepareForExport();

@@ -17,13 +17,13 @@ public class MidiPlayerTests
     {
         string timidity = Prerequisite.RequireProgram("timidity", "timidity");
         string config = TimidityConfig();
-        foreach (var (name, piece) in PiecesToPlay())
+        foreach (var (name, piece, format) in PiecesToPlay())
         {
-            var (folder, file) = WriteToFolder(piece, name);
+            var (folder, file) = WriteToFolder(piece, name, format);
             var run = ExternalProgram.Run(timidity, folder, "-c", config, "-Ow", "-o", "out.wav", file);
-            var layout = MidiCanonicalForm.Of(piece);
+            int chunks = format == MidiFileFormat.SingleTrack ? 1 : MidiCanonicalForm.Of(piece).Tracks.Count + 1;
             Assert.True(run.ExitCode == 0, $"{name}: timidity exited with {run.ExitCode}: {run.AllOutput}");
-            Assert.Contains($"Format: 1  Tracks: {layout.Tracks.Count + 1}  Divisions: {piece.TicksPerQuarter}", run.AllOutput);
+            Assert.Contains($"Format: {(int)format}  Tracks: {chunks}  Divisions: {piece.TicksPerQuarter}", run.AllOutput);
             var complaints = TimidityComplaints(run);
             Assert.True(complaints.Count == 0, $"{name}: timidity complained: {string.Join(" | ", complaints)}");
             Assert.True(new FileInfo(Path.Combine(folder, "out.wav")).Length > 44 + 44100, $"{name}: timidity wrote less than a second of audio");
@@ -35,7 +35,7 @@ public class MidiPlayerTests
     {
         string timidity = Prerequisite.RequireProgram("timidity", "timidity");
         string config = TimidityConfig();
-        var (folder, file) = WriteToFolder(PiecesToPlay().First().Piece, "truncated", truncateBy: 10);
+        var (folder, file) = WriteToFolder(PiecesToPlay().First().Piece, "truncated", MidiFileFormat.MultiTrack, truncateBy: 10);
         var run = ExternalProgram.Run(timidity, folder, "-c", config, "-Ow", "-o", "out.wav", file);
         Assert.NotEmpty(TimidityComplaints(run));
     }
@@ -45,9 +45,9 @@ public class MidiPlayerTests
     {
         string fluidsynth = Prerequisite.RequireProgram("fluidsynth", "fluidsynth");
         string soundFont = RequireSoundFont();
-        foreach (var (name, piece) in PiecesToPlay())
+        foreach (var (name, piece, format) in PiecesToPlay())
         {
-            var (folder, file) = WriteToFolder(piece, name);
+            var (folder, file) = WriteToFolder(piece, name, format);
             var run = ExternalProgram.Run(fluidsynth, folder, "-ni", "-g", "1.0", "-r", "44100", "-F", "out.wav", soundFont, file);
             Assert.True(run.ExitCode == 0, $"{name}: fluidsynth exited with {run.ExitCode}: {run.AllOutput}");
             var complaints = Complaints(run.StandardError);
@@ -61,19 +61,19 @@ public class MidiPlayerTests
     {
         string fluidsynth = Prerequisite.RequireProgram("fluidsynth", "fluidsynth");
         string soundFont = RequireSoundFont();
-        var (folder, file) = WriteToFolder(PiecesToPlay().First().Piece, "truncated", truncateBy: 10);
+        var (folder, file) = WriteToFolder(PiecesToPlay().First().Piece, "truncated", MidiFileFormat.MultiTrack, truncateBy: 10);
         var run = ExternalProgram.Run(fluidsynth, folder, "-ni", "-g", "1.0", "-r", "44100", "-F", "out.wav", soundFont, file);
         Assert.NotEmpty(Complaints(run.StandardError));
     }
 
-    /// <summary>A small arrangement with drums and tempo changes, and random pieces at a playable tempo.</summary>
-    private static IEnumerable<(string Name, Piece Piece)> PiecesToPlay()
+    /// <summary>A small arrangement with drums and tempo changes (in formats 1 and 0), and random pieces at a playable tempo.</summary>
+    private static IEnumerable<(string Name, Piece Piece, MidiFileFormat Format)> PiecesToPlay()
     {
         const int q = 480;
         var melody = new[] { 60, 62, 64, 65, 67, 65, 64, 62 }.Select((p, i) => new Note(p, i * q, q, 90, 0));
         var bass = new[] { 48, 43, 48, 43 }.Select((p, i) => new Note(p, i * 2 * q, 2 * q, 80, 1));
         var drums = Enumerable.Range(0, 16).Select(i => new Note(i % 4 == 0 ? 36 : 42, i * q / 2, q / 4, 100, 2, 9));
-        yield return ("arrangement", new Piece
+        var arrangement = new Piece
         {
             Notes = [.. melody, .. bass, .. drums],
             Tempos = [new TempoChange(0, 500_000), new TempoChange(4 * q, 400_000)],
@@ -81,7 +81,9 @@ public class MidiPlayerTests
             KeySignatures = [new KeySignature(0, 0, false)],
             Tracks = [new TrackInfo(0, "Flute", 73, 0), new TrackInfo(1, "Bass", 32, 1), new TrackInfo(2, "Drums", 0, 9)],
             Metadata = new PieceMetadata { Title = "Arrangement", Composer = "Test", Copyright = "none" },
-        });
+        };
+        yield return ("arrangement", arrangement, MidiFileFormat.MultiTrack);
+        yield return ("arrangement-format-0", arrangement, MidiFileFormat.SingleTrack);
         foreach (int seed in new[] { 1, 2, 3 })
         {
             var piece = RandomPieces.Canonical(seed);
@@ -92,15 +94,15 @@ public class MidiPlayerTests
                 TicksPerQuarter = 480,
                 Tempos = [new TempoChange(0, 500_000)],
                 Tracks = piece.Tracks.Select(t => t.IsDrums ? t with { Program = 0 } : t).ToList(),
-            });
+            }, MidiFileFormat.MultiTrack);
         }
     }
 
-    private static (string Folder, string File) WriteToFolder(Piece piece, string name, int truncateBy = 0)
+    private static (string Folder, string File) WriteToFolder(Piece piece, string name, MidiFileFormat format, int truncateBy = 0)
     {
         string folder = RepositoryPaths.NewTempFolder("midi-play");
         string file = $"{name}.mid";
-        byte[] bytes = MidiFileWriter.Write(piece);
+        byte[] bytes = MidiFileWriter.Write(piece, format);
         File.WriteAllBytes(Path.Combine(folder, file), bytes[..^truncateBy]);
         return (folder, file);
     }

@@ -31,6 +31,41 @@ public class MidiRoundTripTests
     }
 
     [Fact]
+    public void AnyPieceWrittenAsFormatZeroComesBackAsItsFormatZeroCanonicalForm()
+    {
+        for (int seed = 0; seed < Seeds; seed++)
+        {
+            var piece = RandomPieces.Any(seed);
+            var back = MidiFileReader.Read(MidiFileWriter.Write(piece, MidiFileFormat.SingleTrack));
+            PieceAssert.Equal(MidiCanonicalForm.Of(piece, MidiFileFormat.SingleTrack), back, $"seed {seed}");
+        }
+    }
+
+    [Fact]
+    public void FormatZeroKeepsEverythingButTrackNamesAndTrackBoundaries()
+    {
+        var piece = new Piece
+        {
+            Notes = [new Note(60, 0, 480, 90, 0, 0), new Note(36, 0, 240, 110, 1, 9), new Note(62, 480, 480, 91, 2, 0)],
+            Tempos = [new TempoChange(0, 400_000)],
+            TimeSignatures = [new TimeSignature(0, 2, 4)],
+            KeySignatures = [new KeySignature(0, 2, false)],
+            Tracks = [new TrackInfo(0, "Organ", 19, 0), new TrackInfo(1, "Drums", 0, 9), new TrackInfo(2, "Piano", 0, 0)],
+            Metadata = new PieceMetadata { Title = "Zero", Composer = "C", Copyright = "R" },
+        };
+        var back = MidiFileReader.Read(MidiFileWriter.Write(piece, MidiFileFormat.SingleTrack));
+        PieceAssert.Equal(piece with
+        {
+            // Tracks 0 and 2 share channel 0: they become one track, with the first program given for the channel.
+            Notes = [new Note(60, 0, 480, 90, 0, 0), new Note(36, 0, 240, 110, 1, 9), new Note(62, 480, 480, 91, 0, 0)],
+            Tracks = [new TrackInfo(0, "", 19, 0), new TrackInfo(1, "", 0, 9)],
+        }, back);
+        var file = new MidiFile(new MemoryStream(MidiFileWriter.Write(piece, MidiFileFormat.SingleTrack)), strictChecking: true);
+        Assert.Equal(0, file.FileFormat);
+        Assert.Equal(1, file.Tracks);
+    }
+
+    [Fact]
     public void TheCanonicalFormOfACanonicalPieceIsThePieceItself()
     {
         for (int seed = 0; seed < Seeds; seed++)
