@@ -5,8 +5,9 @@ namespace MusicCluster.Music.Midi;
 
 /// <summary>
 /// Writes a <see cref="Piece"/> as a Standard MIDI File (format 1 unless asked for format 0) with NAudio.Midi.
-/// <see cref="MidiFileReader"/> reads the result back as <see cref="MidiCanonicalForm.Of"/> the piece, which is the piece itself when its tracks
-/// are numbered 0..n-1 and its overlapping notes of one pitch end in the order they start.
+/// <see cref="MidiFileReader"/> reads the result back as <see cref="MidiCanonicalForm.Of"/> the piece; in format 1
+/// that is the piece itself when its tracks are numbered 0..n-1 and its overlapping notes of one pitch end in the
+/// order they start.
 /// </summary>
 /// <remarks>
 /// Layout: chunk 0 is the conductor track (title as its name, copyright, a "Composer: " text event, the

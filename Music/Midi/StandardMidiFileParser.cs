@@ -200,7 +200,8 @@ internal sealed class StandardMidiFileParser
                 if (payload[0] == 0)
                     throw Fail(payloadOffset, $"time signature at byte {payloadOffset} in track {track} has numerator 0");
                 if (payload[1] > MaxTimeSignatureDenominatorPower)
-                    throw Fail(payloadOffset + 1, $"time signature at byte {payloadOffset} in track {track} has denominator 2^{payload[1]}; at most 2^{MaxTimeSignatureDenominatorPower} is supported");
+                    throw Fail(payloadOffset + 1, $"time signature at byte {payloadOffset} in track {track} has denominator " +
+                        $"2^{payload[1]}; at most 2^{MaxTimeSignatureDenominatorPower} is supported");
                 assembler.TimeSignature(tick, payload[0], 1 << payload[1]);
                 break;
             case 0x59:

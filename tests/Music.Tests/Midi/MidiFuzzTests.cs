@@ -118,8 +118,10 @@ public class MidiFuzzTests(ITestOutputHelper output)
         ("format", (r, f) => Edit(f, c => Put(c, 8, BigEndian16(r.Next(0, 5))))),
         ("division", (r, f) => Edit(f, c => Put(c, 12, BigEndian16(r.Next(65536))))),
         ("absurd delta", (r, f) => Edit(f, c => c.InsertRange(EventPosition(r, c), r.Next(2) == 0 ? [0xFF, 0xFF, 0xFF, 0x7F] : [0x8F, 0xFF, 0xFF, 0xFF, 0x7F]))),
-        ("garbage SysEx", (r, f) => Edit(f, c => c.InsertRange(EventPosition(r, c), [0x00, r.Next(2) == 0 ? (byte)0xF0 : (byte)0xF7, .. VariableLength((int)Math.Min(AbsurdLength(r), 0x0FFFFFFF)), .. RandomBytes(r, r.Next(0, 16))]))),
-        ("garbage meta", (r, f) => Edit(f, c => c.InsertRange(EventPosition(r, c), [0x00, 0xFF, (byte)r.Next(256), .. VariableLength((int)Math.Min(AbsurdLength(r), 0x0FFFFFFF)), .. RandomBytes(r, r.Next(0, 16))]))),
+        ("garbage SysEx", (r, f) => Edit(f, c => c.InsertRange(EventPosition(r, c),
+            [0x00, r.Next(2) == 0 ? (byte)0xF0 : (byte)0xF7, .. AbsurdVariableLength(r), .. RandomBytes(r, r.Next(0, 16))]))),
+        ("garbage meta", (r, f) => Edit(f, c => c.InsertRange(EventPosition(r, c),
+            [0x00, 0xFF, (byte)r.Next(256), .. AbsurdVariableLength(r), .. RandomBytes(r, r.Next(0, 16))]))),
         ("garbage events", (r, f) => Edit(f, c => c.InsertRange(EventPosition(r, c), RandomEvents(r)))),
     ];
 
@@ -154,6 +156,9 @@ public class MidiFuzzTests(ITestOutputHelper output)
         2 => 0x0FFFFFFF,
         _ => (uint)random.Next(0, 100_000),
     };
+
+    /// <summary>A variable-length quantity (at most 0x0FFFFFFF, what 4 bytes hold) that is usually far too large.</summary>
+    private static byte[] AbsurdVariableLength(Random random) => VariableLength((int)Math.Min(AbsurdLength(random), 0x0FFFFFFF));
 
     /// <summary>A position inside the first track chunk's events, or anywhere if there is none.</summary>
     private static int EventPosition(Random random, List<byte> bytes)
