@@ -20,6 +20,32 @@ public sealed record Piece
     /// <summary>The tick at which the last note ends (0 for an empty piece).</summary>
     public long EndTick => Notes.Count == 0 ? 0 : Notes.Max(n => n.Start + n.Duration);
 
+    /// <summary>The tempo MIDI assumes when a piece has none: 120 quarter notes a minute.</summary>
+    public const int DefaultMicrosecondsPerQuarter = 500_000;
+
+    /// <summary>The tempo in force at a tick (120 BPM when the piece has none; of two changes at one tick, the later).</summary>
+    public TempoChange TempoAt(long tick) =>
+        Tempos.LastOrDefault(t => t.Tick <= tick) ?? new TempoChange(0, DefaultMicrosecondsPerQuarter);
+
+    /// <summary>Seconds from the start of the piece to a tick, following the tempo map.</summary>
+    public double SecondsAt(long tick)
+    {
+        double microseconds = 0;
+        long from = 0;
+        int microsecondsPerQuarter = DefaultMicrosecondsPerQuarter;
+        foreach (var change in Tempos)
+        {
+            if (change.Tick >= tick) break;
+            microseconds += (double)(change.Tick - from) * microsecondsPerQuarter / TicksPerQuarter;
+            (from, microsecondsPerQuarter) = (change.Tick, change.MicrosecondsPerQuarter);
+        }
+        microseconds += (double)(tick - from) * microsecondsPerQuarter / TicksPerQuarter;
+        return microseconds / 1_000_000;
+    }
+
+    /// <summary>Seconds until the last note ends.</summary>
+    public double DurationSeconds => SecondsAt(EndTick);
+
     /// <summary>The time signature in force at a tick (4/4 when the piece has none).</summary>
     public TimeSignature TimeSignatureAt(long tick) =>
         TimeSignatures.LastOrDefault(t => t.Tick <= tick) ?? new TimeSignature(0, 4, 4);
