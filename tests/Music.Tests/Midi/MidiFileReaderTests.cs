@@ -100,12 +100,12 @@ public class MidiFileReaderTests
             Header(format: 1, trackCount: 1, division: 480, headerLength: 10),
             Chunk("XFIH", [1, 2, 3]),
             Track(
+                Event(0, 0x90, 62, 50),
                 Event(0, 0xF0, 3, 0x7E, 0x7F, 0xF7),       // SysEx
                 Event(0, 0xF7, 2, 0x01, 0x02),             // SysEx escape
                 Meta(0, 0x06, "marker"u8.ToArray()),
-                Event(0, 0x90, 62, 50),
-                Meta(0, 0x21, [0]),                         // port meta event between running-status events
-                Event(240, 62, 0),
+                Meta(0, 0x21, [0]),                         // port meta event
+                Event(240, 62, 0),                          // running status survives SysEx and meta events
                 Event(0, 0xE0, 0, 64),                      // pitch bend
                 Event(0, 0xD0, 5),                          // channel pressure
                 EndOfTrack()),
