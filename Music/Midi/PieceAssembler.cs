@@ -131,7 +131,10 @@ internal sealed class PieceAssembler
         var pieceNotes = new List<Note>(notes.Count);
         foreach (var n in notes)
             pieceNotes.Add(new Note(n.Pitch, n.Start, n.Duration, n.Velocity, trackOfNote(n), n.Channel));
-        return PieceBuilder.Normalize(new Piece
+        // PieceBuilder.Normalize's order, built directly: its LINQ sort on six keys was a third of the parse time.
+        // The other lists are already in order (changes by tick, tracks by index); a test holds the two equal.
+        pieceNotes.Sort(NormalizedNoteOrder);
+        return new Piece
         {
             TicksPerQuarter = ticksPerQuarter,
             Notes = pieceNotes,
@@ -146,7 +149,19 @@ internal sealed class PieceAssembler
                 Copyright = copyright,
                 Provenance = provenance,
             },
-        });
+        };
+    }
+
+    /// <summary>The order of <see cref="PieceBuilder.Normalize"/>: start, track, pitch, duration, velocity, channel.</summary>
+    private static int NormalizedNoteOrder(Note x, Note y)
+    {
+        int c = x.Start.CompareTo(y.Start);
+        if (c == 0) c = x.Track.CompareTo(y.Track);
+        if (c == 0) c = x.Pitch.CompareTo(y.Pitch);
+        if (c == 0) c = x.Duration.CompareTo(y.Duration);
+        if (c == 0) c = x.Velocity.CompareTo(y.Velocity);
+        if (c == 0) c = x.Channel.CompareTo(y.Channel);
+        return c;
     }
 
     /// <summary>
