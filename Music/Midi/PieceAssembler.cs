@@ -128,12 +128,18 @@ internal sealed class PieceAssembler
     public Piece Build()
     {
         var (tracks, trackOfNote) = format == 0 ? TracksByChannel() : TracksByChunk();
-        var pieceNotes = new List<Note>(notes.Count);
-        foreach (var n in notes)
-            pieceNotes.Add(new Note(n.Pitch, n.Start, n.Duration, n.Velocity, trackOfNote(n), n.Channel));
-        // PieceBuilder.Normalize's order, built directly: its LINQ sort on six keys was a third of the parse time.
-        // The other lists are already in order (changes by tick, tracks by index); a test holds the two equal.
-        pieceNotes.Sort(NormalizedNoteOrder);
+        // PieceBuilder.Normalize's order, built directly: sorting structs that compare themselves is several times
+        // faster than its LINQ sort on six keys, which was a third of the parse time. The other lists are already in
+        // order (changes by tick, tracks by index). A test holds the two orders equal.
+        var keys = new NoteKey[notes.Count];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            var n = notes[i];
+            keys[i] = new NoteKey(n.Start, trackOfNote(n), n.Pitch, n.Duration, n.Velocity, n.Channel);
+        }
+        Array.Sort(keys);
+        var pieceNotes = new List<Note>(keys.Length);
+        foreach (var k in keys) pieceNotes.Add(new Note(k.Pitch, k.Start, k.Duration, k.Velocity, k.Track, k.Channel));
         return new Piece
         {
             TicksPerQuarter = ticksPerQuarter,
@@ -152,16 +158,20 @@ internal sealed class PieceAssembler
         };
     }
 
-    /// <summary>The order of <see cref="PieceBuilder.Normalize"/>: start, track, pitch, duration, velocity, channel.</summary>
-    private static int NormalizedNoteOrder(Note x, Note y)
+    /// <summary>A note that sorts in the order of <see cref="PieceBuilder.Normalize"/>.</summary>
+    private readonly record struct NoteKey(long Start, int Track, int Pitch, long Duration, int Velocity, int Channel)
+        : IComparable<NoteKey>
     {
-        int c = x.Start.CompareTo(y.Start);
-        if (c == 0) c = x.Track.CompareTo(y.Track);
-        if (c == 0) c = x.Pitch.CompareTo(y.Pitch);
-        if (c == 0) c = x.Duration.CompareTo(y.Duration);
-        if (c == 0) c = x.Velocity.CompareTo(y.Velocity);
-        if (c == 0) c = x.Channel.CompareTo(y.Channel);
-        return c;
+        public int CompareTo(NoteKey other)
+        {
+            int c = Start.CompareTo(other.Start);
+            if (c == 0) c = Track.CompareTo(other.Track);
+            if (c == 0) c = Pitch.CompareTo(other.Pitch);
+            if (c == 0) c = Duration.CompareTo(other.Duration);
+            if (c == 0) c = Velocity.CompareTo(other.Velocity);
+            if (c == 0) c = Channel.CompareTo(other.Channel);
+            return c;
+        }
     }
 
     /// <summary>
