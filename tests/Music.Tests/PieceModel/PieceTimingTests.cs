@@ -1,6 +1,8 @@
 using MusicCluster.Music.Pieces;
 
-namespace MusicCluster.Music.Tests.Pieces;
+// Not "Pieces": a namespace MusicCluster.Music.Tests.Pieces would hide MusicCluster.Music.Pieces from other tests
+// that write "Pieces.Piece".
+namespace MusicCluster.Music.Tests.PieceModel;
 
 public class PieceTimingTests
 {
