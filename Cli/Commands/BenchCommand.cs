@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using MusicCluster.Music.Data;
+using MusicCluster.Music.Midi;
 using MusicCluster.Music.Models;
 using MusicCluster.Music.Tokens;
 using Spectre.Console;
@@ -27,6 +28,8 @@ internal static class BenchCommand
 
     private static readonly Section[] Sections =
     [
+        new("midi", (settings, figures) => figures["midiParseMBps"] =
+            MidiBenchmarks.MeasureParseThroughput(files: settings.Quick ? 4 : 32, minimumDuration: settings.MinimumTime).MegabytesPerSecond),
         new("tokenize", MeasureTokenization),
         new("gemm", (settings, figures) => figures["gemmGflops"] = ModelBenchmarks.GemmGflops(settings.Quick ? 256 : 1024, settings.Quick ? 3 : 10)),
         new("train", MeasureTraining),

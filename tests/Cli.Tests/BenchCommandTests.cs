@@ -10,7 +10,7 @@ public sealed class BenchCommandTests
         var result = await CliHarness.RunBuiltToolAsync("bench", "--quick", "--json");
         Assert.True(result.ExitCode == 0, result.Error);
         JsonElement figures = JsonDocument.Parse(result.Output).RootElement;
-        foreach (string key in new[] { "gemmGflops", "tokenizeTokensPerSec", "trainTokensPerSec", "trainMfu", "generateTokensPerSecWithKvCache",
+        foreach (string key in new[] { "midiParseMBps", "gemmGflops", "tokenizeTokensPerSec", "trainTokensPerSec", "trainMfu", "generateTokensPerSecWithKvCache",
                      "generateTokensPerSecWithoutKvCache", "kvCacheSpeedup", "firstNoteMs", "scoreWindowsPerSecBatch1", "scoreWindowsPerSecBatch32" })
         {
             Assert.True(figures.TryGetProperty(key, out JsonElement value), $"missing {key}");
