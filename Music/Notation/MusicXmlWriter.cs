@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using MusicCluster.Music.Pieces;
+
+namespace MusicCluster.Music.Notation;
+
+/// <summary>
+/// Writes a piece as partwise MusicXML 4.0: one part per track, bars from the time signatures, notes split at bar
+/// lines and into writable values with ties, rests in the gaps, chords, several voices per part (with backup), key
+/// and time signatures, and tempo as a metronome mark with &lt;sound tempo&gt;. Durations are exact on a 64th grid.
+/// </summary>
+public static class MusicXmlWriter
+{
+    public const string DocTypePublicId = "-//Recordare//DTD MusicXML 4.0 Partwise//EN";
+    public const string DocTypeSystemId = "http://www.musicxml.org/dtds/partwise.dtd";
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static XDocument ToDocument(Piece piece)
+    {
+        NotationScore score = NotationScore.From(piece);
+        var parts = score.Parts.Count > 0
+            ? score.Parts
+            : [new NotatedPart(0, string.IsNullOrEmpty(score.Title) ? "Music" : score.Title, 0, 0, [])];
+
+        var root = new XElement("score-partwise", new XAttribute("version", "4.0"));
+        if (!string.IsNullOrWhiteSpace(score.Title)) root.Add(new XElement("work", new XElement("work-title", score.Title)));
+        var identification = new XElement("identification");
+        if (!string.IsNullOrWhiteSpace(score.Composer)) identification.Add(new XElement("creator", new XAttribute("type", "composer"), score.Composer));
+        identification.Add(new XElement("encoding", new XElement("software", "MusicCluster")));
+        root.Add(identification);
+
+        var partList = new XElement("part-list");
+        for (int p = 0; p < parts.Count; p++) partList.Add(ScorePart(parts[p], PartId(p)));
+        root.Add(partList);
+        for (int p = 0; p < parts.Count; p++) root.Add(Part(score, parts[p], PartId(p), withTempo: p == 0));
+
+        return new XDocument(new XDeclaration("1.0", "UTF-8", null),
+            new XDocumentType("score-partwise", DocTypePublicId, DocTypeSystemId, null), root);
+    }
+
+    public static void Write(Piece piece, Stream stream)
+    {
+        var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true };
+        using var writer = XmlWriter.Create(stream, settings);
+        ToDocument(piece).Save(writer);
+    }
+
+    public static byte[] ToBytes(Piece piece)
+    {
+        using var stream = new MemoryStream();
+        Write(piece, stream);
+        return stream.ToArray();
+    }
+
+    private static string PartId(int index) => $"P{index + 1}";
+
+    private static XElement ScorePart(NotatedPart part, string id) => new("score-part", new XAttribute("id", id),
+        new XElement("part-name", part.Name),
+        new XElement("score-instrument", new XAttribute("id", $"{id}-I1"), new XElement("instrument-name", part.Name)),
+        new XElement("midi-instrument", new XAttribute("id", $"{id}-I1"),
+            new XElement("midi-channel", Math.Clamp(part.Channel, 0, 15) + 1),
+            new XElement("midi-program", Math.Clamp(part.Program, 0, 127) + 1)));
+
+    private static XElement Part(NotationScore score, NotatedPart part, string id, bool withTempo)
+    {
+        var element = new XElement("part", new XAttribute("id", id));
+        var voiceMeasures = part.Voices.Select(v => MeasureSplitter.Split(v, score.Bars)).ToList();
+        bool bass = part.Voices.Count > 0 && part.Voices.SelectMany(v => v.Chords).SelectMany(c => c.Pitches).Average() < 60;
+        KeySignature? previousKey = null;
+        TimeSignature? previousTime = null;
+
+        foreach (NotatedBar bar in score.Bars)
+        {
+            var measure = new XElement("measure", new XAttribute("number", bar.Index + 1));
+            KeySignature key = score.KeyAt(bar.Start);
+            var attributes = new XElement("attributes");
+            if (bar.Index == 0) attributes.Add(new XElement("divisions", NotationScore.UnitsPerQuarter));
+            if (previousKey is null || previousKey.Sharps != key.Sharps || previousKey.Minor != key.Minor)
+                attributes.Add(new XElement("key", new XElement("fifths", Math.Clamp(key.Sharps, -7, 7)), new XElement("mode", key.Minor ? "minor" : "major")));
+            TimeSignature time = bar.TimeSignature;
+            if (previousTime is null || previousTime.Numerator != time.Numerator || previousTime.Denominator != time.Denominator)
+                attributes.Add(new XElement("time", new XElement("beats", time.Numerator), new XElement("beat-type", time.Denominator)));
+            if (bar.Index == 0)
+                attributes.Add(new XElement("clef", new XElement("sign", bass ? "F" : "G"), new XElement("line", bass ? 4 : 2)));
+            if (attributes.HasElements) measure.Add(attributes);
+            previousKey = key;
+            previousTime = time;
+
+            if (withTempo)
+                foreach (var (start, bpm) in score.Tempos.Where(t => t.Start >= bar.Start && t.Start < bar.End))
+                    measure.Add(TempoDirection(bpm, start - bar.Start));
+
+            for (int v = 0; v < voiceMeasures.Count; v++)
+            {
+                IReadOnlyList<MeasureItem> items = voiceMeasures[v][bar.Index];
+                // Voice 1 always fills the bar; other voices appear only where they play.
+                if (v > 0 && MeasureSplitter.IsEmpty(items)) continue;
+                if (v > 0) measure.Add(new XElement("backup", new XElement("duration", bar.Length)));
+                foreach (MeasureItem item in items) AddItem(measure, item, v + 1, bar, key);
+            }
+            if (voiceMeasures.Count == 0) AddItem(measure, new MeasureItem(0, bar.Length, [], false, false), 1, bar, key);
+            element.Add(measure);
+        }
+        return element;
+    }
+
+    private static XElement TempoDirection(double bpm, long offset)
+    {
+        string perMinute = bpm.ToString("0.##", Invariant);
+        var direction = new XElement("direction", new XAttribute("placement", "above"),
+            new XElement("direction-type", new XElement("metronome", new XElement("beat-unit", "quarter"), new XElement("per-minute", perMinute))));
+        if (offset > 0) direction.Add(new XElement("offset", offset));
+        direction.Add(new XElement("sound", new XAttribute("tempo", perMinute)));
+        return direction;
+    }
+
+    private static void AddItem(XElement measure, MeasureItem item, int voice, NotatedBar bar, KeySignature key)
+    {
+        if (item.IsRest && item.Offset == 0 && item.Duration == bar.Length)
+        {
+            measure.Add(new XElement("note", new XElement("rest", new XAttribute("measure", "yes")),
+                new XElement("duration", item.Duration), new XElement("voice", voice)));
+            return;
+        }
+        IReadOnlyList<NoteValue> values = NoteValue.Decompose(item.Duration);
+        for (int k = 0; k < values.Count; k++)
+        {
+            bool tieStop = !item.IsRest && (k > 0 || item.TiedFromPrevious);
+            bool tieStart = !item.IsRest && (k < values.Count - 1 || item.TiedToNext);
+            if (item.IsRest)
+            {
+                measure.Add(NoteElement(null, values[k], voice, chord: false, tieStop: false, tieStart: false, key));
+                continue;
+            }
+            for (int p = 0; p < item.Pitches.Count; p++)
+                measure.Add(NoteElement(item.Pitches[p], values[k], voice, chord: p > 0, tieStop, tieStart, key));
+        }
+    }
+
+    private static XElement NoteElement(int? pitch, NoteValue value, int voice, bool chord, bool tieStop, bool tieStart, KeySignature key)
+    {
+        var note = new XElement("note");
+        if (chord) note.Add(new XElement("chord"));
+        if (pitch is int midi)
+        {
+            SpelledPitch spelled = PitchSpeller.Spell(midi, key);
+            var pitchElement = new XElement("pitch", new XElement("step", spelled.Step.ToString()));
+            if (spelled.Alter != 0) pitchElement.Add(new XElement("alter", spelled.Alter));
+            pitchElement.Add(new XElement("octave", spelled.Octave));
+            note.Add(pitchElement);
+        }
+        else note.Add(new XElement("rest"));
+        note.Add(new XElement("duration", value.Units));
+        if (tieStop) note.Add(new XElement("tie", new XAttribute("type", "stop")));
+        if (tieStart) note.Add(new XElement("tie", new XAttribute("type", "start")));
+        note.Add(new XElement("voice", voice));
+        note.Add(new XElement("type", value.TypeName));
+        for (int d = 0; d < value.Dots; d++) note.Add(new XElement("dot"));
+        if (tieStop || tieStart)
+        {
+            var notations = new XElement("notations");
+            if (tieStop) notations.Add(new XElement("tied", new XAttribute("type", "stop")));
+            if (tieStart) notations.Add(new XElement("tied", new XAttribute("type", "start")));
+            note.Add(notations);
+        }
+        return note;
+    }
+}

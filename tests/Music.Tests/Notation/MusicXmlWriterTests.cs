@@ -1,0 +1,112 @@
+using System.Xml.Linq;
+using MusicCluster.Music.Audio;
+using MusicCluster.Music.Notation;
+using MusicCluster.Music.Pieces;
+using NAudio.Midi;
+
+namespace MusicCluster.Music.Tests.Notation;
+
+public class MusicXmlWriterTests
+{
+    public static TheoryData<string> PieceNames => new() { nameof(TestPieces.CMajorScale), nameof(TestPieces.GMajorMelody), nameof(TestPieces.TwoTracksWithVoices) };
+
+    private static Piece ByName(string name) => name switch
+    {
+        nameof(TestPieces.CMajorScale) => TestPieces.CMajorScale(),
+        nameof(TestPieces.GMajorMelody) => TestPieces.GMajorMelody(),
+        nameof(TestPieces.TwoTracksWithVoices) => TestPieces.TwoTracksWithVoices(),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(PieceNames))]
+    public void EveryVoiceOfEveryMeasureFillsItsBar(string name)
+    {
+        Piece piece = ByName(name);
+        XDocument document = MusicXmlWriter.ToDocument(piece);
+        var parts = document.Root!.Elements("part").ToList();
+        Assert.Equal(piece.Notes.Select(n => n.Track).Distinct().Count(), parts.Count);
+        int measureCount = parts[0].Elements("measure").Count();
+        Assert.All(parts, p => Assert.Equal(measureCount, p.Elements("measure").Count()));
+
+        foreach (XElement part in parts)
+        {
+            int divisions = (int)part.Descendants("divisions").Single();
+            int beats = 4, beatType = 4;
+            foreach (XElement measure in part.Elements("measure"))
+            {
+                XElement? time = measure.Element("attributes")?.Element("time");
+                if (time is not null) { beats = (int)time.Element("beats")!; beatType = (int)time.Element("beat-type")!; }
+                int barLength = beats * divisions * 4 / beatType;
+                var perVoice = new Dictionary<int, int>();
+                int position = 0;
+                foreach (XElement child in measure.Elements())
+                {
+                    if (child.Name == "backup") { Assert.Equal(barLength, (int)child.Element("duration")!); position -= (int)child.Element("duration")!; }
+                    if (child.Name != "note" || child.Element("chord") is not null) continue;
+                    int voice = (int)child.Element("voice")!;
+                    int duration = (int)child.Element("duration")!;
+                    perVoice[voice] = perVoice.GetValueOrDefault(voice) + duration;
+                    position += duration;
+                }
+                Assert.True(perVoice.ContainsKey(1), $"measure {measure.Attribute("number")} of {part.Attribute("id")} has no voice 1");
+                Assert.All(perVoice, kv => Assert.True(kv.Value == barLength,
+                    $"{part.Attribute("id")} measure {measure.Attribute("number")} voice {kv.Key}: {kv.Value} divisions, bar is {barLength}"));
+            }
+        }
+    }
+
+    [Fact]
+    public void NotesAcrossBarLinesAreTiedAndOddLengthsSplit()
+    {
+        XDocument document = MusicXmlWriter.ToDocument(TestPieces.TwoTracksWithVoices());
+        var part = document.Root!.Elements("part").First();
+        // F5 (77) from beat 4 of bar 1 lasts two quarters: a quarter in bar 1 tied to a quarter in bar 2.
+        var f5 = part.Descendants("note").Where(n => (string?)n.Element("pitch")?.Element("step") == "F" && (int?)n.Element("pitch")?.Element("octave") == 5).ToList();
+        Assert.Equal(2, f5.Count);
+        Assert.Equal("start", f5[0].Element("tie")!.Attribute("type")!.Value);
+        Assert.Equal("stop", f5[1].Element("tie")!.Attribute("type")!.Value);
+        Assert.Equal(["1", "2"], f5.Select(n => n.Parent!.Attribute("number")!.Value));
+        // D5 lasts 5 sixteenths: a quarter tied to a 16th.
+        var d5 = part.Descendants("note").Where(n => (string?)n.Element("pitch")?.Element("step") == "D" && (int?)n.Element("pitch")?.Element("octave") == 5).ToList();
+        Assert.Equal(["quarter", "16th"], d5.Select(n => n.Element("type")!.Value));
+        // The chord in bar 3: three notes, the 2nd and 3rd marked as chord members.
+        var bar3 = part.Elements("measure").ElementAt(2).Elements("note").Where(n => n.Element("rest") is null).Take(3).ToList();
+        Assert.Equal([false, true, true], bar3.Select(n => n.Element("chord") is not null));
+        // F major: B flat is written with alter -1 and the key has one flat.
+        Assert.Equal(-1, (int)part.Descendants("fifths").First());
+        Assert.Contains(part.Descendants("pitch"), p => p.Element("step")!.Value == "B" && (int?)p.Element("alter") == -1);
+        // The tempo change to 120 BPM is in bar 3 as a sound element.
+        Assert.Equal(["90", "120"], part.Descendants("sound").Select(s => s.Attribute("tempo")!.Value));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(PieceNames))]
+    public void LilyPondEngravesTheExportAndPlaysTheSameNotes(string name)
+    {
+        string musicXml2Ly = Prerequisite.RequireProgram("musicxml2ly", "lilypond");
+        string lilypond = Prerequisite.RequireProgram("lilypond", "lilypond");
+        Piece piece = ByName(name);
+        string folder = RepositoryPaths.NewTempFolder("musicxml-lilypond");
+        string xmlPath = Path.Combine(folder, "score.musicxml");
+        File.WriteAllBytes(xmlPath, MusicXmlWriter.ToBytes(piece));
+
+        var convert = ExternalProgram.Run(musicXml2Ly, ["--midi", "--loglevel=WARN", "-o", "score.ly", "score.musicxml"], TimeSpan.FromMinutes(2), folder);
+        Assert.False(convert.TimedOut, "musicxml2ly timed out");
+        Assert.True(convert.ExitCode == 0, $"musicxml2ly failed ({convert.ExitCode}): {convert.StandardError}");
+        Assert.DoesNotContain("error", convert.StandardError, StringComparison.OrdinalIgnoreCase);
+
+        var engrave = ExternalProgram.Run(lilypond, ["--loglevel=WARNING", "-o", "score", "score.ly"], TimeSpan.FromMinutes(3), folder);
+        Assert.False(engrave.TimedOut, "lilypond timed out");
+        Assert.True(engrave.ExitCode == 0, $"lilypond failed ({engrave.ExitCode}): {engrave.StandardError}");
+        Assert.DoesNotContain("error", engrave.StandardError, StringComparison.OrdinalIgnoreCase);
+        Assert.True(File.Exists(Path.Combine(folder, "score.pdf")), "lilypond wrote no PDF");
+
+        // LilyPond's MIDI merges tied notes back into one: it must sound exactly the piece's notes.
+        string midiPath = Directory.GetFiles(folder, "score*.mid*").Single();
+        var midi = new MidiFile(midiPath, strictChecking: false);
+        var played = midi.Events.SelectMany(t => t).OfType<NoteOnEvent>().Where(e => e.Velocity > 0 && e.OffEvent is not null)
+            .Select(e => e.NoteNumber).OrderBy(p => p).ToList();
+        Assert.Equal(piece.Notes.Select(n => n.Pitch).OrderBy(p => p), played);
+    }
+}
