@@ -1,0 +1,185 @@
+using MusicCluster.Music.Pieces;
+
+namespace MusicCluster.Music.Scoring;
+
+public sealed record SimilarityOptions
+{
+    /// <summary>Intervals per n-gram of the interval profile.</summary>
+    public int IntervalN { get; init; } = 4;
+    /// <summary>Inter-onset ratios per n-gram of the rhythm profile.</summary>
+    public int RhythmN { get; init; } = 4;
+    /// <summary>Weight of the interval profile in the combined score; the rhythm profile gets the rest.</summary>
+    public double IntervalWeight { get; init; } = 0.6;
+    /// <summary>How many nearest references a report lists.</summary>
+    public int Nearest { get; init; } = 5;
+    /// <summary>Length, in intervals, of a run that counts as copied: shorter shared runs are common stock (scales, arpeggios).</summary>
+    public int CopyRunLength { get; init; } = 6;
+    /// <summary>A piece is flagged when it copies more than this share of one reference melody's notes.</summary>
+    public double CopyThreshold { get; init; } = 0.5;
+}
+
+/// <summary>
+/// The longest melodic passage two pieces share, as a common run of intervals (so transposed copies count): where it
+/// starts in each melody (note index and tick) and how many notes long it is.
+/// </summary>
+public sealed record SharedPassage(int PieceStartNote, int ReferenceStartNote, int LengthNotes, long PieceStartTick, long ReferenceStartTick);
+
+/// <summary>
+/// How a piece relates to one reference: cosine similarity of interval and rhythm n-gram profiles, their weighted
+/// score, the share of the reference's melody notes covered by runs the piece copies, the longest shared passage,
+/// and whether the share passes the copy threshold.
+/// </summary>
+public sealed record SimilarityMatch(string ReferenceId, double Score, double IntervalSimilarity, double RhythmSimilarity,
+    double CopiedShare, SharedPassage? LongestSharedPassage, bool Flagged);
+
+/// <summary>The nearest references by score, and every reference the piece copies too much of.</summary>
+public sealed record SimilarityReport(IReadOnlyList<SimilarityMatch> Nearest, IReadOnlyList<SimilarityMatch> Copied)
+{
+    public bool Flagged => Copied.Count > 0;
+}
+
+/// <summary>
+/// Finds, for a piece, the most similar pieces of a reference collection (e.g. the training data) from their melodies
+/// (<see cref="Melody.Skyline"/>): n-grams of intervals (transposition-invariant) and of inter-onset-interval ratios
+/// (tempo-invariant), compared by cosine similarity; the longest shared passage by longest common substring of the
+/// interval sequences; and a copy flag when runs of at least <see cref="SimilarityOptions.CopyRunLength"/> intervals
+/// shared with one reference cover more than <see cref="SimilarityOptions.CopyThreshold"/> of its melody notes.
+/// </summary>
+public sealed class SimilarityIndex
+{
+    private readonly SimilarityOptions _options;
+    private readonly List<Entry> _references;
+
+    private sealed record Entry(string Id, Profile Profile);
+
+    private sealed record Profile(IReadOnlyList<MelodyNote> Melody, int[] Intervals, Dictionary<long, int> IntervalGrams, Dictionary<long, int> RhythmGrams, double IntervalNorm, double RhythmNorm);
+
+    public SimilarityIndex(IEnumerable<(string Id, Piece Piece)> references, SimilarityOptions? options = null)
+    {
+        _options = options ?? new SimilarityOptions();
+        if (_options.IntervalN is < 1 or > 8 || _options.RhythmN is < 1 or > 8 || _options.CopyRunLength is < 1 or > 8)
+            throw new ArgumentException("N-gram lengths must be 1-8 (they are packed into 64-bit keys)", nameof(options));
+        _references = references.Select(r => new Entry(r.Id, Build(r.Piece))).ToList();
+    }
+
+    public int Count => _references.Count;
+
+    public SimilarityReport Query(Piece piece)
+    {
+        Profile query = Build(piece);
+        var copyRuns = NGrams(query.Intervals, _options.CopyRunLength).Keys.ToHashSet();
+        var scored = _references.Select(reference =>
+        {
+            double intervals = Cosine(query.IntervalGrams, query.IntervalNorm, reference.Profile.IntervalGrams, reference.Profile.IntervalNorm);
+            double rhythm = Cosine(query.RhythmGrams, query.RhythmNorm, reference.Profile.RhythmGrams, reference.Profile.RhythmNorm);
+            double score = _options.IntervalWeight * intervals + (1 - _options.IntervalWeight) * rhythm;
+            double share = CopiedShare(copyRuns, reference.Profile);
+            return (Reference: reference, Score: score, Intervals: intervals, Rhythm: rhythm, Share: share);
+        }).ToList();
+
+        SimilarityMatch Match((Entry Reference, double Score, double Intervals, double Rhythm, double Share) s) =>
+            new(s.Reference.Id, s.Score, s.Intervals, s.Rhythm, s.Share, LongestSharedPassage(query, s.Reference.Profile), s.Share > _options.CopyThreshold);
+
+        var nearest = scored.OrderByDescending(s => s.Score).ThenBy(s => s.Reference.Id, StringComparer.Ordinal).Take(_options.Nearest).Select(Match).ToList();
+        var copied = scored.Where(s => s.Share > _options.CopyThreshold).OrderByDescending(s => s.Share).Select(Match).ToList();
+        return new SimilarityReport(nearest, copied);
+    }
+
+    /// <summary>The longest common run of intervals of two melodies, as a passage of notes; null when they share no interval.</summary>
+    public static SharedPassage? LongestSharedPassage(Piece piece, Piece reference)
+    {
+        var a = Melody.Skyline(piece);
+        var b = Melody.Skyline(reference);
+        return LongestSharedPassage(a, Melody.Intervals(a), b, Melody.Intervals(b));
+    }
+
+    private static SharedPassage? LongestSharedPassage(Profile query, Profile reference) =>
+        LongestSharedPassage(query.Melody, query.Intervals, reference.Melody, reference.Intervals);
+
+    /// <summary>Longest common substring by dynamic programming over one row: O(n·m) time, O(m) memory.</summary>
+    private static SharedPassage? LongestSharedPassage(IReadOnlyList<MelodyNote> melodyA, int[] a, IReadOnlyList<MelodyNote> melodyB, int[] b)
+    {
+        var row = new int[b.Length + 1];
+        int best = 0, bestEndA = 0, bestEndB = 0;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int diagonal = 0;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int above = row[j];
+                row[j] = a[i - 1] == b[j - 1] ? diagonal + 1 : 0;
+                if (row[j] > best) { best = row[j]; bestEndA = i; bestEndB = j; }
+                diagonal = above;
+            }
+        }
+        if (best == 0) return null;
+        int startA = bestEndA - best, startB = bestEndB - best;
+        return new SharedPassage(startA, startB, best + 1, melodyA[startA].Start, melodyB[startB].Start);
+    }
+
+    /// <summary>Share of the reference's melody notes inside runs of <see cref="SimilarityOptions.CopyRunLength"/> intervals the piece also has.</summary>
+    private double CopiedShare(HashSet<long> queryRuns, Profile reference)
+    {
+        int n = _options.CopyRunLength;
+        if (reference.Melody.Count < n + 1 || queryRuns.Count == 0) return 0;
+        var covered = new bool[reference.Melody.Count];
+        for (int j = 0; j + n <= reference.Intervals.Length; j++)
+            if (queryRuns.Contains(Pack(reference.Intervals, j, n)))
+                for (int k = j; k <= j + n; k++) covered[k] = true;
+        return covered.Count(c => c) / (double)covered.Length;
+    }
+
+    private Profile Build(Piece piece)
+    {
+        var melody = Melody.Skyline(piece);
+        int[] intervals = Melody.Intervals(melody);
+        var intervalGrams = NGrams(intervals, _options.IntervalN);
+        var rhythmGrams = NGrams(RhythmTokens(melody), _options.RhythmN);
+        return new Profile(melody, intervals, intervalGrams, rhythmGrams, Norm(intervalGrams), Norm(rhythmGrams));
+    }
+
+    /// <summary>
+    /// Ratios of consecutive inter-onset intervals, as rounded half-octaves of log2 (0 = same, +2 = twice as long,
+    /// -1 = about 0.7 times): independent of tempo and of ticks per quarter.
+    /// </summary>
+    private static int[] RhythmTokens(IReadOnlyList<MelodyNote> melody)
+    {
+        var iois = new List<long>();
+        for (int i = 1; i < melody.Count; i++) iois.Add(melody[i].Start - melody[i - 1].Start);
+        var tokens = new int[Math.Max(0, iois.Count - 1)];
+        for (int i = 1; i < iois.Count; i++)
+            tokens[i - 1] = Math.Clamp((int)Math.Round(2 * Math.Log2(iois[i] / (double)iois[i - 1])), -16, 16);
+        return tokens;
+    }
+
+    private static Dictionary<long, int> NGrams(int[] sequence, int n)
+    {
+        var grams = new Dictionary<long, int>();
+        for (int i = 0; i + n <= sequence.Length; i++)
+        {
+            long key = Pack(sequence, i, n);
+            grams[key] = grams.GetValueOrDefault(key) + 1;
+        }
+        return grams;
+    }
+
+    /// <summary>n values, each clamped to [-64, 63], packed into 7-bit fields of one key.</summary>
+    private static long Pack(int[] sequence, int start, int n)
+    {
+        long key = 0;
+        for (int k = 0; k < n; k++) key = (key << 7) | (long)(Math.Clamp(sequence[start + k], -64, 63) + 64);
+        return key;
+    }
+
+    private static double Norm(Dictionary<long, int> grams) => Math.Sqrt(grams.Values.Sum(v => (double)v * v));
+
+    private static double Cosine(Dictionary<long, int> a, double normA, Dictionary<long, int> b, double normB)
+    {
+        if (normA == 0 || normB == 0) return 0;
+        var (small, large) = a.Count <= b.Count ? (a, b) : (b, a);
+        double dot = 0;
+        foreach (var (key, count) in small)
+            if (large.TryGetValue(key, out int other)) dot += (double)count * other;
+        return dot / (normA * normB);
+    }
+}
