@@ -101,6 +101,28 @@ public class WavRendererTests
     }
 
     [Fact]
+    public void FluidSynthOutputIsPaddedOrTrimmedToThePieceLength()
+    {
+        // One second of stereo full-scale square wave at 8 kHz.
+        short[] samples = Enumerable.Range(0, 16_000).Select(i => (short)((i / 20) % 2 == 0 ? 20_000 : -20_000)).ToArray();
+        byte[] wav = WavFile.WritePcm16(samples, 8000, 2);
+
+        byte[] padded = FluidSynthRenderer.FitLength(wav, 1.5);
+        WavInfo paddedInfo = AssertValidWav(padded, expectedChannels: 2);
+        Assert.Equal(12_000, paddedInfo.Frames);
+        float[] paddedSamples = WavFile.ReadPcm16Samples(padded, out _);
+        Assert.Equal(0.0, Rms(paddedSamples.AsSpan(16_000)));
+        Assert.Equal(20_000 / 32768.0, Rms(paddedSamples.AsSpan(0, 16_000)), 4);
+
+        byte[] trimmed = FluidSynthRenderer.FitLength(wav, 0.5);
+        Assert.Equal(4000, AssertValidWav(trimmed, expectedChannels: 2).Frames);
+        float[] trimmedSamples = WavFile.ReadPcm16Samples(trimmed, out _);
+        // The cut fades out over 50 ms instead of ending in a click.
+        Assert.Equal(0f, trimmedSamples[^1]);
+        Assert.Equal(20_000 / 32768.0, Math.Abs(trimmedSamples[0]), 4);
+    }
+
+    [Fact]
     public void BadWavHeadersAreTypedErrorsWithOffsets()
     {
         byte[] good = WavFile.WritePcm16(new short[] { 1, 2, 3 }, 8000, 1);

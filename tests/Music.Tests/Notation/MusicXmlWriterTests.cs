@@ -8,13 +8,14 @@ namespace MusicCluster.Music.Tests.Notation;
 
 public class MusicXmlWriterTests
 {
-    public static TheoryData<string> PieceNames => new() { nameof(TestPieces.CMajorScale), nameof(TestPieces.GMajorMelody), nameof(TestPieces.TwoTracksWithVoices) };
+    public static TheoryData<string> PieceNames => new() { nameof(TestPieces.CMajorScale), nameof(TestPieces.GMajorMelody), nameof(TestPieces.TwoTracksWithVoices), nameof(TestPieces.Syncopated) };
 
     private static Piece ByName(string name) => name switch
     {
         nameof(TestPieces.CMajorScale) => TestPieces.CMajorScale(),
         nameof(TestPieces.GMajorMelody) => TestPieces.GMajorMelody(),
         nameof(TestPieces.TwoTracksWithVoices) => TestPieces.TwoTracksWithVoices(),
+        nameof(TestPieces.Syncopated) => TestPieces.Syncopated(),
         _ => throw new ArgumentException(name),
     };
 
@@ -25,7 +26,7 @@ public class MusicXmlWriterTests
         Piece piece = ByName(name);
         XDocument document = MusicXmlWriter.ToDocument(piece);
         var parts = document.Root!.Elements("part").ToList();
-        Assert.Equal(piece.Notes.Select(n => n.Track).Distinct().Count(), parts.Count);
+        Assert.Equal(Math.Max(1, piece.Notes.Select(n => n.Track).Distinct().Count()), parts.Count);
         int measureCount = parts[0].Elements("measure").Count();
         Assert.All(parts, p => Assert.Equal(measureCount, p.Elements("measure").Count()));
 
@@ -54,6 +55,37 @@ public class MusicXmlWriterTests
                     $"{part.Attribute("id")} measure {measure.Attribute("number")} voice {kv.Key}: {kv.Value} divisions, bar is {barLength}"));
             }
         }
+    }
+
+    [Fact]
+    public void AnEmptyPieceIsOneBarOfRest()
+    {
+        XDocument document = MusicXmlWriter.ToDocument(new Piece());
+        XElement measure = Assert.Single(document.Root!.Element("part")!.Elements("measure"));
+        XElement rest = Assert.Single(measure.Elements("note"));
+        Assert.Equal("yes", rest.Element("rest")!.Attribute("measure")!.Value);
+        Assert.Equal(64, (int)rest.Element("duration")!);
+    }
+
+    [Theory]
+    [InlineData(73, 2, "C", 1, 5)]   // C#5 in D major
+    [InlineData(68, -3, "A", -1, 4)] // Ab4 in Eb major
+    [InlineData(59, -6, "C", -1, 4)] // Cb4 in Gb major: the octave follows the letter
+    [InlineData(72, 7, "B", 1, 4)]   // B#4 in C# major
+    [InlineData(70, 0, "A", 1, 4)]   // a chromatic note in C major: sharp
+    [InlineData(66, -1, "G", -1, 4)] // and in F major: flat
+    public void PitchesAreSpelledInTheKey(int pitch, int sharps, string step, int alter, int octave)
+    {
+        SpelledPitch spelled = PitchSpeller.Spell(pitch, new KeySignature(0, sharps, false));
+        Assert.Equal((step[0], alter, octave), (spelled.Step, spelled.Alter, spelled.Octave));
+    }
+
+    [Fact]
+    public void TheLeadingToneOfAMinorKeyIsRaised()
+    {
+        // C# in D minor (one flat) is the raised seventh, not Db.
+        SpelledPitch spelled = PitchSpeller.Spell(61, new KeySignature(0, -1, true));
+        Assert.Equal(('C', 1), (spelled.Step, spelled.Alter));
     }
 
     [Fact]
@@ -100,6 +132,8 @@ public class MusicXmlWriterTests
         Assert.False(engrave.TimedOut, "lilypond timed out");
         Assert.True(engrave.ExitCode == 0, $"lilypond failed ({engrave.ExitCode}): {engrave.StandardError}");
         Assert.DoesNotContain("error", engrave.StandardError, StringComparison.OrdinalIgnoreCase);
+        // Warnings such as "barcheck failed" would mean bars that do not add up; there must be none.
+        Assert.DoesNotContain("warning", engrave.StandardError + convert.StandardError, StringComparison.OrdinalIgnoreCase);
         Assert.True(File.Exists(Path.Combine(folder, "score.pdf")), "lilypond wrote no PDF");
 
         // LilyPond's MIDI merges tied notes back into one: it must sound exactly the piece's notes.

@@ -66,4 +66,12 @@ public static class TestPieces
             Tempos = [TempoChange.FromBpm(0, 90), TempoChange.FromBpm(8 * Tpq, 120)],
         };
     }
+
+    /// <summary>Syncopation, triplet-free odd lengths and 32nds in 6/8 with D minor: stresses bar splitting and note values.</summary>
+    public static Piece Syncopated() => Make(new[]
+    {
+        Q(62, 0, 0.25), Q(64, 0.25, 0.125), Q(65, 0.375, 0.125), Q(67, 0.5, 1.75), Q(69, 2.25, 1.5), Q(61, 3.75, 0.25),
+        Q(62, 4, 2.75), Q(50, 0, 6.75, track: 1),
+    }, numerator: 6, denominator: 8, sharps: -1, minor: true, title: "Syncopated",
+        tracks: [new TrackInfo(0, "Flute", 73), new TrackInfo(1, "Cello", 42, 1)]);
 }
