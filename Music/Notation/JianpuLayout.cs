@@ -6,7 +6,8 @@ public enum JianpuGlyphKind { Note, Rest, Dash, AugmentationDot }
 
 /// <summary>
 /// One symbol of numbered notation at an offset (notation units from the bar start): a digit (note or rest 0), a dash
-/// holding the previous note for another beat, or an augmentation dot. Underlines halve the value (1 = eighth, 2 = 16th).
+/// holding the previous note for another beat, or an augmentation dot. Duration is the time the symbol itself stands
+/// for, up to the next symbol, so a bar's symbols add up to the bar. Underlines halve the value (1 = eighth, 2 = 16th).
 /// </summary>
 public sealed record JianpuGlyph(JianpuGlyphKind Kind, long Offset, long Duration, JianpuDegree? Degree, int Underlines, int Dots, bool TiedFromPrevious);
 
@@ -59,7 +60,7 @@ public static class JianpuLayout
                 }
                 long remainder = end - position - beats * Beat;
                 bool dotted = remainder == Beat / 2;
-                yield return new JianpuGlyph(JianpuGlyphKind.Note, position, beats * Beat + (dotted ? remainder : 0), degree, 0, 0, tied);
+                yield return new JianpuGlyph(JianpuGlyphKind.Note, position, Beat, degree, 0, 0, tied);
                 for (long b = 1; b < beats; b++) yield return new JianpuGlyph(JianpuGlyphKind.Dash, position + b * Beat, Beat, null, 0, 0, false);
                 position += beats * Beat;
                 if (dotted)

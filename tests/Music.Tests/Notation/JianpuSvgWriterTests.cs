@@ -82,5 +82,28 @@ public class JianpuSvgWriterTests
         Assert.Equal(192, OfClass(svg, "jp-note").Count());
     }
 
+    [Fact]
+    public void RandomPiecesGiveSymbolsThatFillEveryBar()
+    {
+        for (int seed = 0; seed < 40; seed++)
+        {
+            Piece piece = TestPieces.Random(seed);
+            NotationScore score = NotationScore.From(piece);
+            foreach (JianpuLine line in JianpuLayout.Lines(score))
+                foreach (NotatedBar bar in score.Bars)
+                {
+                    var glyphs = line.Bars[bar.Index];
+                    long position = 0;
+                    foreach (JianpuGlyph glyph in glyphs)
+                    {
+                        Assert.Equal(position, glyph.Offset);
+                        position += glyph.Duration;
+                    }
+                    Assert.True(position == bar.Length, $"seed {seed}, {line.Name}, bar {bar.Index + 1}: {position} of {bar.Length} units");
+                }
+            Parse(piece); // well-formed
+        }
+    }
+
     private static string Octave(int octave) => octave > 0 ? new string('\'', octave) : new string(',', -octave);
 }

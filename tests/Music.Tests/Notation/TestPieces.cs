@@ -74,4 +74,32 @@ public static class TestPieces
         Q(62, 4, 2.75), Q(50, 0, 6.75, track: 1),
     }, numerator: 6, denominator: 8, sharps: -1, minor: true, title: "Syncopated",
         tracks: [new TrackInfo(0, "Flute", 73), new TrackInfo(1, "Cello", 42, 1)]);
+
+    /// <summary>
+    /// A random piece from a seed: 1-3 tracks, ticks off the notation grid, overlapping notes and chords, a random time
+    /// signature and key, and a tempo change.
+    /// </summary>
+    public static Piece Random(int seed)
+    {
+        var random = new System.Random(seed);
+        int tracks = random.Next(1, 4);
+        var notes = new List<Note>();
+        for (int track = 0; track < tracks; track++)
+        {
+            long tick = random.Next(0, 4) * Tpq / 2;
+            for (int i = 0; i < 30; i++)
+            {
+                long length = random.Next(1, 4 * Tpq) + (random.Next(4) == 0 ? random.Next(1, 13) : 0);
+                int chord = random.Next(3) == 0 ? random.Next(2, 4) : 1;
+                for (int c = 0; c < chord; c++)
+                    notes.Add(new Note(40 + track * 12 + random.Next(36) + c, tick, length, random.Next(30, 127), track));
+                tick += random.Next(2) == 0 ? length : random.Next(1, 2 * Tpq);
+            }
+        }
+        // Notes of one pitch in one track that start together are one note; keep the piece free of such exact duplicates.
+        notes = notes.GroupBy(n => (n.Track, n.Pitch, n.Start)).Select(g => g.First()).ToList();
+        (int numerator, int denominator) = new[] { (4, 4), (3, 4), (6, 8), (2, 2), (5, 4) }[random.Next(5)];
+        Piece piece = Make(notes, numerator, denominator, sharps: random.Next(-7, 8), minor: random.Next(2) == 0, title: $"Random {seed}");
+        return piece with { Tempos = [TempoChange.FromBpm(0, 60 + random.Next(100)), TempoChange.FromBpm(8 * Tpq, 60 + random.Next(100))] };
+    }
 }
