@@ -14,6 +14,8 @@ public sealed record WavRenderOptions
     /// <summary>False forces the built-in synthesizer even where fluidsynth is installed.</summary>
     public bool UseFluidSynth { get; init; } = true;
     public TimeSpan FluidSynthTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Longest audio rendered, so a piece with an absurd length (a damaged file) cannot exhaust memory or disk.</summary>
+    public double MaxSeconds { get; init; } = 3600;
 }
 
 /// <summary>A rendered WAV file and which engine made it.</summary>
@@ -35,6 +37,8 @@ public sealed class WavRenderer(Func<Piece, byte[]>? midiEncoder = null, WavRend
     public WavRendering Render(Piece piece)
     {
         double expected = new TempoMap(piece).ToSeconds(piece.EndTick) + Options.ReleaseSeconds;
+        if (expected > Options.MaxSeconds)
+            throw new ArgumentException($"The piece is too long for audio: it lasts {expected:F0} s, the limit is {Options.MaxSeconds:F0} s", nameof(piece));
         if (FluidSynthSetup() is var (program, soundFont))
         {
             byte[] wav = FluidSynthRenderer.Render(midiEncoder!(piece), program, soundFont, Options.SampleRate, Options.FluidSynthTimeout);

@@ -15,6 +15,12 @@ public sealed record Bar(int Index, long StartTick, long LengthTicks, TimeSignat
 /// </summary>
 public static class BarGrid
 {
+    /// <summary>
+    /// The most bars a piece may have (over 30 hours of 4/4 at 120 BPM). A piece read from a damaged file can end at an
+    /// absurd tick; this bound keeps every consumer of the grid from allocating without limit.
+    /// </summary>
+    public const int MaxBars = 100_000;
+
     /// <summary>Bars covering [0, max(endTick, one bar)).</summary>
     public static IReadOnlyList<Bar> Compute(Piece piece, long? endTick = null)
     {
@@ -36,7 +42,10 @@ public static class BarGrid
             for (long start = signature.Tick; start < regionEnd && (start < end || bars.Count == 0); start += barLength)
             {
                 long length = Math.Min(barLength, regionEnd - start);
-                if (length > 0) bars.Add(new Bar(bars.Count, start, length, signature));
+                if (length <= 0) continue;
+                if (bars.Count == MaxBars)
+                    throw new ArgumentException($"The piece is too long: more than {MaxBars} bars (it ends at tick {end})", nameof(piece));
+                bars.Add(new Bar(bars.Count, start, length, signature));
             }
             if (regionEnd >= end && bars.Count > 0 && bars[^1].EndTick >= end) break;
         }

@@ -58,24 +58,33 @@ public sealed class PieceConverter(Func<string, Piece> readMidi, Func<Piece, byt
 
         byte[] bytes;
         WavEngine? engine = null;
-        switch (format)
+        try
         {
-            case ConversionFormat.MusicXml:
-                bytes = MusicXmlWriter.ToBytes(piece);
-                break;
-            case ConversionFormat.Jianpu:
-                bytes = JianpuSvgWriter.ToBytes(piece);
-                break;
-            default:
-                WavRendering rendering = new WavRenderer(encodeMidi, wavOptions).Render(piece);
-                bytes = rendering.Wav;
-                engine = rendering.Engine;
-                break;
+            (bytes, engine) = Render(piece, format);
+        }
+        catch (ArgumentException e)
+        {
+            // The piece itself is unusable (too long, an invalid time signature...): bad input, not a bug.
+            throw new ConversionException($"Cannot convert '{inputPath}': {e.Message}", e);
         }
         // Write beside the target and rename, so a failed write never leaves a half file under the final name.
         string temporary = output + ".partial";
         File.WriteAllBytes(temporary, bytes);
         File.Move(temporary, output, overwrite: true);
         return new ConversionResult(input, output, format, bytes.Length, engine);
+    }
+
+    private (byte[] Bytes, WavEngine? Engine) Render(Piece piece, ConversionFormat format)
+    {
+        switch (format)
+        {
+            case ConversionFormat.MusicXml:
+                return (MusicXmlWriter.ToBytes(piece), null);
+            case ConversionFormat.Jianpu:
+                return (JianpuSvgWriter.ToBytes(piece), null);
+            default:
+                WavRendering rendering = new WavRenderer(encodeMidi, wavOptions).Render(piece);
+                return (rendering.Wav, rendering.Engine);
+        }
     }
 }

@@ -75,4 +75,18 @@ public class PieceConverterTests
         Assert.NotNull(unreadable.InnerException);
         Assert.False(File.Exists(Path.Combine(folder, "garbage.musicxml")));
     }
+
+    [Fact]
+    public void AnAbsurdlyLongPieceIsRefusedWithoutAllocatingForIt()
+    {
+        // One note at tick 2^31: 1.1 million bars of 4/4, nine days of audio.
+        string folder = RepositoryPaths.NewTempFolder("convert");
+        Piece huge = TestPieces.Make([new Note(60, 1L << 31, 480, 80, 0)]);
+        var converter = new PieceConverter(_ => huge, null, new WavRenderOptions { UseFluidSynth = false });
+        string input = Path.Combine(folder, "huge.mid");
+        File.WriteAllBytes(input, [0]);
+        Assert.Contains("too long", Assert.Throws<ConversionException>(() => converter.Convert(input, ConversionFormat.MusicXml)).Message);
+        Assert.Contains("too long", Assert.Throws<ConversionException>(() => converter.Convert(input, ConversionFormat.Jianpu)).Message);
+        Assert.Contains("too long", Assert.Throws<ConversionException>(() => converter.Convert(input, ConversionFormat.Wav)).Message);
+    }
 }
