@@ -87,10 +87,19 @@ public static class ObjectiveMetrics
         long end = piece.EndTick;
         if (end <= 0) return double.NaN;
         long beats = (end + tpq - 1) / tpq;
-        var occupied = new bool[beats];
-        foreach (Note note in piece.Notes.Where(n => n.Duration > 0))
-            for (long beat = note.Start / tpq; beat <= (note.End - 1) / tpq && beat < beats; beat++) occupied[beat] = true;
-        return occupied.Count(o => !o) / (double)beats;
+        // Merge the beat spans the notes touch; memory grows with the notes, never with the length of the piece.
+        long occupied = 0, runStart = -1, runEnd = -1;
+        foreach (var (first, last) in piece.Notes.Where(n => n.Duration > 0).Select(n => (n.Start / tpq, (n.End - 1) / tpq)).OrderBy(s => s.Item1))
+        {
+            if (first > runEnd)
+            {
+                if (runEnd >= 0) occupied += runEnd - runStart + 1;
+                (runStart, runEnd) = (first, last);
+            }
+            else runEnd = Math.Max(runEnd, last);
+        }
+        if (runEnd >= 0) occupied += runEnd - runStart + 1;
+        return (beats - occupied) / (double)beats;
     }
 
     /// <summary>

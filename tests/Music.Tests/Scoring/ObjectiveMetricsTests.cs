@@ -56,6 +56,8 @@ public class ObjectiveMetricsTests
         Assert.Equal(0.5, ObjectiveMetrics.PolyphonyRate(piece, threshold: 3), 12);
         Assert.Equal(0.0, ObjectiveMetrics.PolyphonyRate(piece, threshold: 4), 12);
         Assert.Equal(0.5, ObjectiveMetrics.EmptyBeatRate(piece), 12);
+        // A silent beat between overlapping notes: beats 0-1 and 3 sound, beat 2 is empty.
+        Assert.Equal(0.25, ObjectiveMetrics.EmptyBeatRate(Make([Q(60, 0, 1.5), Q(62, 0.5, 1.5), Q(64, 3, 1)])), 12);
     }
 
     [Fact]
