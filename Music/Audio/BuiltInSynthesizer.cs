@@ -52,56 +52,65 @@ public static class BuiltInSynthesizer
     private static void RenderTone(float[] mix, long start, long held, int pitch, double amplitude, SynthVoice voice, int sampleRate)
     {
         double frequency = 440.0 * Math.Pow(2, (pitch - 69) / 12.0);
-        long releaseFrames = (long)(voice.Release * sampleRate);
+        long releaseFrames = Math.Max(1, (long)(voice.Release * sampleRate));
         long total = Math.Min(held + releaseFrames, mix.Length - start);
         if (total <= 0) return;
         // Partials above Nyquist would alias into noise: leave them out.
         var partials = voice.Partials.Where(p => p.Ratio * frequency < sampleRate / 2.0).ToArray();
         if (partials.Length == 0) return;
         double norm = amplitude * voice.Gain / partials.Sum(p => p.Amplitude);
+        double[] amplitudes = partials.Select(p => p.Amplitude).ToArray();
+        double[] increments = partials.Select(p => p.Ratio * frequency / sampleRate).ToArray();
+        var phases = new double[partials.Length];
         // High notes of struck sounds die away sooner, as on a piano.
         double decay = voice.Decay * Math.Clamp(Math.Pow(2, -(pitch - 60) / 24.0), 0.3, 2.5);
-        var phases = new double[partials.Length];
-        var increments = partials.Select(p => p.Ratio * frequency / sampleRate).ToArray();
+        long attackFrames = Math.Max(1, (long)(voice.Attack * sampleRate));
+        long decayFrames = Math.Max(1, (long)(voice.Decay * sampleRate));
+        // The exponential fade of struck sounds is a per-sample factor: no Math.Exp in the loop.
+        double fadeFactor = Math.Exp(-1.0 / (decay * sampleRate)), fade = 1.0;
         double fmPhase = 0, fmIncrement = voice.FmRatio * frequency / sampleRate;
-        double releaseStartLevel = -1;
+        bool fm = voice.FmIndex > 0;
+        double level, releaseFrom = 0;
 
         for (long i = 0; i < total; i++)
         {
-            double t = i / (double)sampleRate;
-            double level;
             if (i < held)
             {
-                level = Envelope(voice, t, decay);
+                if (i < attackFrames) level = i / (double)attackFrames;
+                else if (voice.Percussive) { level = fade; fade *= fadeFactor; }
+                else if (i - attackFrames < decayFrames) level = 1 - (1 - voice.Sustain) * (i - attackFrames) / (double)decayFrames;
+                else level = voice.Sustain;
+                releaseFrom = level;
+            }
+            else level = releaseFrom * (1 - (i - held) / (double)releaseFrames);
+            if (level <= 1e-5 && i >= attackFrames)
+            {
+                if (i >= held) break; // the release has faded out
+                continue;
+            }
+
+            double sample = 0;
+            if (fm)
+            {
+                // Two-operator FM: the modulator bends the phase of the fundamental fully and of the overtones by half.
+                double modulation = voice.FmIndex * level * Sine(fmPhase) / (2 * Math.PI);
+                for (int p = 0; p < phases.Length; p++)
+                {
+                    double phase = phases[p] + modulation * (p == 0 ? 1 : 0.5);
+                    sample += amplitudes[p] * Sine(phase - Math.Floor(phase));
+                }
+                fmPhase += fmIncrement;
+                if (fmPhase >= 1) fmPhase -= 1;
             }
             else
+                for (int p = 0; p < phases.Length; p++) sample += amplitudes[p] * Sine(phases[p]);
+            for (int p = 0; p < phases.Length; p++)
             {
-                if (releaseStartLevel < 0) releaseStartLevel = Envelope(voice, held / (double)sampleRate, decay);
-                level = releaseStartLevel * (1 - (i - held) / (double)Math.Max(1, releaseFrames));
-            }
-            if (level <= 0) continue;
-            double modulation = voice.FmIndex > 0 ? voice.FmIndex * level * Sine(fmPhase) : 0;
-            double sample = 0;
-            for (int p = 0; p < partials.Length; p++)
-            {
-                sample += partials[p].Amplitude * Sine(phases[p] + modulation / (2 * Math.PI) * (p == 0 ? 1 : 0.5));
                 phases[p] += increments[p];
-                if (phases[p] >= 1) phases[p] -= Math.Floor(phases[p]);
+                if (phases[p] >= 1) phases[p] -= 1;
             }
-            fmPhase += fmIncrement;
-            if (fmPhase >= 1) fmPhase -= Math.Floor(fmPhase);
             mix[start + i] += (float)(sample * level * norm);
         }
-    }
-
-    /// <summary>Attack to full level, decay to the sustain level (percussive voices keep fading exponentially).</summary>
-    private static double Envelope(SynthVoice voice, double t, double decay)
-    {
-        if (t < voice.Attack) return t / voice.Attack;
-        double sinceAttack = t - voice.Attack;
-        if (voice.Percussive) return Math.Exp(-sinceAttack / decay);
-        if (sinceAttack < voice.Decay) return 1 - (1 - voice.Sustain) * sinceAttack / voice.Decay;
-        return voice.Sustain;
     }
 
     /// <summary>General MIDI drums: a falling sine for kicks and toms, noise for snares, hats and cymbals.</summary>
@@ -120,22 +129,23 @@ public static class BuiltInSynthesizer
             if (kickOrTom)
             {
                 phase += baseFrequency * (1 + 2 * Math.Exp(-t * 30)) / sampleRate;
+                if (phase >= 1) phase -= 1;
                 sample = Sine(phase);
             }
             else
             {
                 double noise = random.NextDouble() * 2 - 1;
                 phase += baseFrequency / sampleRate;
+                if (phase >= 1) phase -= 1;
                 sample = cymbal ? noise : 0.6 * noise + 0.4 * Sine(phase);
             }
             mix[start + i] += (float)(sample * envelope * amplitude);
         }
     }
 
-    /// <summary>sin(2π·phase) from a table with linear interpolation: the inner loop runs per sample and partial.</summary>
+    /// <summary>sin(2π·phase) for a phase in [0, 1), from a table with linear interpolation: the inner loop runs per sample and partial.</summary>
     private static double Sine(double phase)
     {
-        phase -= Math.Floor(phase);
         double position = phase * TableSize;
         int index = (int)position;
         double fraction = position - index;

@@ -53,25 +53,39 @@ public static class KernelDensity
         return sigma * Math.Pow(values.Length, -0.2);
     }
 
-    /// <summary>Kernel sums over a sorted sample, skipping points beyond 8 bandwidths (their weight is below 1e-13).</summary>
+    /// <summary>
+    /// Binned KDE: each value's weight is split linearly between its two nearest grid points, then the grid is
+    /// convolved with the Gaussian kernel cut at 8 bandwidths. Cost grows with the grid and the kernel width, not with
+    /// the sample size, so thousands of pairwise distances stay cheap; identical samples give identical densities.
+    /// </summary>
     private static double[] Density(double[] values, double bandwidth, double[] grid)
     {
-        double[] sorted = values.Order().ToArray();
-        var density = new double[grid.Length];
-        double norm = 1 / (values.Length * bandwidth * Math.Sqrt(2 * Math.PI));
-        double reach = 8 * bandwidth;
-        int first = 0;
-        for (int i = 0; i < grid.Length; i++)
+        double low = grid[0], step = grid[1] - grid[0];
+        var weights = new double[grid.Length];
+        foreach (double value in values)
         {
-            while (first < sorted.Length && sorted[first] < grid[i] - reach) first++;
-            double sum = 0;
-            for (int k = first; k < sorted.Length && sorted[k] <= grid[i] + reach; k++)
-            {
-                double z = (grid[i] - sorted[k]) / bandwidth;
-                sum += Math.Exp(-0.5 * z * z);
-            }
-            density[i] = sum * norm;
+            double position = Math.Clamp((value - low) / step, 0, grid.Length - 1);
+            int index = Math.Min((int)position, grid.Length - 2);
+            double fraction = position - index;
+            weights[index] += 1 - fraction;
+            weights[index + 1] += fraction;
         }
+        int reach = (int)Math.Min(grid.Length - 1, Math.Ceiling(8 * bandwidth / step));
+        var kernel = new double[reach + 1];
+        for (int k = 0; k <= reach; k++)
+        {
+            double z = k * step / bandwidth;
+            kernel[k] = Math.Exp(-0.5 * z * z);
+        }
+        double norm = 1 / (values.Length * bandwidth * Math.Sqrt(2 * Math.PI));
+        var density = new double[grid.Length];
+        for (int j = 0; j < grid.Length; j++)
+        {
+            if (weights[j] == 0) continue;
+            int from = Math.Max(0, j - reach), to = Math.Min(grid.Length - 1, j + reach);
+            for (int i = from; i <= to; i++) density[i] += weights[j] * kernel[Math.Abs(i - j)];
+        }
+        for (int i = 0; i < density.Length; i++) density[i] *= norm;
         return density;
     }
 
