@@ -73,7 +73,7 @@ public sealed class SimilarityIndex
             double intervals = Cosine(query.IntervalGrams, query.IntervalNorm, reference.Profile.IntervalGrams, reference.Profile.IntervalNorm);
             double rhythm = Cosine(query.RhythmGrams, query.RhythmNorm, reference.Profile.RhythmGrams, reference.Profile.RhythmNorm);
             double score = _options.IntervalWeight * intervals + (1 - _options.IntervalWeight) * rhythm;
-            double share = CopiedShare(copyRuns, reference.Profile);
+            double share = CopiedShare(copyRuns, query, reference.Profile);
             return (Reference: reference, Score: score, Intervals: intervals, Rhythm: rhythm, Share: share);
         }).ToList();
 
@@ -117,8 +117,14 @@ public sealed class SimilarityIndex
         return new SharedPassage(startA, startB, best + 1, melodyA[startA].Start, melodyB[startB].Start);
     }
 
-    /// <summary>Share of the reference's melody notes inside runs of <see cref="SimilarityOptions.CopyRunLength"/> intervals the piece also has.</summary>
-    private double CopiedShare(HashSet<long> queryRuns, Profile reference)
+    /// <summary>
+    /// Share of the reference's melody notes that the piece copies: first an upper bound (notes inside any run of
+    /// <see cref="SimilarityOptions.CopyRunLength"/> intervals the piece also has, wherever it has it), and where that
+    /// bound passes the threshold, the exact measure: runs chained in the same order in both melodies, each next run
+    /// close after the previous one in both (a few changed, added or dropped notes between them). Scattered stock
+    /// figures (scale runs found all over a long piece) do not chain, so they do not count as copying.
+    /// </summary>
+    private double CopiedShare(HashSet<long> queryRuns, Profile query, Profile reference)
     {
         int n = _options.CopyRunLength;
         if (reference.Melody.Count < n + 1 || queryRuns.Count == 0) return 0;
@@ -126,8 +132,71 @@ public sealed class SimilarityIndex
         for (int j = 0; j + n <= reference.Intervals.Length; j++)
             if (queryRuns.Contains(Pack(reference.Intervals, j, n)))
                 for (int k = j; k <= j + n; k++) covered[k] = true;
-        return covered.Count(c => c) / (double)covered.Length;
+        double bound = covered.Count(c => c) / (double)covered.Length;
+        if (bound <= _options.CopyThreshold) return bound;
+        return ChainedCoverage(query, reference) / (double)reference.Melody.Count;
     }
+
+    /// <summary>A stretch of notes both melodies share: start note in each and length in notes.</summary>
+    private readonly record struct Segment(int ReferenceStart, int PieceStart, int Notes)
+    {
+        public int ReferenceEnd => ReferenceStart + Notes - 1;
+        public int PieceEnd => PieceStart + Notes - 1;
+    }
+
+    private int ChainedCoverage(Profile query, Profile reference)
+    {
+        int n = _options.CopyRunLength;
+        // Where each run of the piece occurs, then every maximal shared stretch, found along its diagonal.
+        var positions = new Dictionary<long, List<int>>();
+        for (int i = 0; i + n <= query.Intervals.Length; i++)
+        {
+            long key = Pack(query.Intervals, i, n);
+            if (!positions.TryGetValue(key, out var list)) positions[key] = list = [];
+            list.Add(i);
+        }
+        var open = new Dictionary<int, (int ReferenceStart, int LastJ)>(); // by diagonal: piece position - reference position
+        var segments = new List<Segment>();
+        for (int j = 0; j + n <= reference.Intervals.Length; j++)
+        {
+            if (!positions.TryGetValue(Pack(reference.Intervals, j, n), out var matches)) continue;
+            foreach (int i in matches)
+            {
+                int diagonal = i - j;
+                if (open.TryGetValue(diagonal, out var run) && run.LastJ == j - 1) open[diagonal] = (run.ReferenceStart, j);
+                else
+                {
+                    if (open.TryGetValue(diagonal, out run)) segments.Add(new Segment(run.ReferenceStart, run.ReferenceStart + diagonal, run.LastJ + n - run.ReferenceStart + 1));
+                    open[diagonal] = (j, j);
+                }
+            }
+        }
+        foreach (var (diagonal, run) in open) segments.Add(new Segment(run.ReferenceStart, run.ReferenceStart + diagonal, run.LastJ + n - run.ReferenceStart + 1));
+
+        // Best chain: in order in both melodies, each gap short and nearly equal in both.
+        segments.Sort((a, b) => a.ReferenceStart.CompareTo(b.ReferenceStart));
+        var best = new int[segments.Count];
+        int overall = 0;
+        for (int s = 0; s < segments.Count; s++)
+        {
+            best[s] = segments[s].Notes;
+            for (int t = 0; t < s; t++)
+            {
+                int referenceGap = segments[s].ReferenceStart - segments[t].ReferenceEnd - 1;
+                int pieceGap = segments[s].PieceStart - segments[t].PieceEnd - 1;
+                if (referenceGap < 0 || pieceGap < 0 || referenceGap > MaxGap || pieceGap > MaxGap || Math.Abs(referenceGap - pieceGap) > MaxGapDrift) continue;
+                best[s] = Math.Max(best[s], best[t] + segments[s].Notes);
+            }
+            overall = Math.Max(overall, best[s]);
+        }
+        return overall;
+    }
+
+    /// <summary>Most notes between two chained stretches: a few changed notes in a row.</summary>
+    private const int MaxGap = 3;
+
+    /// <summary>How many more notes one gap in a chain may have than the other (a note added or dropped in the copy).</summary>
+    private const int MaxGapDrift = 1;
 
     private Profile Build(Piece piece)
     {

@@ -94,6 +94,15 @@ public class ObjectiveMetricsTests
     }
 
     [Fact]
+    public void TheMelodyIsTheSkylineAndIgnoresInnerVoicesUnderAHeldNote()
+    {
+        // Soprano E5 (half) then D5; the alto moves in quarters under the held E5, and a bass note joins.
+        Piece piece = Make([Q(76, 0, 2), Q(74, 2, 2), Q(67, 0, 1), Q(65, 1, 1), Q(64, 2, 2), Q(48, 1, 3)]);
+        Assert.Equal([76, 74], Melody.Skyline(piece).Select(n => n.Pitch));
+        Assert.Equal(2.0, ObjectiveMetrics.AveragePitchInterval(piece));
+    }
+
+    [Fact]
     public void AnEmptyPieceHasUndefinedRatesInsteadOfCrashing()
     {
         PieceFeatures features = PieceFeatures.Of(new Piece());
