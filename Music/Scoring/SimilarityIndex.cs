@@ -26,8 +26,8 @@ public sealed record SharedPassage(int PieceStartNote, int ReferenceStartNote, i
 
 /// <summary>
 /// How a piece relates to one reference: cosine similarity of interval and rhythm n-gram profiles, their weighted
-/// score, the share of the reference's melody notes covered by runs the piece copies, the longest shared passage,
-/// and whether the share passes the copy threshold.
+/// score, the share of the reference's melody notes the piece copies (shared runs chained in order), the longest
+/// shared passage, and whether the share passes the copy threshold.
 /// </summary>
 public sealed record SimilarityMatch(string ReferenceId, double Score, double IntervalSimilarity, double RhythmSimilarity,
     double CopiedShare, SharedPassage? LongestSharedPassage, bool Flagged);
@@ -43,7 +43,8 @@ public sealed record SimilarityReport(IReadOnlyList<SimilarityMatch> Nearest, IR
 /// (<see cref="Melody.Skyline"/>): n-grams of intervals (transposition-invariant) and of inter-onset-interval ratios
 /// (tempo-invariant), compared by cosine similarity; the longest shared passage by longest common substring of the
 /// interval sequences; and a copy flag when runs of at least <see cref="SimilarityOptions.CopyRunLength"/> intervals
-/// shared with one reference cover more than <see cref="SimilarityOptions.CopyThreshold"/> of its melody notes.
+/// shared with one reference, chained in the same order in both, cover more than
+/// <see cref="SimilarityOptions.CopyThreshold"/> of that reference's melody notes.
 /// </summary>
 public sealed class SimilarityIndex
 {
@@ -73,12 +74,17 @@ public sealed class SimilarityIndex
             double intervals = Cosine(query.IntervalGrams, query.IntervalNorm, reference.Profile.IntervalGrams, reference.Profile.IntervalNorm);
             double rhythm = Cosine(query.RhythmGrams, query.RhythmNorm, reference.Profile.RhythmGrams, reference.Profile.RhythmNorm);
             double score = _options.IntervalWeight * intervals + (1 - _options.IntervalWeight) * rhythm;
-            double share = CopiedShare(copyRuns, query, reference.Profile);
-            return (Reference: reference, Score: score, Intervals: intervals, Rhythm: rhythm, Share: share);
+            // The cheap upper bound screens every reference; the exact share is computed where it could pass the threshold.
+            double bound = CopiedShareBound(copyRuns, reference.Profile);
+            double share = bound > _options.CopyThreshold ? ChainedShare(query, reference.Profile) : double.NaN;
+            return (Reference: reference, Score: score, Intervals: intervals, Rhythm: rhythm, Bound: bound, Share: share);
         }).ToList();
 
-        SimilarityMatch Match((Entry Reference, double Score, double Intervals, double Rhythm, double Share) s) =>
-            new(s.Reference.Id, s.Score, s.Intervals, s.Rhythm, s.Share, LongestSharedPassage(query, s.Reference.Profile), s.Share > _options.CopyThreshold);
+        SimilarityMatch Match((Entry Reference, double Score, double Intervals, double Rhythm, double Bound, double Share) s)
+        {
+            double share = double.IsNaN(s.Share) ? (s.Bound > 0 ? ChainedShare(query, s.Reference.Profile) : 0) : s.Share;
+            return new(s.Reference.Id, s.Score, s.Intervals, s.Rhythm, share, LongestSharedPassage(query, s.Reference.Profile), share > _options.CopyThreshold);
+        }
 
         var nearest = scored.OrderByDescending(s => s.Score).ThenBy(s => s.Reference.Id, StringComparer.Ordinal).Take(_options.Nearest).Select(Match).ToList();
         var copied = scored.Where(s => s.Share > _options.CopyThreshold).OrderByDescending(s => s.Share).Select(Match).ToList();
@@ -118,13 +124,10 @@ public sealed class SimilarityIndex
     }
 
     /// <summary>
-    /// Share of the reference's melody notes that the piece copies: first an upper bound (notes inside any run of
-    /// <see cref="SimilarityOptions.CopyRunLength"/> intervals the piece also has, wherever it has it), and where that
-    /// bound passes the threshold, the exact measure: runs chained in the same order in both melodies, each next run
-    /// close after the previous one in both (a few changed, added or dropped notes between them). Scattered stock
-    /// figures (scale runs found all over a long piece) do not chain, so they do not count as copying.
+    /// An upper bound of the copied share: the reference's notes inside any run of
+    /// <see cref="SimilarityOptions.CopyRunLength"/> intervals the piece also has, wherever the piece has it.
     /// </summary>
-    private double CopiedShare(HashSet<long> queryRuns, Profile query, Profile reference)
+    private double CopiedShareBound(HashSet<long> queryRuns, Profile reference)
     {
         int n = _options.CopyRunLength;
         if (reference.Melody.Count < n + 1 || queryRuns.Count == 0) return 0;
@@ -132,10 +135,16 @@ public sealed class SimilarityIndex
         for (int j = 0; j + n <= reference.Intervals.Length; j++)
             if (queryRuns.Contains(Pack(reference.Intervals, j, n)))
                 for (int k = j; k <= j + n; k++) covered[k] = true;
-        double bound = covered.Count(c => c) / (double)covered.Length;
-        if (bound <= _options.CopyThreshold) return bound;
-        return ChainedCoverage(query, reference) / (double)reference.Melody.Count;
+        return covered.Count(c => c) / (double)covered.Length;
     }
+
+    /// <summary>
+    /// The share of the reference's melody notes the piece copies: shared runs chained in the same order in both
+    /// melodies, each next run close after the previous one in both (a few changed, added or dropped notes between
+    /// them). Scattered stock figures (scale runs found all over a long piece) do not chain, so they do not count.
+    /// </summary>
+    private double ChainedShare(Profile query, Profile reference) =>
+        reference.Melody.Count < _options.CopyRunLength + 1 ? 0 : ChainedCoverage(query, reference) / (double)reference.Melody.Count;
 
     /// <summary>A stretch of notes both melodies share: start note in each and length in notes.</summary>
     private readonly record struct Segment(int ReferenceStart, int PieceStart, int Notes)

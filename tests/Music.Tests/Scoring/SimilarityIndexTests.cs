@@ -83,6 +83,26 @@ public class SimilarityIndexTests
     }
 
     [Fact]
+    public void FragmentsOfAReferenceInAnotherOrderAreNotACopy()
+    {
+        // Reference 3 cut into six 8-note fragments, played last to first with a leap between them: every run of six
+        // intervals exists in the piece, but no two fragments follow each other as in the reference.
+        var reference = RandomMelody(3);
+        var shuffled = new List<(int Pitch, double Start, double Length)>();
+        double time = 0;
+        for (int fragment = 5; fragment >= 0; fragment--)
+            foreach (var note in reference.Skip(fragment * 8).Take(8))
+            {
+                shuffled.Add((note.Pitch + (fragment % 2) * 13, time, note.Length));
+                time += note.Length;
+            }
+        SimilarityReport report = Collection().Query(ToPiece(shuffled));
+        Assert.False(report.Flagged);
+        SimilarityMatch match = report.Nearest.Single(m => m.ReferenceId == "ref-3");
+        Assert.InRange(match.CopiedShare, 8 / 48.0, 16 / 48.0);
+    }
+
+    [Fact]
     public void TheThresholdIsConfigurable()
     {
         var copy = RandomMelody(2);
