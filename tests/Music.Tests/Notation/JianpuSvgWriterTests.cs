@@ -83,6 +83,20 @@ public class JianpuSvgWriterTests
     }
 
     [Fact]
+    public void KeyAndTimeChangesAreMarkedAndDegreesFollowTheNewKey()
+    {
+        // G4 is 1 in G major (bar 1); after the change to D major and 3/4 in bar 2, A4 is 5.
+        Piece piece = TestPieces.Make([TestPieces.Q(67, 0, 4), TestPieces.Q(69, 4, 3)], sharps: 1) with
+        {
+            KeySignatures = [new KeySignature(0, 1, false), new KeySignature(4 * TestPieces.Tpq, 2, false)],
+            TimeSignatures = [new TimeSignature(0, 4, 4), new TimeSignature(4 * TestPieces.Tpq, 3, 4)],
+        };
+        XDocument svg = Parse(piece);
+        Assert.Equal(["1", "5"], OfClass(svg, "jp-note").Select(e => e.Value));
+        Assert.Contains(OfClass(svg, "jp-change"), e => e.Value.Contains("1=D") && e.Value.Contains("3/4"));
+    }
+
+    [Fact]
     public void RandomPiecesGiveSymbolsThatFillEveryBar()
     {
         for (int seed = 0; seed < 40; seed++)

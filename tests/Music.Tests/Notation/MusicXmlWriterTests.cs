@@ -73,6 +73,20 @@ public class MusicXmlWriterTests
     }
 
     [Fact]
+    public void AKeyChangeIsWrittenAtItsBarAndRespellsNotes()
+    {
+        // Bar 1 in F major, bar 2 in D major: pitch 70 is Bb in bar 1; pitch 66 is F# in bar 2.
+        Piece piece = TestPieces.Make([TestPieces.Q(70, 0, 4), TestPieces.Q(66, 4, 4)], sharps: -1) with
+        {
+            KeySignatures = [new KeySignature(0, -1, false), new KeySignature(4 * TestPieces.Tpq, 2, false)],
+        };
+        var measures = MusicXmlWriter.ToDocument(piece).Root!.Element("part")!.Elements("measure").ToList();
+        Assert.Equal([-1, 2], measures.Select(m => (int)m.Descendants("fifths").Single()));
+        Assert.Equal(("B", -1), (measures[0].Descendants("step").Single().Value, (int)measures[0].Descendants("alter").Single()));
+        Assert.Equal(("F", 1), (measures[1].Descendants("step").Single().Value, (int)measures[1].Descendants("alter").Single()));
+    }
+
+    [Fact]
     public void AnEmptyPieceIsOneBarOfRest()
     {
         XDocument document = MusicXmlWriter.ToDocument(new Piece());
