@@ -80,7 +80,7 @@ public static class MusicXmlWriter
             if (bar.Index == 0) attributes.Add(new XElement("divisions", NotationScore.UnitsPerQuarter));
             if (previousKey is null || previousKey.Sharps != key.Sharps || previousKey.Minor != key.Minor)
                 attributes.Add(new XElement("key", new XElement("fifths", Math.Clamp(key.Sharps, -7, 7)), new XElement("mode", key.Minor ? "minor" : "major")));
-            TimeSignature time = bar.TimeSignature;
+            TimeSignature time = WrittenTime(bar);
             if (previousTime is null || previousTime.Numerator != time.Numerator || previousTime.Denominator != time.Denominator)
                 attributes.Add(new XElement("time", new XElement("beats", time.Numerator), new XElement("beat-type", time.Denominator)));
             if (bar.Index == 0)
@@ -105,6 +105,20 @@ public static class MusicXmlWriter
             element.Add(measure);
         }
         return element;
+    }
+
+    /// <summary>
+    /// The time signature written for a bar: its own, or for a bar cut short by a time-signature change in mid-bar
+    /// (as MIDI allows), a signature that matches its real length (2/4 for half a 4/4 bar), so every bar adds up.
+    /// </summary>
+    private static TimeSignature WrittenTime(NotatedBar bar)
+    {
+        const int unitsPerWhole = 4 * NotationScore.UnitsPerQuarter;
+        TimeSignature signature = bar.TimeSignature;
+        if (bar.Length * signature.Denominator == (long)signature.Numerator * unitsPerWhole) return signature;
+        int denominator = signature.Denominator;
+        while (bar.Length * denominator % unitsPerWhole != 0 && denominator < unitsPerWhole) denominator *= 2;
+        return new TimeSignature(signature.Tick, (int)(bar.Length * denominator / unitsPerWhole), denominator);
     }
 
     private static XElement TempoDirection(double bpm, long offset)

@@ -8,7 +8,7 @@ namespace MusicCluster.Music.Tests.Notation;
 
 public class MusicXmlWriterTests
 {
-    public static TheoryData<string> PieceNames => new() { nameof(TestPieces.CMajorScale), nameof(TestPieces.GMajorMelody), nameof(TestPieces.TwoTracksWithVoices), nameof(TestPieces.Syncopated), "Random:7" };
+    public static TheoryData<string> PieceNames => new() { nameof(TestPieces.CMajorScale), nameof(TestPieces.GMajorMelody), nameof(TestPieces.TwoTracksWithVoices), nameof(TestPieces.Syncopated), nameof(TestPieces.MidBarTimeChange), "Random:7" };
 
     private static Piece ByName(string name) => name switch
     {
@@ -16,6 +16,7 @@ public class MusicXmlWriterTests
         nameof(TestPieces.GMajorMelody) => TestPieces.GMajorMelody(),
         nameof(TestPieces.TwoTracksWithVoices) => TestPieces.TwoTracksWithVoices(),
         nameof(TestPieces.Syncopated) => TestPieces.Syncopated(),
+        nameof(TestPieces.MidBarTimeChange) => TestPieces.MidBarTimeChange(),
         _ when name.StartsWith("Random:", StringComparison.Ordinal) => TestPieces.Random(int.Parse(name[7..])),
         _ => throw new ArgumentException(name),
     };
@@ -84,6 +85,14 @@ public class MusicXmlWriterTests
         Assert.Equal([-1, 2], measures.Select(m => (int)m.Descendants("fifths").Single()));
         Assert.Equal(("B", -1), (measures[0].Descendants("step").Single().Value, (int)measures[0].Descendants("alter").Single()));
         Assert.Equal(("F", 1), (measures[1].Descendants("step").Single().Value, (int)measures[1].Descendants("alter").Single()));
+    }
+
+    [Fact]
+    public void ABarCutShortByATimeChangeGetsASignatureOfItsLength()
+    {
+        var measures = MusicXmlWriter.ToDocument(TestPieces.MidBarTimeChange()).Root!.Element("part")!.Elements("measure").ToList();
+        var times = measures.Select(m => m.Element("attributes")?.Element("time")).Select(t => t is null ? "" : $"{t.Element("beats")!.Value}/{t.Element("beat-type")!.Value}").ToList();
+        Assert.Equal(["2/4", "3/4", "", ""], times);
     }
 
     [Fact]

@@ -102,4 +102,10 @@ public static class TestPieces
         Piece piece = Make(notes, numerator, denominator, sharps: random.Next(-7, 8), minor: random.Next(2) == 0, title: $"Random {seed}");
         return piece with { Tempos = [TempoChange.FromBpm(0, 60 + random.Next(100)), TempoChange.FromBpm(8 * Tpq, 60 + random.Next(100))] };
     }
+
+    /// <summary>A 3/4 signature that starts in the middle of the first 4/4 bar (after two quarters), as MIDI allows.</summary>
+    public static Piece MidBarTimeChange() => Make(Enumerable.Range(0, 11).Select(i => Q(60 + i, i, 1))) with
+    {
+        TimeSignatures = [new TimeSignature(0, 4, 4), new TimeSignature(2 * Tpq, 3, 4)],
+    };
 }
