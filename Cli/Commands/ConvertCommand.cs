@@ -35,7 +35,8 @@ internal static class ConvertCommand
         {
             ConversionFormat target = PieceConverter.ParseFormat(format);
             var converter = new PieceConverter(readMidi ?? (_ => throw new NotSupportedException("this build of musiccluster has no MIDI reader wired in")), encodeMidi);
-            ConversionResult result = target == ConversionFormat.Wav
+            // Rendering audio takes seconds: show a spinner, except when the output is JSON for a program to read.
+            ConversionResult result = target == ConversionFormat.Wav && !json
                 ? AnsiConsole.Status().Start("Rendering audio...", _ => converter.Convert(input, target, output))
                 : converter.Convert(input, target, output);
             var report = new Report(result.InputPath, result.OutputPath, target.ToString().ToLowerInvariant(), result.Bytes, result.AudioEngine?.ToString());
