@@ -55,6 +55,24 @@ public static class MusicXmlWriter
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// Which accidentals a bar has shown so far, per letter and octave, starting from the key signature. Renderers
+    /// such as Verovio draw only the &lt;accidental&gt; elements they are given, so the writer decides them as engraving
+    /// rules do: an accidental holds until the bar line, for its letter in its octave.
+    /// </summary>
+    private sealed class Accidentals(KeySignature key)
+    {
+        private readonly Dictionary<(char Step, int Octave), int> _current = [];
+
+        public string? Show(SpelledPitch pitch)
+        {
+            int current = _current.TryGetValue((pitch.Step, pitch.Octave), out int alter) ? alter : PitchSpeller.SignatureAlter(pitch.Step, key.Sharps);
+            if (current == pitch.Alter) return null;
+            _current[(pitch.Step, pitch.Octave)] = pitch.Alter;
+            return pitch.Alter switch { 1 => "sharp", -1 => "flat", 2 => "double-sharp", -2 => "flat-flat", _ => "natural" };
+        }
+    }
+
     private static string PartId(int index) => $"P{index + 1}";
 
     private static XElement ScorePart(NotatedPart part, string id) => new("score-part", new XAttribute("id", id),
@@ -99,9 +117,10 @@ public static class MusicXmlWriter
                 // Voice 1 always fills the bar; other voices appear only where they play.
                 if (v > 0 && MeasureSplitter.IsEmpty(items)) continue;
                 if (v > 0) measure.Add(new XElement("backup", new XElement("duration", bar.Length)));
-                foreach (MeasureItem item in items) AddItem(measure, item, v + 1, bar, key);
+                var shown = new Accidentals(key);
+                foreach (MeasureItem item in items) AddItem(measure, item, v + 1, bar, key, shown);
             }
-            if (voiceMeasures.Count == 0) AddItem(measure, new MeasureItem(0, bar.Length, [], false, false), 1, bar, key);
+            if (voiceMeasures.Count == 0) AddItem(measure, new MeasureItem(0, bar.Length, [], false, false), 1, bar, key, new Accidentals(key));
             element.Add(measure);
         }
         return element;
@@ -131,7 +150,7 @@ public static class MusicXmlWriter
         return direction;
     }
 
-    private static void AddItem(XElement measure, MeasureItem item, int voice, NotatedBar bar, KeySignature key)
+    private static void AddItem(XElement measure, MeasureItem item, int voice, NotatedBar bar, KeySignature key, Accidentals shown)
     {
         if (item.IsRest && item.Offset == 0 && item.Duration == bar.Length)
         {
@@ -146,16 +165,17 @@ public static class MusicXmlWriter
             bool tieStart = !item.IsRest && (k < values.Count - 1 || item.TiedToNext);
             if (item.IsRest)
             {
-                measure.Add(NoteElement(null, values[k], voice, chord: false, tieStop: false, tieStart: false, key));
+                measure.Add(NoteElement(null, values[k], voice, chord: false, tieStop: false, tieStart: false, key, shown));
                 continue;
             }
             for (int p = 0; p < item.Pitches.Count; p++)
-                measure.Add(NoteElement(item.Pitches[p], values[k], voice, chord: p > 0, tieStop, tieStart, key));
+                measure.Add(NoteElement(item.Pitches[p], values[k], voice, chord: p > 0, tieStop, tieStart, key, shown));
         }
     }
 
-    private static XElement NoteElement(int? pitch, NoteValue value, int voice, bool chord, bool tieStop, bool tieStart, KeySignature key)
+    private static XElement NoteElement(int? pitch, NoteValue value, int voice, bool chord, bool tieStop, bool tieStart, KeySignature key, Accidentals shown)
     {
+        string? accidental = null;
         var note = new XElement("note");
         if (chord) note.Add(new XElement("chord"));
         if (pitch is int midi)
@@ -165,6 +185,9 @@ public static class MusicXmlWriter
             if (spelled.Alter != 0) pitchElement.Add(new XElement("alter", spelled.Alter));
             pitchElement.Add(new XElement("octave", spelled.Octave));
             note.Add(pitchElement);
+            // A note held over by a tie shows no accidental; every other note shows one where the bar so far
+            // (or the key signature) would read its letter differently.
+            if (!tieStop) accidental = shown.Show(spelled);
         }
         else note.Add(new XElement("rest"));
         note.Add(new XElement("duration", value.Units));
@@ -173,6 +196,7 @@ public static class MusicXmlWriter
         note.Add(new XElement("voice", voice));
         note.Add(new XElement("type", value.TypeName));
         for (int d = 0; d < value.Dots; d++) note.Add(new XElement("dot"));
+        if (accidental is not null) note.Add(new XElement("accidental", accidental));
         if (tieStop || tieStart)
         {
             var notations = new XElement("notations");

@@ -7,7 +7,8 @@ public sealed record SpelledPitch(char Step, int Alter, int Octave);
 
 /// <summary>
 /// Spells MIDI pitches in a key: the key's own notes as the signature writes them (F# in G major, Bb in F major),
-/// other notes as sharps in sharp keys and flats in flat keys, and the leading tone of a minor key raised.
+/// the leading tone of a minor key raised (C# in D minor), other white keys as naturals, and the remaining notes as
+/// sharps in sharp keys and flats in flat keys.
 /// </summary>
 public static class PitchSpeller
 {
@@ -45,8 +46,12 @@ public static class PitchSpeller
 
         var own = diatonic.FirstOrDefault(d => d.PitchClass == pitchClass);
         if (own.Step != default) return (own.Step, own.Alter);
+        bool leadingTone = key.Minor && pitchClass == (key.TonicPitchClass + 11) % 12;
+        // A white key outside the key is its natural letter (F natural in G major, not E sharp).
+        int natural = Array.IndexOf(NaturalPitchClass, pitchClass);
+        if (natural >= 0 && !leadingTone) return (Letters[natural], 0);
 
-        bool raise = sharps >= 0 || (key.Minor && pitchClass == (key.TonicPitchClass + 11) % 12);
+        bool raise = sharps >= 0 || leadingTone;
         int neighbour = raise ? (pitchClass + 11) % 12 : (pitchClass + 1) % 12;
         var basis = diatonic.First(d => d.PitchClass == neighbour);
         return (basis.Step, basis.Alter + (raise ? 1 : -1));

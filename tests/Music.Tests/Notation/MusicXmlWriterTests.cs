@@ -96,6 +96,18 @@ public class MusicXmlWriterTests
     }
 
     [Fact]
+    public void AccidentalsAreShownAsEngravingRulesSay()
+    {
+        // G major: F#4 (in the key: none), F4 (natural), F4 again (none: the natural holds), F#4 (sharp again),
+        // then in bar 2 F#4 (none: the bar line cancels), C#5 (sharp) held into bar 3 (none on the tied note).
+        Piece piece = TestPieces.Make([TestPieces.Q(66, 0, 1), TestPieces.Q(65, 1, 1), TestPieces.Q(65, 2, 1), TestPieces.Q(66, 3, 1),
+            TestPieces.Q(66, 4, 1), TestPieces.Q(73, 7, 2)], sharps: 1);
+        var notes = MusicXmlWriter.ToDocument(piece).Descendants("note").Where(n => n.Element("pitch") is not null)
+            .Select(n => (string?)n.Element("accidental")).ToList();
+        Assert.Equal([null, "natural", null, "sharp", null, "sharp", null], notes);
+    }
+
+    [Fact]
     public void AnEmptyPieceIsOneBarOfRest()
     {
         XDocument document = MusicXmlWriter.ToDocument(new Piece());
@@ -112,6 +124,8 @@ public class MusicXmlWriterTests
     [InlineData(72, 7, "B", 1, 4)]   // B#4 in C# major
     [InlineData(70, 0, "A", 1, 4)]   // a chromatic note in C major: sharp
     [InlineData(66, -1, "G", -1, 4)] // and in F major: flat
+    [InlineData(65, 1, "F", 0, 4)]   // a white key outside the key is a natural: F in G major, not E#
+    [InlineData(71, -1, "B", 0, 4)]  // B in F major, not Cb
     public void PitchesAreSpelledInTheKey(int pitch, int sharps, string step, int alter, int octave)
     {
         SpelledPitch spelled = PitchSpeller.Spell(pitch, new KeySignature(0, sharps, false));
