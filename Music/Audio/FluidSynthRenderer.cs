@@ -14,9 +14,17 @@ public static class FluidSynthRenderer
             string midiPath = Path.Combine(folder, "in.mid"), wavPath = Path.Combine(folder, "out.wav");
             File.WriteAllBytes(midiPath, midi);
             // -n: no MIDI input driver, -i: no shell, -g 1.0: gain, -F: render to file as fast as possible, 16-bit WAV.
-            var result = ExternalProgram.Run(program,
-                ["-ni", "-g", "1.0", "-r", sampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                 "-T", "wav", "-O", "s16", "-F", wavPath, soundFont, midiPath], timeout, folder);
+            ExternalProgramResult result;
+            try
+            {
+                result = ExternalProgram.Run(program,
+                    ["-ni", "-g", "1.0", "-r", sampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "-T", "wav", "-O", "s16", "-F", wavPath, soundFont, midiPath], timeout, folder);
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                throw new AudioRenderException($"Could not start fluidsynth at '{program}': {e.Message}", e);
+            }
             if (result.TimedOut) throw new AudioRenderException($"fluidsynth did not finish within {timeout.TotalSeconds:F0} s");
             if (result.ExitCode != 0 || !File.Exists(wavPath))
                 throw new AudioRenderException($"fluidsynth failed with exit code {result.ExitCode}: {Tail(result.StandardError + result.StandardOutput)}");

@@ -101,6 +101,14 @@ public class WavRendererTests
     }
 
     [Fact]
+    public void AMissingFluidSynthProgramIsATypedError()
+    {
+        string missing = Path.Combine(RepositoryPaths.NewTempFolder("no-fluidsynth"), "fluidsynth");
+        var error = Assert.Throws<AudioRenderException>(() => FluidSynthRenderer.Render([0], missing, "none.sf2", 44_100, TimeSpan.FromSeconds(10)));
+        Assert.Contains(missing, error.Message);
+    }
+
+    [Fact]
     public void FluidSynthOutputIsPaddedOrTrimmedToThePieceLength()
     {
         // One second of stereo full-scale square wave at 8 kHz.
