@@ -8,7 +8,8 @@ namespace MusicCluster.Music.Notation;
 
 /// <summary>
 /// Writes a piece as partwise MusicXML 4.0: one part per track, bars from the time signatures, notes split at bar
-/// lines and into writable values with ties, rests in the gaps, chords, several voices per part (with backup), key
+/// lines and into writable values with ties, rests in the gaps, chords, several voices per part (with backup), a grand
+/// staff for a track with a wide range, key
 /// and time signatures, and tempo as a metronome mark with &lt;sound tempo&gt;. Durations are exact on a 64th grid.
 /// </summary>
 public static class MusicXmlWriter
@@ -101,7 +102,11 @@ public static class MusicXmlWriter
             TimeSignature time = WrittenTime(bar);
             if (previousTime is null || previousTime.Numerator != time.Numerator || previousTime.Denominator != time.Denominator)
                 attributes.Add(new XElement("time", new XElement("beats", time.Numerator), new XElement("beat-type", time.Denominator)));
-            if (bar.Index == 0)
+            if (bar.Index == 0 && part.Staves == 2)
+                attributes.Add(new XElement("staves", 2),
+                    new XElement("clef", new XAttribute("number", 1), new XElement("sign", "G"), new XElement("line", 2)),
+                    new XElement("clef", new XAttribute("number", 2), new XElement("sign", "F"), new XElement("line", 4)));
+            else if (bar.Index == 0)
                 attributes.Add(new XElement("clef", new XElement("sign", bass ? "F" : "G"), new XElement("line", bass ? 4 : 2)));
             if (attributes.HasElements) measure.Add(attributes);
             previousKey = key;
@@ -114,13 +119,15 @@ public static class MusicXmlWriter
             for (int v = 0; v < voiceMeasures.Count; v++)
             {
                 IReadOnlyList<MeasureItem> items = voiceMeasures[v][bar.Index];
-                // Voice 1 always fills the bar; other voices appear only where they play.
-                if (v > 0 && MeasureSplitter.IsEmpty(items)) continue;
+                // The first voice of each staff always fills the bar; other voices appear only where they play.
+                bool firstOfStaff = v == 0 || part.Voices[v - 1].Staff != part.Voices[v].Staff;
+                if (!firstOfStaff && MeasureSplitter.IsEmpty(items)) continue;
                 if (v > 0) measure.Add(new XElement("backup", new XElement("duration", bar.Length)));
                 var shown = new Accidentals(key);
-                foreach (MeasureItem item in items) AddItem(measure, item, v + 1, bar, key, shown);
+                int? staff = part.Staves > 1 ? part.Voices[v].Staff : null;
+                foreach (MeasureItem item in items) AddItem(measure, item, v + 1, staff, bar, key, shown);
             }
-            if (voiceMeasures.Count == 0) AddItem(measure, new MeasureItem(0, bar.Length, [], false, false), 1, bar, key, new Accidentals(key));
+            if (voiceMeasures.Count == 0) AddItem(measure, new MeasureItem(0, bar.Length, [], false, false), 1, null, bar, key, new Accidentals(key));
             element.Add(measure);
         }
         return element;
@@ -150,12 +157,14 @@ public static class MusicXmlWriter
         return direction;
     }
 
-    private static void AddItem(XElement measure, MeasureItem item, int voice, NotatedBar bar, KeySignature key, Accidentals shown)
+    private static void AddItem(XElement measure, MeasureItem item, int voice, int? staff, NotatedBar bar, KeySignature key, Accidentals shown)
     {
         if (item.IsRest && item.Offset == 0 && item.Duration == bar.Length)
         {
-            measure.Add(new XElement("note", new XElement("rest", new XAttribute("measure", "yes")),
-                new XElement("duration", item.Duration), new XElement("voice", voice)));
+            var rest = new XElement("note", new XElement("rest", new XAttribute("measure", "yes")),
+                new XElement("duration", item.Duration), new XElement("voice", voice));
+            if (staff is not null) rest.Add(new XElement("staff", staff));
+            measure.Add(rest);
             return;
         }
         IReadOnlyList<NoteValue> values = NoteValue.Decompose(item.Duration);
@@ -165,15 +174,15 @@ public static class MusicXmlWriter
             bool tieStart = !item.IsRest && (k < values.Count - 1 || item.TiedToNext);
             if (item.IsRest)
             {
-                measure.Add(NoteElement(null, values[k], voice, chord: false, tieStop: false, tieStart: false, key, shown));
+                measure.Add(NoteElement(null, values[k], voice, staff, chord: false, tieStop: false, tieStart: false, key, shown));
                 continue;
             }
             for (int p = 0; p < item.Pitches.Count; p++)
-                measure.Add(NoteElement(item.Pitches[p], values[k], voice, chord: p > 0, tieStop, tieStart, key, shown));
+                measure.Add(NoteElement(item.Pitches[p], values[k], voice, staff, chord: p > 0, tieStop, tieStart, key, shown));
         }
     }
 
-    private static XElement NoteElement(int? pitch, NoteValue value, int voice, bool chord, bool tieStop, bool tieStart, KeySignature key, Accidentals shown)
+    private static XElement NoteElement(int? pitch, NoteValue value, int voice, int? staff, bool chord, bool tieStop, bool tieStart, KeySignature key, Accidentals shown)
     {
         string? accidental = null;
         var note = new XElement("note");
@@ -197,6 +206,7 @@ public static class MusicXmlWriter
         note.Add(new XElement("type", value.TypeName));
         for (int d = 0; d < value.Dots; d++) note.Add(new XElement("dot"));
         if (accidental is not null) note.Add(new XElement("accidental", accidental));
+        if (staff is not null) note.Add(new XElement("staff", staff));
         if (tieStop || tieStart)
         {
             var notations = new XElement("notations");

@@ -9,14 +9,14 @@ public sealed record NotatedChord(long Start, long Duration, IReadOnlyList<int> 
     public long End => Start + Duration;
 }
 
-/// <summary>A monophonic line of chords that never overlap, in time order.</summary>
-public sealed record NotatedVoice(IReadOnlyList<NotatedChord> Chords)
+/// <summary>A line of chords that never overlap, in time order, on staff 1 (upper) or 2 (lower) of its part.</summary>
+public sealed record NotatedVoice(IReadOnlyList<NotatedChord> Chords, int Staff = 1)
 {
     public double MeanPitch => Chords.Count == 0 ? 0 : Chords.SelectMany(c => c.Pitches).Average();
 }
 
-/// <summary>One track as written music: its voices, highest first.</summary>
-public sealed record NotatedPart(int Track, string Name, int Program, int Channel, IReadOnlyList<NotatedVoice> Voices);
+/// <summary>One track as written music: one staff, or two (a grand staff) for a wide range; its voices, upper staff and highest first.</summary>
+public sealed record NotatedPart(int Track, string Name, int Program, int Channel, IReadOnlyList<NotatedVoice> Voices, int Staves = 1);
 
 /// <summary>A bar in notation units.</summary>
 public sealed record NotatedBar(int Index, long Start, long Length, TimeSignature TimeSignature)
@@ -68,9 +68,13 @@ public sealed class NotationScore
         var parts = quantized.GroupBy(q => q.Note.Track).OrderBy(g => g.Key).Select(group =>
         {
             TrackInfo? info = piece.Tracks.FirstOrDefault(t => t.Index == group.Key);
-            var voices = SeparateVoices(group.Select(q => (q.Note.Pitch, q.Start, q.End, q.Note.Velocity)));
+            var notes = group.Select(q => (q.Note.Pitch, q.Start, q.End, q.Note.Velocity)).ToList();
+            bool grandStaff = NeedsGrandStaff(notes.Select(n => n.Pitch).ToList());
+            var voices = grandStaff
+                ? SeparateVoices(notes.Where(n => n.Pitch >= SplitPitch), staff: 1).Concat(SeparateVoices(notes.Where(n => n.Pitch < SplitPitch), staff: 2)).ToList()
+                : SeparateVoices(notes, staff: 1);
             return new NotatedPart(group.Key, string.IsNullOrWhiteSpace(info?.Name) ? $"Track {group.Key + 1}" : info!.Name,
-                info?.Program ?? 0, info?.Channel ?? group.First().Note.Channel, voices);
+                info?.Program ?? 0, info?.Channel ?? group.First().Note.Channel, voices, grandStaff ? 2 : 1);
         }).ToList();
 
         var keys = piece.KeySignatures.OrderBy(k => k.Tick).Select(k => (ToUnits(Math.Max(0, k.Tick)), k)).ToList();
@@ -88,11 +92,25 @@ public sealed class NotationScore
     /// <summary>The key in force at a unit position.</summary>
     public KeySignature KeyAt(long unit) => Keys.LastOrDefault(k => k.Start <= unit).Key ?? Keys[0].Key;
 
+    /// <summary>Middle C: on a grand staff, notes from here up go to the upper staff.</summary>
+    public const int SplitPitch = 60;
+
+    /// <summary>
+    /// A track gets a grand staff, as piano music is written, when it spans more than two octaves with a good share of
+    /// notes on each side of middle C: one clef would need many ledger lines.
+    /// </summary>
+    private static bool NeedsGrandStaff(IReadOnlyList<int> pitches)
+    {
+        if (pitches.Count == 0 || pitches.Max() - pitches.Min() <= 24) return false;
+        int low = pitches.Count(p => p < SplitPitch);
+        return low >= pitches.Count / 5 && pitches.Count - low >= pitches.Count / 5;
+    }
+
     /// <summary>
     /// Greedy voice assignment: chords are taken in time order, higher ones first, and each goes to the first voice that
     /// is free by its start. Voices are then ordered by mean pitch so the top line comes first.
     /// </summary>
-    private static IReadOnlyList<NotatedVoice> SeparateVoices(IEnumerable<(int Pitch, long Start, long End, int Velocity)> notes)
+    private static IReadOnlyList<NotatedVoice> SeparateVoices(IEnumerable<(int Pitch, long Start, long End, int Velocity)> notes, int staff)
     {
         var chords = notes
             .GroupBy(n => (n.Start, n.End))
@@ -107,6 +125,6 @@ public sealed class NotationScore
             if (free is null) voices.Add([chord]);
             else free.Add(chord);
         }
-        return voices.Select(v => new NotatedVoice(v)).OrderByDescending(v => v.MeanPitch).ToList();
+        return voices.Select(v => new NotatedVoice(v, staff)).OrderByDescending(v => v.MeanPitch).ToList();
     }
 }

@@ -8,7 +8,7 @@ namespace MusicCluster.Music.Tests.Notation;
 
 public class MusicXmlWriterTests
 {
-    public static TheoryData<string> PieceNames => new() { nameof(TestPieces.CMajorScale), nameof(TestPieces.GMajorMelody), nameof(TestPieces.TwoTracksWithVoices), nameof(TestPieces.Syncopated), nameof(TestPieces.MidBarTimeChange), "Random:7" };
+    public static TheoryData<string> PieceNames => new() { nameof(TestPieces.CMajorScale), nameof(TestPieces.GMajorMelody), nameof(TestPieces.TwoTracksWithVoices), nameof(TestPieces.Syncopated), nameof(TestPieces.MidBarTimeChange), nameof(TestPieces.Piano), "Random:7" };
 
     private static Piece ByName(string name) => name switch
     {
@@ -17,6 +17,7 @@ public class MusicXmlWriterTests
         nameof(TestPieces.TwoTracksWithVoices) => TestPieces.TwoTracksWithVoices(),
         nameof(TestPieces.Syncopated) => TestPieces.Syncopated(),
         nameof(TestPieces.MidBarTimeChange) => TestPieces.MidBarTimeChange(),
+        nameof(TestPieces.Piano) => TestPieces.Piano(),
         _ when name.StartsWith("Random:", StringComparison.Ordinal) => TestPieces.Random(int.Parse(name[7..])),
         _ => throw new ArgumentException(name),
     };
@@ -105,6 +106,20 @@ public class MusicXmlWriterTests
         var notes = MusicXmlWriter.ToDocument(piece).Descendants("note").Where(n => n.Element("pitch") is not null)
             .Select(n => (string?)n.Element("accidental")).ToList();
         Assert.Equal([null, "natural", null, "sharp", null, "sharp", null], notes);
+    }
+
+    [Fact]
+    public void AWideRangeTrackIsWrittenOnAGrandStaff()
+    {
+        XElement part = MusicXmlWriter.ToDocument(TestPieces.Piano()).Root!.Element("part")!;
+        Assert.Equal(2, (int)part.Descendants("staves").Single());
+        Assert.Equal(["G", "F"], part.Descendants("clef").Select(c => c.Element("sign")!.Value));
+        var pitched = part.Descendants("note").Where(n => n.Element("pitch") is not null).ToList();
+        // Middle C and above on the upper staff, below it on the lower one.
+        Assert.All(pitched, n => Assert.Equal((int)n.Element("pitch")!.Element("octave")! >= 4 ? 1 : 2, (int)n.Element("staff")!));
+        // Both staves fill every bar, so the lower staff shows its rests too.
+        foreach (XElement measure in part.Elements("measure"))
+            Assert.Equal([1, 2], measure.Elements("note").Select(n => (int)n.Element("staff")!).Distinct().Order());
     }
 
     [Fact]

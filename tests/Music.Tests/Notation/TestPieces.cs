@@ -108,4 +108,11 @@ public static class TestPieces
     {
         TimeSignatures = [new TimeSignature(0, 4, 4), new TimeSignature(2 * Tpq, 3, 4)],
     };
+
+    /// <summary>A one-track piano piece over four octaves: a melody above middle C, broken chords in the bass.</summary>
+    public static Piece Piano() => Make(
+        new[] { 72, 76, 79, 84, 83, 79, 77, 74 }.Select((p, i) => Q(p, i, 1))
+            .Concat(Enumerable.Range(0, 16).Select(i => Q(new[] { 36, 43, 48, 43 }[i % 4], i * 0.5, 0.5)))
+            .Append(Q(62, 6, 2)).Append(Q(55, 6, 2)),
+        title: "Piano", tracks: [new TrackInfo(0, "Piano", 0)]);
 }
