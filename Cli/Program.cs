@@ -6,5 +6,8 @@ using MusicCluster.Music.Midi;
 var root = new RootCommand("musiccluster: datasets, training, generation, scoring and benchmarks for MusicCluster");
 root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(DatasetCommand.Create(new DelegatePieceReader(path => MidiFileReader.ReadFile(path))));
+root.Subcommands.Add(ConvertCommand.Create(
+    readMidi: path => MidiFileReader.ReadFile(path),
+    encodeMidi: piece => MidiFileWriter.Write(piece)));
 root.Subcommands.Add(BenchCommand.Create());
 return await CliRunner.RunAsync(root, args);
