@@ -1,15 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
 namespace MusicCluster.Browser.Tests;
 
 /// <summary>A real Client process (embedded silo, fresh data folder, free ports) shared by the browser tests of a class.</summary>
 public sealed class ClientProcessFixture : IAsyncLifetime
 {
     private ProcessHost? _client;
+    private IHost? _orleansClient;
+    private EmbeddedClientSettings _settings = null!;
 
     public Uri BaseAddress { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        var settings = EmbeddedClientSettings.CreateFresh();
+        var settings = _settings = EmbeddedClientSettings.CreateFresh();
         int http = FreePort.Next();
         var environment = settings.ToConfiguration().ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
         _client = ProcessHost.Start("Client", "MusicCluster.Client", environment, "--urls", $"http://127.0.0.1:{http}");
@@ -17,8 +22,26 @@ public sealed class ClientProcessFixture : IAsyncLifetime
         BaseAddress = new Uri($"http://127.0.0.1:{http}");
     }
 
+    /// <summary>An Orleans client connected to the Client's embedded silo through its gateway.</summary>
+    public async Task<IClusterClient> ConnectAsync()
+    {
+        if (_orleansClient is null)
+        {
+            HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+            builder.UseOrleansClient(client => client.UseLocalhostClustering(_settings.GatewayPort, "musiccluster", "musiccluster"));
+            _orleansClient = builder.Build();
+            await _orleansClient.StartAsync();
+        }
+        return _orleansClient.Services.GetRequiredService<IClusterClient>();
+    }
+
     public async Task DisposeAsync()
     {
+        if (_orleansClient is not null)
+        {
+            await _orleansClient.StopAsync();
+            _orleansClient.Dispose();
+        }
         if (_client is not null)
         {
             await _client.TerminateAsync(TimeSpan.FromSeconds(60));

@@ -1,0 +1,37 @@
+// The piece page: staff notation rendered from the piece's MusicXML (OpenSheetMusicDisplay) and star ratings.
+(() => {
+    const root = document.getElementById('piece');
+    const id = root.dataset.pieceId;
+
+    const renderStaff = async () => {
+        const staff = document.getElementById('staff');
+        try {
+            const response = await fetch(`/api/pieces/${id}/musicxml`);
+            if (!response.ok) throw new Error(`HTTP ${response.status}`);
+            const xml = await response.text();
+            staff.textContent = '';
+            const display = new opensheetmusicdisplay.OpenSheetMusicDisplay(staff, { autoResize: true, drawTitle: false, backend: 'svg' });
+            await display.load(xml);
+            display.render();
+            staff.dataset.rendered = 'true';
+        } catch (error) {
+            staff.textContent = `The staff notation could not be shown: ${error.message}`;
+        } finally {
+            staff.setAttribute('aria-busy', 'false');
+        }
+    };
+
+    const summary = document.getElementById('rating-summary');
+    document.querySelectorAll('#rating-buttons button').forEach(button => button.addEventListener('click', async () => {
+        const response = await fetch(`/api/pieces/${id}/ratings`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ stars: Number(button.dataset.stars) }),
+        });
+        if (!response.ok) { summary.textContent = 'The rating was not saved.'; return; }
+        const rating = await response.json();
+        summary.textContent = `${rating.mean.toFixed(1)} from ${rating.count} rating(s). Thank you!`;
+    }));
+
+    renderStaff();
+})();
