@@ -16,6 +16,7 @@ internal static class WebHosting
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<ClusterService>();
         builder.Services.AddScoped<LibraryService>();
+        builder.Services.AddSingleton(SiteSettings.From(builder.Configuration));
         return builder;
     }
 

@@ -1,0 +1,23 @@
+namespace MusicCluster.Client.Services;
+
+/// <summary>
+/// What the home page and the About section show, from configuration section "MusicCluster": who stands behind the
+/// generated pieces (Author, Adviser, Organisation, Licence — also written into every piece's provenance) and an
+/// optional demo video (DemoVideoUrl, an http(s) embed link such as https://www.youtube.com/embed/...).
+/// </summary>
+public sealed record SiteSettings(string? Author, string? Adviser, string? Organisation, string Licence, Uri? DemoVideo)
+{
+    public const string DefaultLicence = "Generated pieces are released under CC BY 4.0 unless the operator states otherwise.";
+
+    public static SiteSettings From(IConfiguration configuration)
+    {
+        IConfigurationSection section = configuration.GetSection("MusicCluster");
+        string? video = section["DemoVideoUrl"];
+        // Only absolute http(s) links are embedded: anything else (javascript:, relative paths) is ignored.
+        Uri? demo = Uri.TryCreate(video, UriKind.Absolute, out Uri? uri) && uri.Scheme is "https" or "http" ? uri : null;
+        return new SiteSettings(NullIfEmpty(section["Author"]), NullIfEmpty(section["Adviser"]), NullIfEmpty(section["Organisation"]),
+            NullIfEmpty(section["Licence"]) ?? DefaultLicence, demo);
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
