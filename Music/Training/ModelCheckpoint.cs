@@ -114,6 +114,33 @@ public sealed class ModelCheckpoint : IDisposable
         return new ModelCheckpoint(info, generator, critic, generatorOptimizer, criticOptimizer);
     }
 
+    /// <summary>
+    /// Loads a checkpoint file (a <c>.ckpt</c> from a local blob store, or one copied elsewhere). When the
+    /// <c>.json</c> record written beside it is there, its length and SHA-256 are verified first.
+    /// </summary>
+    public static ModelCheckpoint LoadFile(string path, Vocabulary? expectedVocabulary = null, Device? device = null)
+    {
+        string source = Path.GetFullPath(path);
+        if (!File.Exists(source)) throw new FileNotFoundException($"checkpoint {source} does not exist", source);
+        byte[] bytes = File.ReadAllBytes(source);
+        string recordPath = Path.ChangeExtension(source, ".json");
+        if (File.Exists(recordPath))
+        {
+            CheckpointRecord? record;
+            try { record = JsonSerializer.Deserialize<CheckpointRecord>(File.ReadAllText(recordPath), new JsonSerializerOptions(JsonSerializerDefaults.Web)); }
+            catch (JsonException e) { throw new CheckpointFormatException(recordPath, 0, $"the record is not valid JSON: {e.Message}"); }
+            if (record is not null)
+            {
+                if (bytes.LongLength != record.Length)
+                    throw new CheckpointFormatException(source, Math.Min(bytes.LongLength, record.Length), $"the file has {bytes.LongLength} bytes but {record.Length} were written (truncated?)");
+                string sha = Storage.BlobStoreExtensions.Sha256Hex(bytes);
+                if (!string.Equals(sha, record.Sha256, StringComparison.OrdinalIgnoreCase))
+                    throw new CheckpointFormatException(source, 0, $"SHA-256 {sha} differs from the recorded {record.Sha256} (corrupted)");
+            }
+        }
+        return Unpack(CheckpointArchive.Parse(bytes, source), source, expectedVocabulary, device);
+    }
+
     /// <summary>Reads the metadata of a checkpoint without building its models.</summary>
     public static CheckpointInfo ReadInfo(JsonObject metadata, string source)
     {
