@@ -77,7 +77,8 @@ internal static partial class TrainCommand
         }
         catch (InvalidConfigException e)
         {
-            error.WriteLine($"error: {e.Message}");
+            // One line per wrong field, each naming it as the JSON does (model.heads, batchSize...).
+            error.WriteLine("error: the run config is invalid:");
             foreach (var field in e.Errors) error.WriteLine($"  {field.Field}: {field.Message}");
             return CliRunner.UsageError;
         }

@@ -7,17 +7,22 @@ namespace MusicCluster.Music.Tokens;
 /// that the grammar of <see cref="EventDecoder"/> accepts next, with a few rules of its own that keep the result
 /// useful: at least one track is declared before the first bar, <c>Bar</c> is refused once
 /// <c>barsToAdd</c> bars follow the primer, and <c>&lt;eos&gt;</c> is allowed only then, so a completed sequence
-/// has exactly that many new bars. Every token the sequence receives (primer included) also goes through an
+/// has exactly that many new bars; at most <see cref="MaxNotesPerPosition"/> notes and one tempo and one key change
+/// per position, so that every bar, and with it every sequence, ends within a bounded number of tokens. Every token the sequence receives (primer included) also goes through an
 /// <see cref="EventDecoder"/>, so a primer that breaks the grammar fails with the decoder's error and index.
 /// </summary>
 public sealed class EventGrammarConstraint : ITokenConstraint
 {
     private enum State { Start, Header, HeaderProgram, HeaderChannel, BarOpened, InBar, AtPosition, AfterTrack, AfterPitch, AfterVelocity, Ended }
 
+    /// <summary>Notes that may start at one position of a bar (chords of a large ensemble fit; an endless run does not).</summary>
+    public const int MaxNotesPerPosition = 24;
+
     private readonly EventVocabulary table;
     private readonly EventDecoder decoder;
     private readonly int barsToAdd;
-    private int consumed, tracks, bars, position = -1, barSteps, track = -1;
+    private int consumed, tracks, bars, position = -1, barSteps, track = -1, notesHere;
+    private bool tempoHere, keyHere;
     private int? targetBars;
     private bool signatureSeen;
     private State state = State.Start;
@@ -90,12 +95,14 @@ public sealed class EventGrammarConstraint : ITokenConstraint
         if (mayOpenBar) allowed[EventVocabulary.BarId] = true;
         if (mayEnd) allowed[EventVocabulary.EndId] = true;
         if (state != State.AtPosition) return;
-        AllowAll(EventTokenKind.Tempo, EventQuantization.TempoBpms.Count, allowed);
-        for (int sharps = -7; sharps <= 7; sharps++)
-        {
-            allowed[table.IdOf(EventTokenKind.Key, EventVocabulary.KeyValue(sharps, false))] = true;
-            allowed[table.IdOf(EventTokenKind.Key, EventVocabulary.KeyValue(sharps, true))] = true;
-        }
+        if (!tempoHere) AllowAll(EventTokenKind.Tempo, EventQuantization.TempoBpms.Count, allowed);
+        if (!keyHere)
+            for (int sharps = -7; sharps <= 7; sharps++)
+            {
+                allowed[table.IdOf(EventTokenKind.Key, EventVocabulary.KeyValue(sharps, false))] = true;
+                allowed[table.IdOf(EventTokenKind.Key, EventVocabulary.KeyValue(sharps, true))] = true;
+            }
+        if (notesHere >= MaxNotesPerPosition) return;
         for (int t = 0; t < tracks; t++) allowed[table.IdOf(EventTokenKind.Track, t)] = true;
         if (track >= 0) AllowAll(EventTokenKind.Pitch, 128, allowed);
     }
@@ -150,10 +157,15 @@ public sealed class EventGrammarConstraint : ITokenConstraint
                 return;
             case EventTokenKind.Position:
                 position = value;
+                notesHere = 0;
+                tempoHere = keyHere = false;
                 state = State.AtPosition;
                 return;
             case EventTokenKind.Tempo:
+                tempoHere = true;
+                return;
             case EventTokenKind.Key:
+                keyHere = true;
                 return;
             case EventTokenKind.Track:
                 track = value;
@@ -166,6 +178,7 @@ public sealed class EventGrammarConstraint : ITokenConstraint
                 state = State.AfterVelocity;
                 return;
             case EventTokenKind.Duration:
+                notesHere++;
                 state = State.AtPosition;
                 return;
             case EventTokenKind.End:

@@ -13,8 +13,12 @@ public sealed record GeneratedPiece(Piece Piece, int[] Tokens, int PrimerTokens,
 /// </summary>
 public static class PieceGeneration
 {
-    /// <summary>Most tokens per bar an event-token piece may use before it is cut (a dense four-part bar needs ~200).</summary>
-    public const int MaxEventTokensPerBar = 1024;
+    /// <summary>
+    /// Most tokens per bar an event-token piece may use before it is cut: above what the grammar constraint allows
+    /// in a 4/4 bar (16 positions x (position, tempo, key, 24 notes x 4 tokens) + bar and time signature).
+    /// A four-part chorale bar takes about 100.
+    /// </summary>
+    public const int MaxEventTokensPerBar = 2048;
 
     public static ITokenConstraint ConstraintFor(ITokenizer tokenizer, int bars) => tokenizer switch
     {

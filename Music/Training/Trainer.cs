@@ -139,7 +139,7 @@ public sealed class Trainer : IDisposable
         var checkpoints = new List<CheckpointRecord>();
         var history = new List<TrainingMetrics>();
         double? lastValid = null;
-        long savedStep = -1;
+        long savedStep = Step; // nothing new to save until a step is trained
         TrainingStop stop = TrainingStop.Finished;
         Generator.train();
         Critic.train();
