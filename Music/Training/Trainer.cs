@@ -161,7 +161,7 @@ public sealed class Trainer : IDisposable
                 lastValid = nll;
                 bestValidNll = Math.Min(bestValidNll ?? double.PositiveInfinity, nll);
                 metrics = metrics with { ValidNll = nll };
-                LogLine?.Invoke($"step {Step}: valid NLL {nll:F4} nats/token");
+                LogLine?.Invoke($"step {Step} ({clock.Elapsed.TotalMinutes:F1} min): valid NLL {nll:F4} nats/token");
             }
             lastMetrics = metrics;
             history.Add(metrics);
