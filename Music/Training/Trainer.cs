@@ -139,6 +139,7 @@ public sealed class Trainer : IDisposable
         var checkpoints = new List<CheckpointRecord>();
         var history = new List<TrainingMetrics>();
         double? lastValid = null;
+        long validatedStep = -1;
         long savedStep = Step; // nothing new to save until a step is trained
         TrainingStop stop = TrainingStop.Finished;
         Generator.train();
@@ -159,6 +160,7 @@ public sealed class Trainer : IDisposable
             {
                 double nll = ValidNll();
                 lastValid = nll;
+                validatedStep = Step;
                 bestValidNll = Math.Min(bestValidNll ?? double.PositiveInfinity, nll);
                 metrics = metrics with { ValidNll = nll };
                 LogLine?.Invoke($"step {Step} ({clock.Elapsed.TotalMinutes:F1} min): valid NLL {nll:F4} nats/token");
@@ -179,10 +181,13 @@ public sealed class Trainer : IDisposable
 
         if (store is not null && savedStep != Step)
         {
-            if (lastValid is null && Step > 0 && validSequences.Count > 0 && stop != TrainingStop.Finished)
+            // The final checkpoint carries the validation of the weights it holds.
+            if (validatedStep != Step && validSequences.Count > 0)
             {
                 lastValid = ValidNll();
-                LogLine?.Invoke($"step {Step}: valid NLL {lastValid:F4} nats/token");
+                bestValidNll = Math.Min(bestValidNll ?? double.PositiveInfinity, lastValid.Value);
+                if (lastMetrics is not null) lastMetrics = lastMetrics with { ValidNll = lastValid };
+                LogLine?.Invoke($"step {Step} ({clock.Elapsed.TotalMinutes:F1} min): valid NLL {lastValid:F4} nats/token");
             }
             // The final checkpoint is written even when the run was cancelled: stopping is pausing.
             checkpoints.Add(Save(store, modelId, CancellationToken.None));
