@@ -83,7 +83,9 @@ internal static partial class TrainCommand
             return CliRunner.UsageError;
         }
         catch (Exception e) when (e is UsageException or DatasetFormatException or CheckpointFormatException or FileNotFoundException
-            or DirectoryNotFoundException or IOException or UnauthorizedAccessException or InvalidBlobNameException)
+            or DirectoryNotFoundException or IOException or UnauthorizedAccessException or InvalidBlobNameException
+            // The trainer refuses unusable data with an ArgumentException that says what is wrong (e.g. fewer tokens than one window).
+            or ArgumentException)
         {
             error.WriteLine($"error: {e.Message}");
             return CliRunner.UsageError;

@@ -156,7 +156,7 @@ public sealed class Trainer : IDisposable
             var metrics = TrainStep();
             Step++;
             bool last = Step >= Config.TotalSteps;
-            if ((Config.ValidateEvery > 0 && Step % Config.ValidateEvery == 0) || last)
+            if (validSequences.Count > 0 && ((Config.ValidateEvery > 0 && Step % Config.ValidateEvery == 0) || last))
             {
                 double nll = ValidNll();
                 lastValid = nll;
@@ -195,8 +195,8 @@ public sealed class Trainer : IDisposable
         return new TrainingResult(Step, stop, checkpoints, history, lastValid);
     }
 
-    /// <summary>NLL per token (nats) of the generator on the valid split.</summary>
-    public double ValidNll() => validSequences.Count == 0 ? double.NaN : ValidationLoss.NllPerToken(Generator, validSequences);
+    /// <summary>NLL per token (nats) of the generator on the valid split (which must not be empty).</summary>
+    public double ValidNll() => ValidationLoss.NllPerToken(Generator, validSequences);
 
     /// <summary>A checkpoint of the whole training state (models, optimizers, step, config, vocabulary, last metrics).</summary>
     public CheckpointArchive CreateCheckpoint() => ModelCheckpoint.Pack(new CheckpointInfo
