@@ -80,4 +80,15 @@ public sealed class TrainerTests
         Assert.All(rates.Skip(5), r => Assert.Equal(1e-4, r, 12));
         Assert.Throws<ArgumentOutOfRangeException>(() => trainer.LearningRate = 0);
     }
+
+    [Fact]
+    public void A_spent_time_budget_stops_before_the_next_step()
+    {
+        using var trainer = TinyRuns.NewTrainer(TinyRuns.Config(mleSteps: 10));
+        trainer.Run(maxSteps: 2);
+        var result = trainer.Run(maxDuration: TimeSpan.Zero);
+        Assert.Equal(TrainingStop.TimeLimit, result.Stop);
+        Assert.Equal(2, result.Step);
+        Assert.Empty(result.Metrics);
+    }
 }
