@@ -18,11 +18,18 @@ prerequisite_missing() {
 # --- Debian packages the tests drive: program -> package -------------------------------------------------------
 declare -A apt_for=(
   [chromium]=chromium
+  [abc2midi]=abcmidi
+  [lilypond]=lilypond
+  [timidity]=timidity
+  [fluidsynth]=fluidsynth
 )
 missing=()
 for program in "${!apt_for[@]}"; do
   command -v "$program" >/dev/null 2>&1 || missing+=("${apt_for[$program]}")
 done
+# The General MIDI soundfont fluidsynth and timidity play with (fluidsynth's recommended package, not pulled by
+# --no-install-recommends).
+[ -f /usr/share/sounds/sf2/TimGM6mb.sf2 ] || [ -f /usr/share/sounds/sf2/default-GM.sf2 ] || missing+=(timgm6mb-soundfont)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   sudo=""

@@ -1,11 +1,17 @@
 using System.CommandLine;
 using MusicCluster.Cli.Commands;
+using MusicCluster.Music.Data;
+using MusicCluster.Music.Midi;
 
 var root = new RootCommand("musiccluster: datasets, training, generation, scoring and benchmarks for MusicCluster");
 root.Subcommands.Add(DoctorCommand.Create());
-// The MIDI reader of Music/Midi plugs in here (an IPieceReader); without one, `dataset import --format midi` says so.
-root.Subcommands.Add(DatasetCommand.Create(midiReader: null));
+root.Subcommands.Add(DatasetCommand.Create(new DelegatePieceReader(path => MidiFileReader.ReadFile(path))));
+root.Subcommands.Add(ConvertCommand.Create(
+    readMidi: path => MidiFileReader.ReadFile(path),
+    encodeMidi: piece => MidiFileWriter.Write(piece)));
+root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
-// The MIDI reader and writer of Music/Midi plug in here; without them `generate` says it cannot write MIDI.
-root.Subcommands.Add(GenerateCommand.Create(files: null));
+root.Subcommands.Add(GenerateCommand.Create(new PieceFiles(
+    Read: path => MidiFileReader.ReadFile(path),
+    Write: (piece, path) => MidiFileWriter.WriteFile(piece, path))));
 return await CliRunner.RunAsync(root, args);

@@ -15,6 +15,7 @@ internal static class WebHosting
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<ClusterService>();
+        builder.Services.AddScoped<LibraryService>();
         return builder;
     }
 
@@ -32,6 +33,7 @@ internal static class WebHosting
         app.MapOpenApi();
         app.MapHealthChecks("/healthz");
         app.MapClusterEndpoints();
+        app.MapPiecesEndpoints();
         if (OrleansHosting.ModeOf(app.Configuration) == OrleansMode.Embedded)
             app.MapOrleansDashboard("/dashboard");
         app.MapRazorPages();

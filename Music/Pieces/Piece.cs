@@ -20,6 +20,32 @@ public sealed record Piece
     /// <summary>The tick at which the last note ends (0 for an empty piece).</summary>
     public long EndTick => Notes.Count == 0 ? 0 : Notes.Max(n => n.Start + n.Duration);
 
+    /// <summary>The tempo MIDI assumes when a piece has none: 120 quarter notes a minute.</summary>
+    public const int DefaultMicrosecondsPerQuarter = 500_000;
+
+    /// <summary>The tempo in force at a tick (120 BPM when the piece has none; of two changes at one tick, the later).</summary>
+    public TempoChange TempoAt(long tick) =>
+        Tempos.LastOrDefault(t => t.Tick <= tick) ?? new TempoChange(0, DefaultMicrosecondsPerQuarter);
+
+    /// <summary>Seconds from the start of the piece to a tick, following the tempo map.</summary>
+    public double SecondsAt(long tick)
+    {
+        double microseconds = 0;
+        long from = 0;
+        int microsecondsPerQuarter = DefaultMicrosecondsPerQuarter;
+        foreach (var change in Tempos)
+        {
+            if (change.Tick >= tick) break;
+            microseconds += (double)(change.Tick - from) * microsecondsPerQuarter / TicksPerQuarter;
+            (from, microsecondsPerQuarter) = (change.Tick, change.MicrosecondsPerQuarter);
+        }
+        microseconds += (double)(tick - from) * microsecondsPerQuarter / TicksPerQuarter;
+        return microseconds / 1_000_000;
+    }
+
+    /// <summary>Seconds until the last note ends.</summary>
+    public double DurationSeconds => SecondsAt(EndTick);
+
     /// <summary>The time signature in force at a tick (4/4 when the piece has none).</summary>
     public TimeSignature TimeSignatureAt(long tick) =>
         TimeSignatures.LastOrDefault(t => t.Tick <= tick) ?? new TimeSignature(0, 4, 4);
@@ -33,6 +59,9 @@ public sealed record Piece
 public sealed record Note(int Pitch, long Start, long Duration, int Velocity, int Track, int Channel = 0)
 {
     public long End => Start + Duration;
+
+    /// <summary>True on the General MIDI percussion channel, where the pitch picks a drum sound.</summary>
+    public bool IsDrum => Channel == TrackInfo.DrumChannel;
 }
 
 /// <summary>A tempo change, in microseconds per quarter note as MIDI stores it.</summary>
@@ -62,7 +91,14 @@ public sealed record KeySignature(long Tick, int Sharps, bool Minor)
 }
 
 /// <summary>A track: its name, General MIDI program (0-127) and channel (0-15).</summary>
-public sealed record TrackInfo(int Index, string Name, int Program = 0, int Channel = 0);
+public sealed record TrackInfo(int Index, string Name, int Program = 0, int Channel = 0)
+{
+    /// <summary>The General MIDI percussion channel (channel 10 counted from 1).</summary>
+    public const int DrumChannel = 9;
+
+    /// <summary>True for a track on the percussion channel.</summary>
+    public bool IsDrums => Channel == DrumChannel;
+}
 
 /// <summary>Title and provenance. Provenance is set for generated pieces and null for imported ones.</summary>
 public sealed record PieceMetadata

@@ -1,0 +1,132 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using MusicCluster.Music.Data;
+using MusicCluster.Music.Midi;
+using MusicCluster.Music.Models;
+using MusicCluster.Music.Tokens;
+using Spectre.Console;
+
+namespace MusicCluster.Cli.Commands;
+
+/// <summary>
+/// `bench`: measures throughput figures and prints them with the ratios between them, all taken in this one run on
+/// this machine (benchmarks, not tests: nothing here passes or fails). `--quick` shrinks every measurement.
+/// </summary>
+internal static class BenchCommand
+{
+    /// <summary>One named group of figures; <c>Run</c> adds its keys to the shared result.</summary>
+    private sealed record Section(string Name, Action<BenchSettings, IDictionary<string, double>> Run);
+
+    private sealed record BenchSettings(bool Quick)
+    {
+        public TimeSpan MinimumTime => Quick ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(2);
+        public TransformerConfig Model => Quick
+            ? ModelBenchmarks.DefaultConfig with { Layers = 2, ModelWidth = 64, FeedForwardWidth = 128, ContextLength = 128, Heads = 2 }
+            : ModelBenchmarks.DefaultConfig;
+    }
+
+    private static readonly Section[] Sections =
+    [
+        new("midi", (settings, figures) => figures["midiParseMBps"] =
+            MidiBenchmarks.MeasureParseThroughput(files: settings.Quick ? 4 : 32, minimumDuration: settings.MinimumTime).MegabytesPerSecond),
+        new("tokenize", MeasureTokenization),
+        new("gemm", (settings, figures) => figures["gemmGflops"] = ModelBenchmarks.GemmGflops(settings.Quick ? 256 : 1024, settings.Quick ? 3 : 10)),
+        new("train", MeasureTraining),
+        new("generate", MeasureGeneration),
+        new("score", MeasureScoring),
+    ];
+
+    public static Command Create()
+    {
+        var json = CommonOptions.Json();
+        var quick = new Option<bool>("--quick") { Description = "Small sizes and short timings (a smoke run, not figures to quote)" };
+        var only = new Option<string[]>("--only") { Description = $"Run only these sections: {string.Join(", ", Sections.Select(s => s.Name))}", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("bench", "Measure MIDI, tokenizer, matrix, training, generation and scoring throughput") { json, quick, only };
+        command.SetAction(parse => Run(parse.GetValue(json), parse.GetValue(quick), parse.GetValue(only) ?? []));
+        return command;
+    }
+
+    private static int Run(bool json, bool quick, string[] only)
+    {
+        string[] unknown = only.Where(name => Sections.All(s => s.Name != name)).ToArray();
+        if (unknown.Length > 0)
+        {
+            Console.Error.WriteLine($"bench: unknown section(s) {string.Join(", ", unknown)}; known: {string.Join(", ", Sections.Select(s => s.Name))}");
+            return 2;
+        }
+        var settings = new BenchSettings(quick);
+        var figures = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        var selected = Sections.Where(s => only.Length == 0 || only.Contains(s.Name)).ToList();
+        if (json)
+            foreach (Section section in selected) section.Run(settings, figures);
+        else
+            AnsiConsole.Progress().AutoClear(true).Start(context =>
+            {
+                var task = context.AddTask("bench", maxValue: selected.Count);
+                foreach (Section section in selected)
+                {
+                    task.Description = section.Name;
+                    section.Run(settings, figures);
+                    task.Increment(1);
+                }
+            });
+        AddRatios(figures);
+
+        if (json)
+            Console.WriteLine(JsonSerializer.Serialize(figures, CliJson.Options));
+        else
+        {
+            var table = new Table().AddColumn("Figure").AddColumn(new TableColumn("Value").RightAligned());
+            foreach (var (name, value) in figures) table.AddRow(name, value.ToString(value >= 100 ? "N0" : "G4"));
+            AnsiConsole.Write(table);
+        }
+        return 0;
+    }
+
+    /// <summary>Ratios between figures of this run (the only comparisons a benchmark on a shared machine supports).</summary>
+    private static void AddRatios(IDictionary<string, double> figures)
+    {
+        if (figures.TryGetValue("trainFlopsPerSec", out double flops) && figures.TryGetValue("gemmGflops", out double gemm) && gemm > 0)
+            figures["trainMfu"] = flops / (gemm * 1e9);
+    }
+
+    private static void MeasureTokenization(BenchSettings settings, IDictionary<string, double> figures)
+    {
+        var pieces = SyntheticCorpus.Generate(settings.Quick ? 20 : 300, seed: 1);
+        foreach (TokenizerBenchmarkResult result in TokenizerBenchmarks.MeasureTokensPerSecond(pieces, settings.MinimumTime))
+        {
+            string key = result.VocabularyVersion.Split('-')[0] switch { "jsb" => "jsbGrid", _ => result.Tokenizer.Contains("48") ? "event48" : "event" };
+            figures[$"tokenize.{key}.encodeTokensPerSec"] = result.EncodeTokensPerSecond;
+            figures[$"tokenize.{key}.decodeTokensPerSec"] = result.DecodeTokensPerSecond;
+        }
+        if (figures.TryGetValue("tokenize.event.encodeTokensPerSec", out double events)) figures["tokenizeTokensPerSec"] = events;
+    }
+
+    private static void MeasureTraining(BenchSettings settings, IDictionary<string, double> figures)
+    {
+        TrainingBenchmark training = ModelBenchmarks.MeasureTraining(settings.Model, batchSize: settings.Quick ? 2 : 8,
+            sequenceLength: settings.Quick ? 32 : 128, steps: settings.Quick ? 2 : 5);
+        figures["trainTokensPerSec"] = training.TokensPerSecond;
+        figures["trainFlopsPerSec"] = training.FlopsPerSecond;
+    }
+
+    private static void MeasureGeneration(BenchSettings settings, IDictionary<string, double> figures)
+    {
+        GenerationBenchmark generation = ModelBenchmarks.MeasureGeneration(settings.Model, newTokens: settings.Quick ? 16 : 256);
+        figures["generateTokensPerSecWithKvCache"] = generation.TokensPerSecondWithCache;
+        figures["generateTokensPerSecWithoutKvCache"] = generation.TokensPerSecondWithoutCache;
+        figures["kvCacheSpeedup"] = generation.KvCacheSpeedup;
+        // The first token of an event sequence starts the first note: time to it is what a listener waits for.
+        figures["firstNoteMs"] = generation.FirstTokenMilliseconds;
+    }
+
+    private static void MeasureScoring(BenchSettings settings, IDictionary<string, double> figures)
+    {
+        foreach (int batch in new[] { 1, 32 })
+        {
+            CriticBenchmark critic = ModelBenchmarks.MeasureCriticWindows(settings.Model, batch, windowLength: settings.Quick ? 16 : 64, windows: settings.Quick ? 32 : 64);
+            figures[$"scoreWindowsPerSecBatch{batch}"] = critic.WindowsPerSecond;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace MusicCluster.Grains.Interfaces.Library;
+
+/// <summary>One piece (key: piece id): its MIDI in blob storage, metadata, score and ratings.</summary>
+public interface IPieceGrain : IGrainWithStringKey
+{
+    /// <summary>Stores a new piece and lists it in the library. Refuses MIDI that does not parse (ArgumentException naming the byte).</summary>
+    Task<PieceDetails> CreateAsync(NewPiece piece);
+
+    /// <summary>The piece, or null when there is none with this id.</summary>
+    Task<PieceDetails?> GetAsync();
+
+    /// <summary>Adds a rating of 1-5 stars.</summary>
+    Task<RatingSummary> RateAsync(int stars);
+
+    /// <summary>Records a (new) score, e.g. after another model is promoted.</summary>
+    Task SetScoreAsync(PieceScore score);
+
+    /// <summary>The piece in a format; MusicXML, WAV and jianpu are rendered on first request and kept in blob storage.</summary>
+    Task<byte[]> GetFileAsync(PieceFormat format);
+}

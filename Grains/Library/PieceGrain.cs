@@ -1,0 +1,173 @@
+using System.Text.RegularExpressions;
+using MusicCluster.Grains.Interfaces;
+using MusicCluster.Grains.Interfaces.Library;
+using MusicCluster.Music.Audio;
+using MusicCluster.Music.Midi;
+using MusicCluster.Music.Notation;
+using MusicCluster.Music.Pieces;
+using MusicCluster.Music.Storage;
+
+namespace MusicCluster.Grains.Library;
+
+[GenerateSerializer]
+public sealed record PieceState
+{
+    [Id(0)] public bool Exists { get; init; }
+    [Id(1)] public string Title { get; init; } = "";
+    [Id(2)] public DateTimeOffset CreatedAt { get; init; }
+    [Id(3)] public PieceProvenance? Provenance { get; init; }
+    [Id(4)] public PieceScore? Score { get; init; }
+    [Id(5)] public int RatingCount { get; init; }
+    [Id(6)] public long RatingSum { get; init; }
+    [Id(7)] public int NoteCount { get; init; }
+    [Id(8)] public double DurationSeconds { get; init; }
+    [Id(9)] public int Bars { get; init; }
+}
+
+/// <summary>
+/// A piece: MIDI at <c>pieces/{id}.mid</c>, rendered formats beside it on demand, metadata and ratings in grain
+/// state. Every change is mirrored into the library index.
+/// </summary>
+public sealed partial class PieceGrain(
+    [PersistentState("piece", StorageNames.GrainState)] IPersistentState<PieceState> state,
+    IBlobStore blobs,
+    TimeProvider clock) : Grain, IPieceGrain
+{
+    private string Id => this.GetPrimaryKeyString();
+
+    public async Task<PieceDetails> CreateAsync(NewPiece piece)
+    {
+        PieceIds.Validate(Id);
+        if (state.State.Exists) throw new InvalidOperationException($"Piece '{Id}' already exists");
+        if (string.IsNullOrWhiteSpace(piece.Title)) throw new ArgumentException("title: a piece needs a title");
+        Piece parsed = ParseMidi(piece.Midi);
+
+        await blobs.WriteBytesAsync(BlobOf(PieceFormat.Midi), piece.Midi);
+        state.State = new PieceState
+        {
+            Exists = true,
+            Title = piece.Title.Trim(),
+            CreatedAt = piece.Provenance?.CreatedAt ?? clock.GetUtcNow(),
+            Provenance = piece.Provenance,
+            Score = piece.Score,
+            NoteCount = parsed.Notes.Count,
+            DurationSeconds = parsed.DurationSeconds,
+            Bars = CountBars(parsed),
+        };
+        await state.WriteStateAsync();
+        await UpdateLibraryAsync();
+        return Details();
+    }
+
+    public Task<PieceDetails?> GetAsync() => Task.FromResult(state.State.Exists ? Details() : null);
+
+    public async Task<RatingSummary> RateAsync(int stars)
+    {
+        RequireExists();
+        if (stars is < 1 or > 5) throw new ArgumentOutOfRangeException(nameof(stars), stars, "stars: a rating is 1 to 5 stars");
+        state.State = state.State with { RatingCount = state.State.RatingCount + 1, RatingSum = state.State.RatingSum + stars };
+        await state.WriteStateAsync();
+        await UpdateLibraryAsync();
+        return Rating();
+    }
+
+    public async Task SetScoreAsync(PieceScore score)
+    {
+        RequireExists();
+        state.State = state.State with { Score = score };
+        await state.WriteStateAsync();
+        await UpdateLibraryAsync();
+    }
+
+    public async Task<byte[]> GetFileAsync(PieceFormat format)
+    {
+        RequireExists();
+        string blob = BlobOf(format);
+        if (await blobs.GetInfoAsync(blob) is not null) return await blobs.ReadVerifiedAsync(blob);
+        if (format == PieceFormat.Midi) throw new InvalidOperationException($"Piece '{Id}' has lost its MIDI file {blob}");
+
+        Piece piece = MidiFileReader.Read(await blobs.ReadVerifiedAsync(BlobOf(PieceFormat.Midi)));
+        byte[] rendered = format switch
+        {
+            PieceFormat.MusicXml => MusicXmlWriter.ToBytes(piece),
+            PieceFormat.Jianpu => JianpuSvgWriter.ToBytes(piece),
+            PieceFormat.Wav => new WavRenderer(p => MidiFileWriter.Write(p)).Render(piece).Wav,
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown format"),
+        };
+        await blobs.WriteBytesAsync(blob, rendered);
+        return rendered;
+    }
+
+    private string BlobOf(PieceFormat format) => $"pieces/{Id}" + format switch
+    {
+        PieceFormat.Midi => ".mid",
+        PieceFormat.MusicXml => ".musicxml",
+        PieceFormat.Wav => ".wav",
+        PieceFormat.Jianpu => ".jianpu.svg",
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown format"),
+    };
+
+    private static Piece ParseMidi(byte[] midi)
+    {
+        try
+        {
+            return MidiFileReader.Read(midi);
+        }
+        catch (MidiFormatException e)
+        {
+            throw new ArgumentException($"midi: {e.Message}");
+        }
+    }
+
+    private static int CountBars(Piece piece)
+    {
+        long end = piece.EndTick, tick = 0;
+        int bars = 0;
+        while (tick < end && bars < 100_000)
+        {
+            tick += Math.Max(1, piece.TimeSignatureAt(tick).TicksPerBar(piece.TicksPerQuarter));
+            bars++;
+        }
+        return bars;
+    }
+
+    private void RequireExists()
+    {
+        if (!state.State.Exists) throw new KeyNotFoundException($"Piece '{Id}' does not exist");
+    }
+
+    private RatingSummary Rating() =>
+        new(state.State.RatingCount, state.State.RatingCount == 0 ? 0 : (double)state.State.RatingSum / state.State.RatingCount);
+
+    private PieceDetails Details()
+    {
+        PieceState s = state.State;
+        return new PieceDetails(Id, s.Title, s.CreatedAt, s.Provenance, s.Score, Rating(), s.NoteCount, s.DurationSeconds, s.Bars);
+    }
+
+    private Task UpdateLibraryAsync()
+    {
+        PieceState s = state.State;
+        string search = string.Join(' ', new[] { s.Title, Id, s.Provenance?.ModelId, s.Provenance?.CheckpointId, s.Provenance?.Author,
+                s.Provenance?.Adviser, s.Provenance?.Organisation }
+            .Concat(s.Provenance?.Parameters.Select(p => $"{p.Key}={p.Value}") ?? []).Where(t => !string.IsNullOrEmpty(t))).ToLowerInvariant();
+        var summary = new PieceSummary(Id, s.Title, s.CreatedAt, s.Score?.Overall, Rating(), s.Provenance?.ModelId, s.DurationSeconds, search);
+        return GrainFactory.GetGrain<ILibraryGrain>(0).UpsertAsync(summary);
+    }
+}
+
+/// <summary>Piece ids: lower-case letters, digits and '-', 1-64 characters (they become blob names).</summary>
+public static partial class PieceIds
+{
+    public static string NewId() => Guid.NewGuid().ToString("N")[..16];
+
+    public static bool IsValid(string? id) => id is not null && ValidId().IsMatch(id);
+
+    public static void Validate(string id)
+    {
+        if (!IsValid(id)) throw new ArgumentException($"id: '{id}' is not a piece id (1-64 of a-z, 0-9, '-')");
+    }
+
+    [GeneratedRegex("^[a-z0-9-]{1,64}$")]
+    private static partial Regex ValidId();
+}

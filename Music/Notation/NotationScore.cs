@@ -1,0 +1,130 @@
+using MusicCluster.Music.Pieces;
+
+namespace MusicCluster.Music.Notation;
+
+/// <summary>Notes that start together and last equally long in one voice (a single note is a one-note chord).
+/// Times are in notation units (<see cref="NotationScore.UnitsPerQuarter"/> per quarter).</summary>
+public sealed record NotatedChord(long Start, long Duration, IReadOnlyList<int> Pitches, int Velocity)
+{
+    public long End => Start + Duration;
+}
+
+/// <summary>A line of chords that never overlap, in time order, on staff 1 (upper) or 2 (lower) of its part.</summary>
+public sealed record NotatedVoice(IReadOnlyList<NotatedChord> Chords, int Staff = 1)
+{
+    public double MeanPitch => Chords.Count == 0 ? 0 : Chords.SelectMany(c => c.Pitches).Average();
+}
+
+/// <summary>One track as written music: one staff, or two (a grand staff) for a wide range; its voices, upper staff and highest first.</summary>
+public sealed record NotatedPart(int Track, string Name, int Program, int Channel, IReadOnlyList<NotatedVoice> Voices, int Staves = 1);
+
+/// <summary>A bar in notation units.</summary>
+public sealed record NotatedBar(int Index, long Start, long Length, TimeSignature TimeSignature)
+{
+    public long End => Start + Length;
+}
+
+/// <summary>
+/// A piece quantized to a 64th-note grid and split into parts (one per track) and voices, the common ground of the
+/// MusicXML and jianpu writers. Notes that start together with the same length become one chord; notes that overlap
+/// otherwise go to separate voices, so every voice can be written as a plain sequence of notes, chords and rests.
+/// </summary>
+public sealed class NotationScore
+{
+    /// <summary>Notation units per quarter note: the 64th-note grid, the shortest value the writers produce.</summary>
+    public const int UnitsPerQuarter = 16;
+
+    public required IReadOnlyList<NotatedPart> Parts { get; init; }
+    public required IReadOnlyList<NotatedBar> Bars { get; init; }
+    public required IReadOnlyList<(long Start, KeySignature Key)> Keys { get; init; }
+    public required IReadOnlyList<(long Start, double Bpm)> Tempos { get; init; }
+    public required string Title { get; init; }
+    public string? Composer { get; init; }
+
+    public static NotationScore From(Piece piece)
+    {
+        if (piece.TicksPerQuarter <= 0)
+            throw new ArgumentException($"TicksPerQuarter must be positive, was {piece.TicksPerQuarter}", nameof(piece));
+        long ToUnits(long tick) => (long)Math.Round(tick * (double)UnitsPerQuarter / piece.TicksPerQuarter, MidpointRounding.AwayFromZero);
+
+        var quantized = piece.Notes
+            .Where(n => n.Duration > 0 && n.Start >= 0)
+            .Select(n =>
+            {
+                long start = ToUnits(n.Start);
+                // Very short notes still get one unit, so quantizing never deletes a note.
+                long end = Math.Max(start + 1, ToUnits(n.End));
+                return (Note: n, Start: start, End: end);
+            }).ToList();
+
+        long endUnits = quantized.Count == 0 ? 0 : quantized.Max(q => q.End);
+        long endTick = (long)Math.Ceiling(endUnits * (double)piece.TicksPerQuarter / UnitsPerQuarter);
+        var bars = BarGrid.Compute(piece, endTick)
+            .Select(b => new NotatedBar(b.Index, ToUnits(b.StartTick), ToUnits(b.EndTick) - ToUnits(b.StartTick), b.TimeSignature))
+            .Where(b => b.Length > 0).ToList();
+        // Re-index after dropping bars that quantized to nothing.
+        bars = bars.Select((b, i) => b with { Index = i }).ToList();
+
+        var parts = quantized.GroupBy(q => q.Note.Track).OrderBy(g => g.Key).Select(group =>
+        {
+            TrackInfo? info = piece.Tracks.FirstOrDefault(t => t.Index == group.Key);
+            var notes = group.Select(q => (q.Note.Pitch, q.Start, q.End, q.Note.Velocity)).ToList();
+            bool grandStaff = NeedsGrandStaff(notes.Select(n => n.Pitch).ToList());
+            var voices = grandStaff
+                ? SeparateVoices(notes.Where(n => n.Pitch >= SplitPitch), staff: 1).Concat(SeparateVoices(notes.Where(n => n.Pitch < SplitPitch), staff: 2)).ToList()
+                : SeparateVoices(notes, staff: 1);
+            return new NotatedPart(group.Key, string.IsNullOrWhiteSpace(info?.Name) ? $"Track {group.Key + 1}" : info!.Name,
+                info?.Program ?? 0, info?.Channel ?? group.First().Note.Channel, voices, grandStaff ? 2 : 1);
+        }).ToList();
+
+        var keys = piece.KeySignatures.OrderBy(k => k.Tick).Select(k => (ToUnits(Math.Max(0, k.Tick)), k)).ToList();
+        if (keys.Count == 0 || keys[0].Item1 > 0) keys.Insert(0, (0, new KeySignature(0, 0, false)));
+        var tempos = piece.Tempos.OrderBy(t => t.Tick).Where(t => t.MicrosecondsPerQuarter > 0)
+            .Select(t => (ToUnits(Math.Max(0, t.Tick)), Math.Round(t.BeatsPerMinute, 2))).ToList();
+
+        return new NotationScore
+        {
+            Parts = parts, Bars = bars, Keys = keys, Tempos = tempos,
+            Title = piece.Metadata.Title, Composer = piece.Metadata.Composer,
+        };
+    }
+
+    /// <summary>The key in force at a unit position.</summary>
+    public KeySignature KeyAt(long unit) => Keys.LastOrDefault(k => k.Start <= unit).Key ?? Keys[0].Key;
+
+    /// <summary>Middle C: on a grand staff, notes from here up go to the upper staff.</summary>
+    public const int SplitPitch = 60;
+
+    /// <summary>
+    /// A track gets a grand staff, as piano music is written, when it spans more than two octaves with a good share of
+    /// notes on each side of middle C: one clef would need many ledger lines.
+    /// </summary>
+    private static bool NeedsGrandStaff(IReadOnlyList<int> pitches)
+    {
+        if (pitches.Count == 0 || pitches.Max() - pitches.Min() <= 24) return false;
+        int low = pitches.Count(p => p < SplitPitch);
+        return low >= pitches.Count / 5 && pitches.Count - low >= pitches.Count / 5;
+    }
+
+    /// <summary>
+    /// Greedy voice assignment: chords are taken in time order, higher ones first, and each goes to the first voice that
+    /// is free by its start. Voices are then ordered by mean pitch so the top line comes first.
+    /// </summary>
+    private static IReadOnlyList<NotatedVoice> SeparateVoices(IEnumerable<(int Pitch, long Start, long End, int Velocity)> notes, int staff)
+    {
+        var chords = notes
+            .GroupBy(n => (n.Start, n.End))
+            .Select(g => new NotatedChord(g.Key.Start, g.Key.End - g.Key.Start,
+                g.Select(n => n.Pitch).Distinct().OrderBy(p => p).ToList(), g.Max(n => n.Velocity)))
+            .OrderBy(c => c.Start).ThenByDescending(c => c.Pitches[^1]).ToList();
+
+        var voices = new List<List<NotatedChord>>();
+        foreach (NotatedChord chord in chords)
+        {
+            List<NotatedChord>? free = voices.FirstOrDefault(v => v[^1].End <= chord.Start);
+            if (free is null) voices.Add([chord]);
+            else free.Add(chord);
+        }
+        return voices.Select(v => new NotatedVoice(v, staff)).OrderByDescending(v => v.MeanPitch).ToList();
+    }
+}
