@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MusicCluster.Cli.Commands;
+using MusicCluster.Music.Midi;
 using MusicCluster.Music.Pieces;
 
 namespace MusicCluster.Cli.Tests;
@@ -64,5 +65,30 @@ public sealed class GenerateCommandTests : IDisposable
 
         var badOption = await CliHarness.RunWithFilesAsync(files, "generate", "--model", model, "--bars", "0", "--out", Path.Combine(folder, "x.mid"));
         Assert.Equal(2, badOption.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_midi_primer_is_continued_and_the_result_read_back_holds_it()
+    {
+        string model = await TrainTinyModelAsync();
+        var midi = new PieceFiles(path => MidiFileReader.ReadFile(path), (piece, path) => MidiFileWriter.WriteFile(piece, path));
+        string primer = Path.Combine(folder, "primer.mid"), continued = Path.Combine(folder, "continued.mid");
+        var first = await CliHarness.RunWithFilesAsync(midi, "generate", "--model", model, "--bars", "2", "--seed", "1", "--out", primer, "--json");
+        Assert.True(first.ExitCode == 0, first.Error);
+        var second = await CliHarness.RunWithFilesAsync(midi, "generate", "--model", model, "--bars", "1", "--seed", "2", "--primer", primer, "--out", continued, "--json");
+        Assert.True(second.ExitCode == 0, second.Error);
+
+        var primerPiece = MidiFileReader.ReadFile(primer);
+        var continuedPiece = MidiFileReader.ReadFile(continued);
+        // The primer's notes open the continued piece (pitches at the same beats).
+        var primerNotes = primerPiece.Notes.Select(n => (n.Pitch, Beat: (double)n.Start / primerPiece.TicksPerQuarter)).ToHashSet();
+        Assert.True(continuedPiece.Notes.Count >= primerPiece.Notes.Count);
+        Assert.Subset(continuedPiece.Notes.Select(n => (n.Pitch, Beat: (double)n.Start / continuedPiece.TicksPerQuarter)).ToHashSet(), primerNotes);
+
+        var unreadable = Path.Combine(folder, "broken.mid");
+        File.WriteAllText(unreadable, "not midi");
+        var broken = await CliHarness.RunWithFilesAsync(midi, "generate", "--model", model, "--bars", "1", "--primer", unreadable, "--out", continued);
+        Assert.Equal(2, broken.ExitCode);
+        Assert.Contains("broken.mid", broken.Error);
     }
 }
