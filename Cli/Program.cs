@@ -10,4 +10,8 @@ root.Subcommands.Add(ConvertCommand.Create(
     readMidi: path => MidiFileReader.ReadFile(path),
     encodeMidi: piece => MidiFileWriter.Write(piece)));
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(GenerateCommand.Create(new PieceFiles(
+    Read: path => MidiFileReader.ReadFile(path),
+    Write: (piece, path) => MidiFileWriter.WriteFile(piece, path))));
 return await CliRunner.RunAsync(root, args);

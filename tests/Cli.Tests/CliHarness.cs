@@ -9,17 +9,24 @@ internal static class CliHarness
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
-    public static async Task<Result> RunAsync(IPieceReader? midiReader, params string[] args)
+    public static Task<Result> RunAsync(IPieceReader? midiReader, params string[] args) => RunAsync(midiReader, null, args);
+
+    /// <summary>Runs a command with <paramref name="files"/> as the MIDI reader and writer of `generate`.</summary>
+    public static Task<Result> RunWithFilesAsync(PieceFiles? files, params string[] args) => RunAsync(null, files, args);
+
+    private static async Task<Result> RunAsync(IPieceReader? midiReader, PieceFiles? files, string[] args)
     {
         var root = new RootCommand("musiccluster (test)");
         root.Subcommands.Add(DatasetCommand.Create(midiReader));
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create(files));
         using var output = new StringWriter();
         using var error = new StringWriter();
         int exitCode = await CliRunner.RunAsync(root, args, output, error);
         return new Result(exitCode, output.ToString(), error.ToString());
     }
 
-    public static Task<Result> RunAsync(params string[] args) => RunAsync(null, args);
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(null, null, args);
 
     /// <summary>Runs the built tool (musiccluster.dll beside the tests) as a process, as a user would.</summary>
     public static Task<Result> RunBuiltToolAsync(params string[] args) => RunBuiltToolAsync(new Dictionary<string, string>(), args);

@@ -1,0 +1,78 @@
+using MusicCluster.Music.Models;
+using MusicCluster.Music.Pieces;
+using MusicCluster.Music.Tokens;
+
+namespace MusicCluster.Music.Training;
+
+/// <summary>A generated piece, its tokens (primer included) and whether the grammar completed it (false: cut at the token limit).</summary>
+public sealed record GeneratedPiece(Piece Piece, int[] Tokens, int PrimerTokens, bool Complete);
+
+/// <summary>
+/// Samples a piece of a given number of bars from a generator, in the vocabulary it was trained on, under the
+/// tokenizer's grammar constraint so that every sampled sequence decodes.
+/// </summary>
+public static class PieceGeneration
+{
+    /// <summary>
+    /// Most tokens per bar an event-token piece may use before it is cut: above what the grammar constraint allows
+    /// in a 4/4 bar (16 positions x (position, tempo, key, 24 notes x 4 tokens) + bar and time signature).
+    /// A four-part chorale bar takes about 100.
+    /// </summary>
+    public const int MaxEventTokensPerBar = 2048;
+
+    public static ITokenConstraint ConstraintFor(ITokenizer tokenizer, int bars) => tokenizer switch
+    {
+        EventTokenizer events => new EventGrammarConstraint(events.Table, bars),
+        JsbGridTokenizer => new JsbGridConstraint(bars),
+        _ => throw new ArgumentException($"no grammar constraint for tokenizer {tokenizer.Vocabulary.Kind}", nameof(tokenizer)),
+    };
+
+    /// <summary>The tokens a piece primes generation with: the start token, then the piece without its end.</summary>
+    public static int[] PrimerTokens(ITokenizer tokenizer, Piece? primer)
+    {
+        if (tokenizer is JsbGridTokenizer grid)
+            return primer is null ? [JsbGridTokenizer.BeginId] : [JsbGridTokenizer.BeginId, .. grid.Encode(primer)];
+        if (primer is null) return [EventVocabulary.BeginId];
+        int[] tokens = tokenizer.Encode(primer);
+        int end = tokens.Length;
+        while (end > 0 && tokens[end - 1] is EventVocabulary.EndId or EventVocabulary.PadId) end--;
+        return tokens[..end];
+    }
+
+    public static GeneratedPiece Generate(TransformerGenerator model, Vocabulary vocabulary, int bars, SamplingOptions options, Piece? primer = null,
+        Action<int>? onToken = null, CancellationToken cancellation = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bars, 1);
+        if (model.Config.VocabSize != vocabulary.Count)
+            throw new ArgumentException($"the model has {model.Config.VocabSize} token ids but vocabulary {vocabulary.Version} has {vocabulary.Count}", nameof(vocabulary));
+        var tokenizer = TokenizerFactory.FromVocabulary(vocabulary);
+        int[] primerTokens = PrimerTokens(tokenizer, primer);
+        int limit = tokenizer is JsbGridTokenizer
+            ? (bars + 1) * JsbGridConstraint.StepsPerBar * ChoraleGrid.Voices
+            : bars * MaxEventTokensPerBar;
+        var sampled = Sampler.Sample(model, primerTokens, options with { MaxNewTokens = limit }, ConstraintFor(tokenizer, bars), onToken, cancellation);
+        int[] tokens = sampled.Tokens.ToArray();
+        return new GeneratedPiece(Decode(tokenizer, tokens), tokens, primerTokens.Length, sampled.StopReason == StopReason.Complete);
+    }
+
+    /// <summary>Decodes a sampled sequence; one cut at the token limit loses its unfinished last event (or grid step).</summary>
+    private static Piece Decode(ITokenizer tokenizer, int[] tokens)
+    {
+        if (tokenizer is JsbGridTokenizer grid)
+        {
+            int cells = tokens.Length - 1;
+            return grid.Decode(tokens.AsSpan(1, cells - cells % ChoraleGrid.Voices));
+        }
+        // An event sequence cut inside a note needs at most three tokens dropped to end on a whole event.
+        for (int drop = 0; ; drop++)
+        {
+            try
+            {
+                return tokenizer.Decode(tokens.AsSpan(0, tokens.Length - drop));
+            }
+            catch (TokenDecodeException) when (drop < 3 && tokens.Length - drop > 1)
+            {
+            }
+        }
+    }
+}

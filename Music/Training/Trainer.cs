@@ -1,0 +1,356 @@
+using System.Diagnostics;
+using MusicCluster.Music.Models;
+using MusicCluster.Music.Storage.Checkpoints;
+using MusicCluster.Music.Tokens;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MusicCluster.Music.Training;
+
+/// <summary>
+/// Trains a <see cref="TransformerGenerator"/>: MLE pre-training (teacher forcing, AdamW, warm-up + cosine
+/// schedule, gradient clipping), then WGAN-GP fine-tuning against a <see cref="TransformerCritic"/>.
+///
+/// Generator samples for the critic: the generator runs teacher-forced on a real window and a straight-through
+/// Gumbel-softmax one-hot is drawn at every position, each given the real history before it. That is one
+/// parallel forward pass instead of an autoregressive rollout of contextLength passes, and it stays
+/// differentiable; the price is that the critic judges one-step-ahead samples (exposure bias is not trained
+/// away). The MLE term in the generator's loss keeps it close to the data.
+///
+/// Determinism: before step s the process-wide libtorch generator (dropout) and the trainer's own generator
+/// (Gumbel noise, gradient-penalty mixing) are seeded from (seed, s), and the data windows of step s are drawn
+/// from (seed, s) too. A run resumed from a checkpoint after step s therefore repeats exactly what the
+/// uninterrupted run did. Only one model may train per process at a time for that to hold (dropout draws from
+/// the shared generator).
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly TrainingWindows windows;
+    private readonly IReadOnlyList<int[]> validSequences;
+    private readonly DatasetReference? dataset;
+    private readonly torch.Generator random = new(0);
+    private readonly object rateLock = new();
+    private double mlePeakRate, adversarialRate;
+    private OptimizerHelper? mleOptimizer, adversarialOptimizer, criticOptimizer;
+    private double? bestValidNll;
+    private TrainingMetrics? lastMetrics;
+
+    /// <summary>A new run: models initialised from the seed.</summary>
+    public Trainer(RunConfig config, Vocabulary vocabulary, IReadOnlyList<int[]> train, IReadOnlyList<int[]> valid, DatasetReference? dataset = null)
+        : this(config, vocabulary, train, valid, dataset, checkpoint: null, checkpointName: "")
+    {
+    }
+
+    private Trainer(RunConfig config, Vocabulary vocabulary, IReadOnlyList<int[]> train, IReadOnlyList<int[]> valid, DatasetReference? dataset,
+        ModelCheckpoint? checkpoint, string checkpointName)
+    {
+        Config = config.EnsureValid(vocabulary);
+        Vocabulary = vocabulary;
+        this.dataset = dataset;
+        validSequences = valid;
+        windows = new TrainingWindows(train, config.Model.ContextLength + 1, config.Seed);
+        mlePeakRate = config.LearningRate;
+        adversarialRate = config.AdversarialLearningRate;
+        if (checkpoint is null)
+        {
+            manual_seed(config.Seed);
+            Generator = new TransformerGenerator(config.Model);
+            manual_seed(config.Seed + 1);
+            Critic = new TransformerCritic(config.CriticConfig);
+            return;
+        }
+        if (checkpoint.Critic is null)
+            throw new CheckpointFormatException(checkpointName, 0, $"it holds no '{ModelCheckpoint.CriticPart}' part (an exported model cannot resume training)");
+        Generator = checkpoint.Generator;
+        Critic = checkpoint.Critic;
+        Step = checkpoint.Info.Step;
+        bestValidNll = checkpoint.Info.BestValidNll;
+        lastMetrics = checkpoint.Info.Metrics;
+        if (checkpoint.GeneratorOptimizerState is { } generatorState)
+            ModelCheckpoint.LoadOptimizer(GeneratorOptimizerFor(LastUsefulStep), generatorState, checkpointName, ModelCheckpoint.GeneratorOptimizerPart);
+        if (checkpoint.CriticOptimizerState is { } criticState)
+            ModelCheckpoint.LoadOptimizer(CriticOptimizer(), criticState, checkpointName, ModelCheckpoint.CriticOptimizerPart);
+    }
+
+    /// <summary>
+    /// Continues a run from a checkpoint. Its config is the checkpoint's; its vocabulary must be the data's
+    /// (<see cref="CheckpointFormatException"/> otherwise). The trainer takes ownership of the checkpoint's models.
+    /// </summary>
+    public static Trainer Resume(ModelCheckpoint checkpoint, string checkpointName, Vocabulary vocabulary, IReadOnlyList<int[]> train, IReadOnlyList<int[]> valid, DatasetReference? dataset = null)
+    {
+        if (!checkpoint.Info.Vocabulary.SameAs(vocabulary))
+            throw new CheckpointFormatException(checkpointName, 0, $"it was trained on vocabulary {checkpoint.Info.Vocabulary.Version}, but the data uses {vocabulary.Version}");
+        return new Trainer(checkpoint.Info.RunConfig, vocabulary, train, valid, dataset, checkpoint, checkpointName);
+    }
+
+    public RunConfig Config { get; }
+    public Vocabulary Vocabulary { get; }
+    public TransformerGenerator Generator { get; }
+    public TransformerCritic Critic { get; }
+
+    /// <summary>Steps completed (the next step's number).</summary>
+    public long Step { get; private set; }
+
+    /// <summary>The phase of the next step (of the last step once the run is complete).</summary>
+    public TrainingPhase Phase => PhaseOf(LastUsefulStep);
+
+    // The step whose optimizer a checkpoint holds: the next one, or the last one of a finished run.
+    private long LastUsefulStep => Math.Min(Step, Config.TotalSteps - 1);
+
+    /// <summary>Raised after every step, on the training thread.</summary>
+    public event Action<TrainingMetrics>? StepCompleted;
+
+    /// <summary>Human-readable progress lines (validation, checkpoints, phase changes), on the training thread.</summary>
+    public event Action<string>? LogLine;
+
+    public event Action<CheckpointRecord>? CheckpointSaved;
+
+    /// <summary>
+    /// The generator's learning rate in the current phase: the peak of the MLE schedule (the warm-up and cosine
+    /// shape stay), or the constant adversarial rate. May be set from any thread; the next step uses it.
+    /// </summary>
+    public double LearningRate
+    {
+        get { lock (rateLock) return Phase == TrainingPhase.Mle ? mlePeakRate : adversarialRate; }
+        set
+        {
+            if (!double.IsFinite(value) || value <= 0) throw new ArgumentOutOfRangeException(nameof(value), value, "a learning rate must be a positive number");
+            lock (rateLock)
+            {
+                if (Phase == TrainingPhase.Mle) mlePeakRate = value;
+                else adversarialRate = value;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Trains until the config's last step, <paramref name="maxSteps"/> more steps, <paramref name="maxDuration"/>,
+    /// or cancellation, whichever comes first (a step in progress is finished). Validates every
+    /// validateEvery steps and at the end; saves a checkpoint to <paramref name="store"/> (when given) every
+    /// checkpointEvery steps, every checkpointMinutes, and at the end.
+    /// </summary>
+    public TrainingResult Run(CheckpointStore? store = null, string modelId = "model", long? maxSteps = null, TimeSpan? maxDuration = null,
+        CancellationToken cancellation = default)
+    {
+        long stopAt = Math.Min(Config.TotalSteps, maxSteps is long more ? Step + Math.Max(0, more) : long.MaxValue);
+        var clock = Stopwatch.StartNew();
+        var sinceCheckpoint = Stopwatch.StartNew();
+        var checkpoints = new List<CheckpointRecord>();
+        var history = new List<TrainingMetrics>();
+        double? lastValid = null;
+        long validatedStep = -1;
+        long savedStep = Step; // nothing new to save until a step is trained
+        TrainingStop stop = TrainingStop.Finished;
+        Generator.train();
+        Critic.train();
+
+        while (true)
+        {
+            if (Step >= Config.TotalSteps) { stop = TrainingStop.Finished; break; }
+            if (Step >= stopAt) { stop = TrainingStop.StepLimit; break; }
+            if (cancellation.IsCancellationRequested) { stop = TrainingStop.Cancelled; break; }
+            if (maxDuration is { } limit && clock.Elapsed >= limit) { stop = TrainingStop.TimeLimit; break; }
+
+            if (Step == Config.MleSteps && Config.AdversarialSteps > 0 && Step > 0) LogLine?.Invoke($"step {Step}: MLE pre-training done, adversarial fine-tuning begins");
+            var metrics = TrainStep();
+            Step++;
+            bool last = Step >= Config.TotalSteps;
+            if (validSequences.Count > 0 && ((Config.ValidateEvery > 0 && Step % Config.ValidateEvery == 0) || last))
+            {
+                double nll = ValidNll();
+                lastValid = nll;
+                validatedStep = Step;
+                bestValidNll = Math.Min(bestValidNll ?? double.PositiveInfinity, nll);
+                metrics = metrics with { ValidNll = nll };
+                LogLine?.Invoke($"step {Step} ({clock.Elapsed.TotalMinutes:F1} min): valid NLL {nll:F4} nats/token");
+            }
+            lastMetrics = metrics;
+            history.Add(metrics);
+            StepCompleted?.Invoke(metrics);
+
+            bool dueBySteps = Config.CheckpointEvery > 0 && Step % Config.CheckpointEvery == 0;
+            bool dueByTime = Config.CheckpointMinutes > 0 && sinceCheckpoint.Elapsed.TotalMinutes >= Config.CheckpointMinutes;
+            if (store is not null && (dueBySteps || dueByTime) && !last)
+            {
+                checkpoints.Add(Save(store, modelId, cancellation));
+                savedStep = Step;
+                sinceCheckpoint.Restart();
+            }
+        }
+
+        if (store is not null && savedStep != Step)
+        {
+            // The final checkpoint carries the validation of the weights it holds.
+            if (validatedStep != Step && validSequences.Count > 0)
+            {
+                lastValid = ValidNll();
+                bestValidNll = Math.Min(bestValidNll ?? double.PositiveInfinity, lastValid.Value);
+                if (lastMetrics is not null) lastMetrics = lastMetrics with { ValidNll = lastValid };
+                LogLine?.Invoke($"step {Step} ({clock.Elapsed.TotalMinutes:F1} min): valid NLL {lastValid:F4} nats/token");
+            }
+            // The final checkpoint is written even when the run was cancelled: stopping is pausing.
+            checkpoints.Add(Save(store, modelId, CancellationToken.None));
+        }
+        return new TrainingResult(Step, stop, checkpoints, history, lastValid);
+    }
+
+    /// <summary>NLL per token (nats) of the generator on the valid split (which must not be empty).</summary>
+    public double ValidNll() => ValidationLoss.NllPerToken(Generator, validSequences);
+
+    /// <summary>A checkpoint of the whole training state (models, optimizers, step, config, vocabulary, last metrics).</summary>
+    public CheckpointArchive CreateCheckpoint() => ModelCheckpoint.Pack(new CheckpointInfo
+    {
+        RunConfig = Config with { LearningRate = mlePeakRate, AdversarialLearningRate = adversarialRate },
+        Vocabulary = Vocabulary,
+        Step = Step,
+        Phase = Phase,
+        Metrics = lastMetrics,
+        BestValidNll = bestValidNll,
+        Dataset = dataset,
+    }, Generator, Critic, GeneratorOptimizerFor(LastUsefulStep), criticOptimizer);
+
+    /// <summary>Checkpoint ids sort by step, so the newest is last by name.</summary>
+    public static string CheckpointIdOf(long step) => $"step-{step:D9}";
+
+    private CheckpointRecord Save(CheckpointStore store, string modelId, CancellationToken cancellation)
+    {
+        var record = store.SaveAsync(modelId, CheckpointIdOf(Step), CreateCheckpoint(), cancellation).GetAwaiter().GetResult();
+        LogLine?.Invoke($"step {Step}: checkpoint {record.Blob} ({record.Length / 1024.0:F0} KiB)");
+        CheckpointSaved?.Invoke(record);
+        return record;
+    }
+
+    private TrainingPhase PhaseOf(long step) => step < Config.MleSteps ? TrainingPhase.Mle : TrainingPhase.Adversarial;
+
+    private TrainingMetrics TrainStep()
+    {
+        long step = Step;
+        // Everything random in step s depends on (seed, s) only: see the class comment.
+        manual_seed(unchecked(Config.Seed * 1_000_003 + step));
+        random.manual_seed(unchecked(Config.Seed * 7_919 + step * 104_729 + 17));
+        var timer = Stopwatch.StartNew();
+        var metrics = PhaseOf(step) == TrainingPhase.Mle ? MleStep(step) : AdversarialStep(step);
+        double seconds = Math.Max(1e-9, timer.Elapsed.TotalSeconds);
+        return metrics with { TokensPerSecond = Config.BatchSize * (double)Config.Model.ContextLength / seconds };
+    }
+
+    private TrainingMetrics MleStep(long step)
+    {
+        double rate;
+        lock (rateLock) rate = (Config.MleSchedule() with { PeakRate = mlePeakRate }).RateAt(step);
+        var optimizer = GeneratorOptimizerFor(step);
+        SetRate(optimizer, rate);
+        using var scope = NewDisposeScope();
+        var (inputs, targets) = Batch(step, draw: 0);
+        optimizer.zero_grad();
+        var loss = MleLoss(Generator.forward(inputs), targets);
+        loss.backward();
+        ClipGenerator();
+        optimizer.step();
+        double value = loss.item<float>();
+        return new TrainingMetrics { Step = step, Phase = TrainingPhase.Mle, MleLoss = value, GeneratorLoss = value, LearningRate = rate, TokensPerSecond = 0 };
+    }
+
+    private TrainingMetrics AdversarialStep(long step)
+    {
+        double rate;
+        lock (rateLock) rate = adversarialRate;
+        double progress = Config.AdversarialSteps <= 1 ? 1 : (double)(step - Config.MleSteps) / (Config.AdversarialSteps - 1);
+        double temperature = GumbelSoftmax.Annealed(Config.GumbelTemperatureStart, Config.GumbelTemperatureEnd, progress);
+        var critic = CriticOptimizer();
+        SetRate(critic, Config.CriticLearningRate);
+
+        double criticLoss = 0, wasserstein = 0, penalty = 0;
+        for (int k = 0; k < Config.CriticSteps; k++)
+        {
+            using var scope = NewDisposeScope();
+            var (_, realTargets) = Batch(step, draw: 1 + 2 * k);
+            var real = Critic.OneHot(realTargets);
+            var (fakeInputs, _) = Batch(step, draw: 2 + 2 * k);
+            Tensor fake;
+            using (no_grad()) fake = GumbelSoftmax.StraightThrough(Generator.forward(fakeInputs), temperature, random);
+            critic.zero_grad();
+            var realScore = Critic.SequenceScores(real).mean();
+            var fakeScore = Critic.SequenceScores(fake).mean();
+            var gradientPenalty = Critic.GradientPenalty(real, fake, random: random);
+            var loss = fakeScore - realScore + Config.GradientPenaltyWeight * gradientPenalty;
+            loss.backward();
+            critic.step();
+            criticLoss += loss.item<float>();
+            wasserstein += realScore.item<float>() - fakeScore.item<float>();
+            penalty += gradientPenalty.item<float>();
+        }
+
+        var optimizer = GeneratorOptimizerFor(step);
+        SetRate(optimizer, rate);
+        using var generatorScope = NewDisposeScope();
+        var (inputs, targets) = Batch(step, draw: 0);
+        optimizer.zero_grad();
+        var logits = Generator.forward(inputs);
+        var mle = MleLoss(logits, targets);
+        var samples = GumbelSoftmax.StraightThrough(logits, temperature, random);
+        var adversarial = -Critic.SequenceScores(samples).mean();
+        var generatorLoss = adversarial + Config.MleWeight * mle;
+        generatorLoss.backward();
+        ClipGenerator();
+        optimizer.step();
+        int n = Config.CriticSteps;
+        return new TrainingMetrics
+        {
+            Step = step,
+            Phase = TrainingPhase.Adversarial,
+            MleLoss = mle.item<float>(),
+            GeneratorLoss = generatorLoss.item<float>(),
+            CriticLoss = criticLoss / n,
+            Wasserstein = wasserstein / n,
+            GradientPenalty = penalty / n,
+            GumbelTemperature = temperature,
+            LearningRate = rate,
+            TokensPerSecond = 0,
+        };
+    }
+
+    /// <summary>Inputs [batch, context] and next-token targets [batch, context] of draw <paramref name="draw"/> of a step.</summary>
+    private (Tensor Inputs, Tensor Targets) Batch(long step, int draw)
+    {
+        int length = windows.WindowLength;
+        var all = tensor(windows.Draw(step, draw, Config.BatchSize), [Config.BatchSize, length], dtype: int64, device: Generator.Device);
+        return (all.narrow(1, 0, length - 1), all.narrow(1, 1, length - 1));
+    }
+
+    private Tensor MleLoss(Tensor logits, Tensor targets) =>
+        nn.functional.cross_entropy(logits.reshape(-1, Config.Model.VocabSize), targets.reshape(-1), ignore_index: Config.Model.PadTokenId ?? -100);
+
+    private void ClipGenerator()
+    {
+        if (Config.GradientClip > 0) nn.utils.clip_grad_norm_(Generator.parameters(), Config.GradientClip);
+    }
+
+    private static void SetRate(OptimizerHelper optimizer, double rate)
+    {
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
+    }
+
+    /// <summary>The generator's optimizer of the phase of <paramref name="step"/>: AdamW for MLE, Adam with the WGAN betas when adversarial.</summary>
+    private OptimizerHelper GeneratorOptimizerFor(long step)
+    {
+        if (PhaseOf(step) == TrainingPhase.Mle)
+            return mleOptimizer ??= optim.AdamW(Generator.parameters(), lr: Config.LearningRate, weight_decay: Config.WeightDecay);
+        return adversarialOptimizer ??= optim.Adam(Generator.parameters(), lr: Config.AdversarialLearningRate,
+            beta1: Config.AdversarialBeta1, beta2: Config.AdversarialBeta2);
+    }
+
+    private OptimizerHelper CriticOptimizer() => criticOptimizer ??= optim.Adam(Critic.parameters(), lr: Config.CriticLearningRate,
+        beta1: Config.AdversarialBeta1, beta2: Config.AdversarialBeta2);
+
+    public void Dispose()
+    {
+        mleOptimizer?.Dispose();
+        adversarialOptimizer?.Dispose();
+        criticOptimizer?.Dispose();
+        Generator.Dispose();
+        Critic.Dispose();
+        random.Dispose();
+    }
+}
