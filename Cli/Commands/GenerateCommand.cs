@@ -16,12 +16,12 @@ namespace MusicCluster.Cli.Commands;
 /// </summary>
 internal static class GenerateCommand
 {
-    /// <summary>The model `generate` uses without --model; null until a default model is shipped.</summary>
-    public static string? ShippedModelPath => null;
+    /// <summary>The model `generate` uses without --model: the shipped default model.</summary>
+    public static string? ShippedModelPath => ShippedModel.CheckpointPath;
 
     public static Command Create(PieceFiles? files)
     {
-        var model = new Option<string?>("--model") { Description = "Checkpoint (.ckpt) to sample from; required until a default model ships" };
+        var model = new Option<string?>("--model") { Description = "Checkpoint (.ckpt) to sample from (default: the shipped model)" };
         var bars = new Option<int>("--bars") { Description = "Number of bars to generate (after the primer)", Required = true };
         bars.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 10_000) r.AddError("--bars must be from 1 to 10000"); });
         var temperature = new Option<double>("--temperature") { Description = "Sampling temperature (0 = greedy)", DefaultValueFactory = _ => 1.0 };
