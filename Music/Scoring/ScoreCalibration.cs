@@ -70,7 +70,12 @@ public sealed class ScoreCalibration
     {
         CalibrationDocument? document;
         try { document = JsonSerializer.Deserialize<CalibrationDocument>(json, JsonOptions); }
-        catch (JsonException e) { throw new CalibrationFormatException(source, e.Path ?? "$", $"not valid calibration JSON: {e.Message}", e); }
+        catch (JsonException e)
+        {
+            // Name the field as the other errors do ("referenceScores[3]"), not as a JSON path ("$.referenceScores[3]").
+            string field = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : e.Path ?? "$";
+            throw new CalibrationFormatException(source, field, $"not valid calibration JSON: {e.Message}", e);
+        }
         if (document is null) throw new CalibrationFormatException(source, "$", "the document is null");
         if (document.FormatVersion != CurrentFormatVersion)
             throw new CalibrationFormatException(source, "formatVersion", $"format version {document.FormatVersion}; this build reads {CurrentFormatVersion}");

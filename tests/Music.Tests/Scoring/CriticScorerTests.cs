@@ -1,3 +1,4 @@
+using MusicCluster.Music.Data;
 using MusicCluster.Music.Models;
 using MusicCluster.Music.Scoring;
 using MusicCluster.Music.Tests.Models;
@@ -103,5 +104,17 @@ public sealed class CriticScorerTests
         int header = Array.IndexOf(tokens, EventVocabulary.BarId);
         Assert.Equal(tokens[..header], shuffled[..header]);
         Assert.Equal(EventVocabulary.EndId, shuffled[^1]);
+    }
+
+    [Fact]
+    public void The_benchmark_scores_every_bar_window_through_the_scorer()
+    {
+        var result = CriticScorerBenchmarks.MeasureScoreWindows(TinyModels.Config(context: 64, width: 16), batchSize: 4, windowBars: 2, pieces: 2);
+        var tokenizer = new EventTokenizer();
+        int bars = SyntheticCorpus.Generate(2, 7).Sum(p => tokenizer.Encode(p).Count(t => t == EventVocabulary.BarId));
+        Assert.Equal(bars, result.Windows);
+        Assert.Equal((4, 2), (result.BatchSize, result.WindowBars));
+        Assert.InRange(result.MeanWindowTokens, 1, 64);
+        Assert.True(double.IsFinite(result.WindowsPerSecond) && result.WindowsPerSecond > 0);
     }
 }
