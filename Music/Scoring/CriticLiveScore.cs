@@ -69,7 +69,10 @@ public sealed class CriticLiveScore
         var windows = new TokenWindow[upTo - first];
         for (int bar = first; bar < upTo; bar++)
             windows[bar - first] = scorer.Windows.WindowOf(tracker.BarStarts, bar, tracker.BarEnd(bar));
-        double[] raw = scorer.Windows.ScoreWindows(tokens, windows);
+        // Hand the critic only the span these windows cover, so a long live piece costs per bar, not per token so far.
+        int from = windows.Min(w => w.Start), to = windows.Max(w => w.End);
+        var span = tokens.GetRange(from, to - from);
+        double[] raw = scorer.Windows.ScoreWindows(span, windows.Select(w => new TokenWindow(w.Start - from, w.End - from)).ToArray());
         rawBars.AddRange(raw);
         return raw.Select((r, i) => scorer.BarFromRaw(first + i, r)).ToArray();
     }
