@@ -52,7 +52,7 @@ internal static class EvalCommand
             var progress = json ? null : new Progress<string>(message => error.WriteLine(message));
             result = new EvaluationRunner(loaded.Generator, loaded.Scorer, metrics).Run(dataset, options, progress, cancellation);
         }
-        catch (Exception e) when (e is ScoringModelLoadException or DatasetFormatException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is ScoringModelLoadException or DatasetFormatException or FormatException or IOException or UnauthorizedAccessException or ArgumentException)
         {
             error.WriteLine($"error: {e.Message}");
             return CliRunner.UsageError;

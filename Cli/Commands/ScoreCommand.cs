@@ -37,15 +37,25 @@ internal static class ScoreCommand
     {
         TextWriter output = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
         ScoringModel loaded;
-        try { loaded = models.Load(modelName); }
-        catch (ScoringModelLoadException e)
+        ITokenizer tokenizer;
+        try
         {
+            loaded = models.Load(modelName);
+            try { tokenizer = TokenizerFactory.FromVocabulary(loaded.Vocabulary); }
+            catch
+            {
+                loaded.Dispose();
+                throw;
+            }
+        }
+        catch (Exception e) when (e is ScoringModelLoadException or FormatException)
+        {
+            // FormatException: a calibration or vocabulary this build cannot use.
             error.WriteLine($"error: {e.Message}");
             return CliRunner.UsageError;
         }
         using (loaded)
         {
-            var tokenizer = TokenizerFactory.FromVocabulary(loaded.Vocabulary);
             var scores = new List<FileScore>();
             var errors = new List<FileError>();
             foreach (string path in paths)
