@@ -2,16 +2,24 @@ using System.CommandLine;
 using MusicCluster.Cli.Commands;
 using MusicCluster.Music.Data;
 using MusicCluster.Music.Midi;
+using MusicCluster.Music.Scoring;
+using MusicCluster.Music.Training;
+
+var midiReader = new DelegatePieceReader(path => MidiFileReader.ReadFile(path));
+var scoringModels = new CheckpointScoringModelSource();
 
 var root = new RootCommand("musiccluster: datasets, training, generation, scoring and benchmarks for MusicCluster");
 root.Subcommands.Add(DoctorCommand.Create());
-root.Subcommands.Add(DatasetCommand.Create(new DelegatePieceReader(path => MidiFileReader.ReadFile(path))));
+root.Subcommands.Add(DatasetCommand.Create(midiReader));
 root.Subcommands.Add(ConvertCommand.Create(
     readMidi: path => MidiFileReader.ReadFile(path),
     encodeMidi: piece => MidiFileWriter.Write(piece)));
-root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create(new PieceFiles(
     Read: path => MidiFileReader.ReadFile(path),
     Write: (piece, path) => MidiFileWriter.WriteFile(piece, path))));
+root.Subcommands.Add(CalibrateCommand.Create());
+root.Subcommands.Add(ScoreCommand.Create(scoringModels, midiReader));
+root.Subcommands.Add(EvalCommand.Create(scoringModels, ObjectiveMetricsComparison.OverlapAreas));
+root.Subcommands.Add(BenchCommand.Create());
 return await CliRunner.RunAsync(root, args);

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using MusicCluster.Cli.Commands;
 using MusicCluster.Music.Data;
+using MusicCluster.Music.Pieces;
+using MusicCluster.Music.Scoring;
 
 namespace MusicCluster.Cli.Tests;
 
@@ -27,6 +29,19 @@ internal static class CliHarness
     }
 
     public static Task<Result> RunAsync(params string[] args) => RunAsync(null, null, args);
+
+    /// <summary>Runs `score` and `eval` against the given model source, MIDI reader and metrics.</summary>
+    public static async Task<Result> RunScoringAsync(IScoringModelSource models, IPieceReader? midiReader,
+        Func<IReadOnlyList<Piece>, IReadOnlyList<Piece>, IReadOnlyDictionary<string, double>>? metrics, params string[] args)
+    {
+        var root = new RootCommand("musiccluster (test)");
+        root.Subcommands.Add(ScoreCommand.Create(models, midiReader));
+        root.Subcommands.Add(EvalCommand.Create(models, metrics));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exitCode = await CliRunner.RunAsync(root, args, output, error);
+        return new Result(exitCode, output.ToString(), error.ToString());
+    }
 
     /// <summary>Runs the built tool (musiccluster.dll beside the tests) as a process, as a user would.</summary>
     public static Task<Result> RunBuiltToolAsync(params string[] args) => RunBuiltToolAsync(new Dictionary<string, string>(), args);

@@ -1,0 +1,25 @@
+namespace MusicCluster.Music.Scoring;
+
+/// <summary>
+/// What `musiccluster eval` reports (JSON, camelCase). <see cref="CriticAuc"/> is the probability that the critic
+/// scores a real piece of the split above a generated one (0.5: it cannot tell them apart).
+/// <see cref="Metrics"/> holds the objective metrics' overlap areas (real vs generated) when a metrics function is
+/// wired, else null.
+/// </summary>
+public sealed record EvaluationResult
+{
+    public required string ModelId { get; init; }
+    public required string CheckpointId { get; init; }
+    public required string Split { get; init; }
+    public required double NllPerToken { get; init; }
+    public required long NllTokens { get; init; }
+    public required string NllMethod { get; init; }
+    public required int RealPieces { get; init; }
+    public required int GeneratedPieces { get; init; }
+    public required double CriticAuc { get; init; }
+    public required double MeanRealScore { get; init; }
+    public required double MeanGeneratedScore { get; init; }
+    /// <summary>Generated sequences that do not decode to a piece (left out of the metrics, kept in the AUC).</summary>
+    public required int GeneratedUndecodable { get; init; }
+    public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+}
