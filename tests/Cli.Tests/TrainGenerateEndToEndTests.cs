@@ -30,4 +30,40 @@ public sealed class TrainGenerateEndToEndTests : IDisposable
         var piece = MidiFileReader.ReadFile(midi);
         Assert.Equal(result.RootElement.GetProperty("notes").GetInt32(), piece.Notes.Count);
     }
+
+    [Fact]
+    public async Task A_trained_model_is_calibrated_then_scores_midi_files_naming_itself_and_evaluates()
+    {
+        string data = await TrainCommandTests.SynthesizeAsync(folder);
+        string config = Path.Combine(folder, "run.json");
+        File.WriteAllText(config, TrainCommandTests.TinyConfig(mleSteps: 10));
+        var trained = await CliHarness.RunBuiltToolAsync("train", "--data", data, "--config", config, "--out", Path.Combine(folder, "out"), "--json", "--threads", "1");
+        Assert.True(trained.ExitCode == 0, trained.Error);
+        string model;
+        using (var summary = JsonDocument.Parse(trained.Output)) model = summary.RootElement.GetProperty("checkpointPath").GetString()!;
+
+        // Before calibration the model cannot score, and says how to fix it.
+        string midi = Path.Combine(folder, "piece.mid");
+        MidiFileWriter.WriteFile(MusicCluster.Music.Data.SyntheticCorpus.Generate(1, seed: 4)[0], midi);
+        var uncalibrated = await CliHarness.RunBuiltToolAsync("score", midi, "--model", model, "--json");
+        Assert.Equal(2, uncalibrated.ExitCode);
+        Assert.Contains("musiccluster calibrate", uncalibrated.Error);
+
+        var calibrated = await CliHarness.RunBuiltToolAsync("calibrate", "--model", model, "--data", data, "--json");
+        Assert.True(calibrated.ExitCode == 0, calibrated.Error);
+        Assert.True(File.Exists(Path.ChangeExtension(model, ".calibration.json")));
+
+        var scored = await CliHarness.RunBuiltToolAsync("score", midi, "--model", model, "--json");
+        Assert.True(scored.ExitCode == 0, scored.Error);
+        using var scores = JsonDocument.Parse(scored.Output);
+        JsonElement file = scores.RootElement.GetProperty("files")[0];
+        Assert.InRange(file.GetProperty("score").GetDouble(), 0, 100);
+        Assert.True(file.GetProperty("bars").GetArrayLength() > 0);
+        Assert.Equal(Path.GetFileNameWithoutExtension(model), scores.RootElement.GetProperty("model").GetProperty("checkpoint").GetString());
+
+        var evaluated = await CliHarness.RunBuiltToolAsync("eval", "--model", model, "--data", data, "--split", "valid", "--max-pieces", "2", "--json");
+        Assert.True(evaluated.ExitCode == 0, evaluated.Error);
+        using var evaluation = JsonDocument.Parse(evaluated.Output);
+        Assert.True(evaluation.RootElement.GetProperty("nllPerToken").GetDouble() > 0);
+    }
 }
