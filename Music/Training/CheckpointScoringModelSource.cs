@@ -16,8 +16,9 @@ public sealed class CheckpointScoringModelSource : IScoringModelSource
     public static (string ModelId, string CheckpointId) IdsOf(string checkpointPath)
     {
         string full = Path.GetFullPath(checkpointPath);
-        bool shipped = ShippedModel.CheckpointPath is { } path && Path.GetFullPath(path) == full;
-        return (shipped ? ShippedModel.ModelId : Path.GetFileName(Path.GetDirectoryName(full)) ?? "model", Path.GetFileNameWithoutExtension(full));
+        string folder = Path.GetFileName(Path.GetDirectoryName(full)) ?? "model";
+        // The shipped model lives in a folder named DefaultModel, in the repository and in every build output.
+        return (folder == ShippedModel.FolderName ? ShippedModel.ModelId : folder, Path.GetFileNameWithoutExtension(full));
     }
 
     public ScoringModel Load(string? model)

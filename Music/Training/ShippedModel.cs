@@ -13,8 +13,5 @@ public static class ShippedModel
     /// <summary>The shipped checkpoint (with its .json record beside it), or null when this build carries none.</summary>
     public static string? CheckpointPath => Existing(Path.Combine(AppContext.BaseDirectory, FolderName, "default.ckpt"));
 
-    /// <summary>The critic's calibration against held-out real pieces, or null when none ships.</summary>
-    public static string? CalibrationPath => Existing(Path.Combine(AppContext.BaseDirectory, FolderName, "calibration.json"));
-
     private static string? Existing(string path) => File.Exists(path) ? path : null;
 }
