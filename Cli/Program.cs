@@ -3,6 +3,7 @@ using MusicCluster.Cli.Commands;
 using MusicCluster.Music.Data;
 using MusicCluster.Music.Midi;
 using MusicCluster.Music.Scoring;
+using MusicCluster.Music.Tokens;
 using MusicCluster.Music.Training;
 
 var midiReader = new DelegatePieceReader(path => MidiFileReader.ReadFile(path));
@@ -20,6 +21,7 @@ root.Subcommands.Add(GenerateCommand.Create(new PieceFiles(
     Write: (piece, path) => MidiFileWriter.WriteFile(piece, path))));
 root.Subcommands.Add(CalibrateCommand.Create());
 root.Subcommands.Add(ScoreCommand.Create(scoringModels, midiReader));
-root.Subcommands.Add(EvalCommand.Create(scoringModels, ObjectiveMetricsComparison.OverlapAreas));
+root.Subcommands.Add(EvalCommand.Create(scoringModels, ObjectiveMetricsComparison.OverlapAreas,
+    (vocabulary, bars) => PieceGeneration.ConstraintFor(TokenizerFactory.FromVocabulary(vocabulary), bars)));
 root.Subcommands.Add(BenchCommand.Create());
 return await CliRunner.RunAsync(root, args);

@@ -1,3 +1,5 @@
+using MusicCluster.Music.Tokens;
+using MusicCluster.Music.Models;
 using System.CommandLine;
 using System.Text.Json;
 using MusicCluster.Music.Data;
@@ -13,7 +15,9 @@ namespace MusicCluster.Cli.Commands;
 internal static class EvalCommand
 {
     /// <param name="metrics">Objective metrics (real, generated) -> figures; null reports none.</param>
-    public static Command Create(IScoringModelSource models, Func<IReadOnlyList<Piece>, IReadOnlyList<Piece>, IReadOnlyDictionary<string, double>>? metrics)
+    /// <param name="constraintFor">Grammar constraint for the model's vocabulary and a bar count, so generated pieces decode; null samples freely.</param>
+    public static Command Create(IScoringModelSource models, Func<IReadOnlyList<Piece>, IReadOnlyList<Piece>, IReadOnlyDictionary<string, double>>? metrics,
+        Func<Vocabulary, int, ITokenConstraint>? constraintFor = null)
     {
         var model = new Option<string?>("--model") { Description = "Model checkpoint (path or id); default: the shipped model" };
         var data = new Option<string>("--data") { Description = "Dataset folder (from `dataset import` or `dataset synth`)", Required = true };
@@ -22,9 +26,11 @@ internal static class EvalCommand
         var maxPieces = new Option<int?>("--max-pieces") { Description = "Most real (and generated) pieces for the AUC and metrics; the NLL covers the whole split" };
         maxPieces.Validators.Add(result => { if (result.GetValueOrDefault<int?>() is < 1) result.AddError("--max-pieces must be at least 1"); });
         var seed = new Option<long>("--seed") { Description = "Sampling seed for the generated pieces", DefaultValueFactory = _ => 1 };
+        var bars = new Option<int>("--bars") { Description = "Bars per generated piece (with the grammar constraint)", DefaultValueFactory = _ => 12 };
+        bars.Validators.Add(result => { if (result.GetValueOrDefault<int>() is < 1 or > 1000) result.AddError("--bars must be from 1 to 1000"); });
         var json = CommonOptions.Json();
         var command = new Command("eval", "Evaluate a model on a dataset split: NLL per token, critic AUC real vs generated, objective metrics")
-            { model, data, split, maxPieces, seed, json };
+            { model, data, split, maxPieces, seed, bars, json };
         command.SetAction((parse, cancellation) =>
         {
             var options = new EvaluationOptions
@@ -33,13 +39,15 @@ internal static class EvalCommand
                 MaxPieces = parse.GetValue(maxPieces),
                 Sampling = new Music.Models.SamplingOptions { Seed = parse.GetValue(seed) },
             };
-            return Task.FromResult(Run(parse, models, metrics, parse.GetValue(model), parse.GetValue(data)!, options, parse.GetValue(json), cancellation));
+            int barCount = parse.GetValue(bars);
+            Func<Vocabulary, Func<ITokenConstraint>?> constraints = vocabulary => constraintFor is null ? null : () => constraintFor(vocabulary, barCount);
+            return Task.FromResult(Run(parse, models, metrics, constraints, parse.GetValue(model), parse.GetValue(data)!, options, parse.GetValue(json), cancellation));
         });
         return command;
     }
 
     private static int Run(ParseResult parse, IScoringModelSource models, Func<IReadOnlyList<Piece>, IReadOnlyList<Piece>, IReadOnlyDictionary<string, double>>? metrics,
-        string? modelName, string dataFolder, EvaluationOptions options, bool json, CancellationToken cancellation)
+        Func<Vocabulary, Func<ITokenConstraint>?> constraints, string? modelName, string dataFolder, EvaluationOptions options, bool json, CancellationToken cancellation)
     {
         TextWriter output = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
         EvaluationResult result;
@@ -50,6 +58,7 @@ internal static class EvalCommand
             using var loaded = models.Load(modelName);
             if (loaded.Generator is null) throw new ScoringModelLoadException($"model {loaded.ModelId}/{loaded.CheckpointId} has no generator to evaluate");
             var progress = json ? null : new Progress<string>(message => error.WriteLine(message));
+            options = options with { Constraint = constraints(loaded.Vocabulary) };
             result = new EvaluationRunner(loaded.Generator, loaded.Scorer, metrics).Run(dataset, options, progress, cancellation);
         }
         catch (Exception e) when (e is ScoringModelLoadException or DatasetFormatException or FormatException or IOException or UnauthorizedAccessException or ArgumentException)
