@@ -49,12 +49,14 @@ public sealed class GenerateCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_a_model_or_with_a_damaged_one_it_exits_2_and_says_why()
+    public async Task With_a_missing_or_damaged_model_it_exits_2_and_says_why()
     {
+        // (Without --model the shipped default model is used: ShippedModelTests.)
         var files = new PieceFiles(_ => throw new InvalidOperationException(), (_, _) => throw new InvalidOperationException("nothing may be written"));
-        var none = await CliHarness.RunWithFilesAsync(files, "generate", "--bars", "2", "--out", Path.Combine(folder, "x.mid"));
+        string missing = Path.Combine(folder, "no-such-model.ckpt");
+        var none = await CliHarness.RunWithFilesAsync(files, "generate", "--model", missing, "--bars", "2", "--out", Path.Combine(folder, "x.mid"));
         Assert.Equal(2, none.ExitCode);
-        Assert.Contains("--model", none.Error);
+        Assert.Contains(missing, none.Error);
 
         string model = await TrainTinyModelAsync();
         byte[] bytes = File.ReadAllBytes(model);
