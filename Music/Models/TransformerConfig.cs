@@ -102,19 +102,6 @@ public sealed record TransformerConfig
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
     /// <summary>Reads and validates a config; malformed JSON, unknown or missing fields and invalid values are one <see cref="InvalidConfigException"/>.</summary>
-    public static TransformerConfig FromJson(string json)
-    {
-        TransformerConfig? config;
-        try
-        {
-            config = JsonSerializer.Deserialize<TransformerConfig>(json, JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            string where = e.Path is { Length: > 0 } path ? path : "$";
-            throw new InvalidConfigException("Transformer config JSON", [new ConfigFieldError(where, e.Message)]);
-        }
-        if (config is null) throw new InvalidConfigException("Transformer config JSON", [new ConfigFieldError("$", "is null")]);
-        return config.EnsureValid();
-    }
+    public static TransformerConfig FromJson(string json) =>
+        ConfigJson.Parse<TransformerConfig>(json, JsonOptions, "Transformer config JSON").EnsureValid();
 }

@@ -155,18 +155,5 @@ public sealed record RunConfig
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
     /// <summary>Reads a config; malformed JSON, unknown or missing fields are one <see cref="InvalidConfigException"/> naming the JSON path. Values are checked by <see cref="Validate"/>.</summary>
-    public static RunConfig FromJson(string json)
-    {
-        RunConfig? config;
-        try
-        {
-            config = JsonSerializer.Deserialize<RunConfig>(json, JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            string where = e.Path is { Length: > 0 } path ? path : "$";
-            throw new InvalidConfigException("run config JSON", [new ConfigFieldError(where, e.Message)]);
-        }
-        return config ?? throw new InvalidConfigException("run config JSON", [new ConfigFieldError("$", "is null")]);
-    }
+    public static RunConfig FromJson(string json) => ConfigJson.Parse<RunConfig>(json, JsonOptions, "run config JSON");
 }

@@ -16,8 +16,7 @@ public sealed class ClientProcessFixture : IAsyncLifetime
     {
         var settings = _settings = EmbeddedClientSettings.CreateFresh();
         int http = FreePort.Next();
-        var environment = settings.ToConfiguration().ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
-        _client = ProcessHost.Start("Client", "MusicCluster.Client", environment, "--urls", $"http://127.0.0.1:{http}");
+        _client = ProcessHost.Start("Client", "MusicCluster.Client", settings.ToEnvironment(), "--urls", $"http://127.0.0.1:{http}");
         await _client.WaitForLineAsync("Now listening on", TimeSpan.FromSeconds(120));
         BaseAddress = new Uri($"http://127.0.0.1:{http}");
     }

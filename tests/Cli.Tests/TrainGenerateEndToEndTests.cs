@@ -10,16 +10,22 @@ public sealed class TrainGenerateEndToEndTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    [Fact]
-    public async Task A_model_trained_by_the_tool_generates_a_midi_file_the_reader_reads_back()
+    /// <summary>A synthetic dataset and a tiny model trained on it by the built tool: (dataset folder, checkpoint path).</summary>
+    private async Task<(string Data, string Model)> TrainWithBuiltToolAsync(int mleSteps)
     {
         string data = await TrainCommandTests.SynthesizeAsync(folder);
         string config = Path.Combine(folder, "run.json");
-        File.WriteAllText(config, TrainCommandTests.TinyConfig(mleSteps: 15));
+        File.WriteAllText(config, TrainCommandTests.TinyConfig(mleSteps));
         var trained = await CliHarness.RunBuiltToolAsync("train", "--data", data, "--config", config, "--out", Path.Combine(folder, "out"), "--json", "--threads", "1");
         Assert.True(trained.ExitCode == 0, trained.Error);
-        string model;
-        using (var summary = JsonDocument.Parse(trained.Output)) model = summary.RootElement.GetProperty("checkpointPath").GetString()!;
+        using var summary = JsonDocument.Parse(trained.Output);
+        return (data, summary.RootElement.GetProperty("checkpointPath").GetString()!);
+    }
+
+    [Fact]
+    public async Task A_model_trained_by_the_tool_generates_a_midi_file_the_reader_reads_back()
+    {
+        (_, string model) = await TrainWithBuiltToolAsync(mleSteps: 15);
 
         string midi = Path.Combine(folder, "generated.mid");
         var generated = await CliHarness.RunBuiltToolAsync("generate", "--model", model, "--bars", "3", "--seed", "7", "--top-k", "40", "--out", midi, "--json");
@@ -34,13 +40,7 @@ public sealed class TrainGenerateEndToEndTests : IDisposable
     [Fact]
     public async Task A_trained_model_is_calibrated_then_scores_midi_files_naming_itself_and_evaluates()
     {
-        string data = await TrainCommandTests.SynthesizeAsync(folder);
-        string config = Path.Combine(folder, "run.json");
-        File.WriteAllText(config, TrainCommandTests.TinyConfig(mleSteps: 10));
-        var trained = await CliHarness.RunBuiltToolAsync("train", "--data", data, "--config", config, "--out", Path.Combine(folder, "out"), "--json", "--threads", "1");
-        Assert.True(trained.ExitCode == 0, trained.Error);
-        string model;
-        using (var summary = JsonDocument.Parse(trained.Output)) model = summary.RootElement.GetProperty("checkpointPath").GetString()!;
+        (string data, string model) = await TrainWithBuiltToolAsync(mleSteps: 10);
 
         // Before calibration the model cannot score, and says how to fix it.
         string midi = Path.Combine(folder, "piece.mid");

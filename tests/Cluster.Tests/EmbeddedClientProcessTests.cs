@@ -33,8 +33,7 @@ public sealed class EmbeddedClientProcessTests
     {
         int http = FreePort.Next();
         address = new Uri($"http://127.0.0.1:{http}");
-        var environment = settings.ToConfiguration().ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
-        return ProcessHost.Start("Client", "MusicCluster.Client", environment, "--urls", address.ToString());
+        return ProcessHost.Start("Client", "MusicCluster.Client", settings.ToEnvironment(), "--urls", address.ToString());
     }
 
     private static async Task<Guid> InstallationIdAsync(ProcessHost client)

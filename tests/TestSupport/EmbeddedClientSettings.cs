@@ -21,4 +21,8 @@ public sealed record EmbeddedClientSettings(string DataPath, int SiloPort, int G
         ["Cluster:PrimarySiloPort"] = SiloPort.ToString(),
         ["MusicCluster:DataPath"] = DataPath,
     };
+
+    /// <summary>The same settings as environment variables (':' written as '__') for a Client started as a process.</summary>
+    public IReadOnlyDictionary<string, string> ToEnvironment() =>
+        ToConfiguration().ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
 }
