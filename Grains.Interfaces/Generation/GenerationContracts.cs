@@ -1,0 +1,69 @@
+namespace MusicCluster.Grains.Interfaces.Generation;
+
+/// <summary>What a generation session is asked for. Model: null for the default, else as IModelRegistryGrain.ResolveAsync reads it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record GenerationRequest(
+    [property: Id(0)] int Bars,
+    [property: Id(1)] double Temperature = 1.0,
+    [property: Id(2)] int? TopK = null,
+    [property: Id(3)] double? TopP = null,
+    [property: Id(4)] long? Seed = null,
+    [property: Id(5)] string? Model = null,
+    /// <summary>A library piece whose notes the generation continues.</summary>
+    [property: Id(6)] string? PrimerPieceId = null,
+    /// <summary>An uploaded MIDI file the generation continues (instead of a library piece).</summary>
+    [property: Id(7)] byte[]? PrimerMidi = null,
+    [property: Id(8)] string? Title = null)
+{
+    public const int MaxBars = 64;
+}
+
+public enum GenerationStatus { Pending, Running, Completed, Cancelled, Failed }
+
+/// <summary>A note as it appears: times in quarter notes from the start of the piece, MIDI pitch and velocity.</summary>
+[GenerateSerializer, Immutable]
+public sealed record GeneratedNote(
+    [property: Id(0)] double Start,
+    [property: Id(1)] double Duration,
+    [property: Id(2)] int Pitch,
+    [property: Id(3)] int Velocity,
+    [property: Id(4)] int Voice,
+    [property: Id(5)] int Bar);
+
+/// <summary>The live, calibrated 0-100 score of one completed bar.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BarScoreUpdate(
+    [property: Id(0)] int Bar,
+    [property: Id(1)] double Score);
+
+/// <summary>What happened since the last update: new notes and newly scored bars. Sequence numbers count updates from 1.</summary>
+[GenerateSerializer, Immutable]
+public sealed record GenerationUpdate(
+    [property: Id(0)] Guid SessionId,
+    [property: Id(1)] long Sequence,
+    [property: Id(2)] GenerationStatus Status,
+    [property: Id(3)] IReadOnlyList<GeneratedNote> Notes,
+    [property: Id(4)] IReadOnlyList<BarScoreUpdate> BarScores,
+    [property: Id(5)] int Tokens,
+    [property: Id(6)] string? PieceId,
+    [property: Id(7)] double? OverallScore,
+    [property: Id(8)] string? Error);
+
+/// <summary>The whole session as it stands.</summary>
+[GenerateSerializer, Immutable]
+public sealed record GenerationSnapshot(
+    [property: Id(0)] Guid SessionId,
+    [property: Id(1)] GenerationStatus Status,
+    [property: Id(2)] GenerationRequest Request,
+    [property: Id(3)] string ModelId,
+    [property: Id(4)] string CheckpointId,
+    [property: Id(5)] long Seed,
+    [property: Id(6)] IReadOnlyList<GeneratedNote> Notes,
+    [property: Id(7)] IReadOnlyList<BarScoreUpdate> BarScores,
+    [property: Id(8)] int Tokens,
+    [property: Id(9)] string? PieceId,
+    [property: Id(10)] double? OverallScore,
+    [property: Id(11)] string? Error,
+    [property: Id(12)] DateTimeOffset CreatedAt,
+    [property: Id(13)] long Sequence,
+    [property: Id(14)] string? SiloAddress);

@@ -1,0 +1,12 @@
+namespace MusicCluster.Grains.Interfaces.Scoring;
+
+/// <summary>Scores a set of pieces (an upload batch, or the whole library after a promotion) with progress, spread over silos.</summary>
+public interface IScoringJobGrain : IGrainWithGuidKey
+{
+    Task<ScoringJobProgress> StartAsync(ScoringJobRequest request);
+
+    /// <summary>Progress, or null when no job was started with this key.</summary>
+    Task<ScoringJobProgress?> GetAsync();
+
+    Task CancelAsync();
+}
