@@ -34,8 +34,12 @@ public interface ITrainingRunGrain : IGrainWithStringKey
     /// <summary>The generator's learning rate from the next step on (the peak of the MLE schedule, or the adversarial rate).</summary>
     Task<TrainingRunSnapshot> SetLearningRateAsync(double learningRate);
 
-    /// <summary>Makes sure a Running run is training on this activation (the index calls it after placing or failing over).</summary>
-    Task EnsureRunningAsync();
+    /// <summary>
+    /// The index's word that the run (Running, or Queued and now given a slot) trains on <paramref name="silo"/>:
+    /// true when it trains on this activation; false when this activation is elsewhere and was told to leave, so the
+    /// next call (with a placement hint) activates it there.
+    /// </summary>
+    Task<bool> EnsureRunningAsync(string silo);
 
     /// <summary>Tells a queued run its place in the queue (1-based).</summary>
     Task SetQueuePositionAsync(int position);

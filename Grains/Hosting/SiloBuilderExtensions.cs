@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using MusicCluster.Grains.Cluster;
 using MusicCluster.Grains.Interfaces;
 using MusicCluster.Grains.Storage;
+using MusicCluster.Grains.Training;
 using MusicCluster.Music.Runtime;
 using MusicCluster.Music.Storage;
 using Orleans.Configuration;
@@ -40,7 +41,9 @@ public static class SiloBuilderExtensions
         silo.UseSiloMetadata(new Dictionary<string, string>
         {
             [SiloMetadataKeys.Accelerators] = AcceleratorCount(configuration).ToString(CultureInfo.InvariantCulture),
+            [TrainingSlots.MetadataKey] = TrainingSlots.MaxRunsPerSilo(configuration).ToString(CultureInfo.InvariantCulture),
         });
+        silo.AddMusicClusterTraining(configuration);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloLifecycleLogger>();
         silo.AddDashboard();
         return silo;
