@@ -219,7 +219,8 @@ public sealed class TrainingRunGrain(
         long startStep;
         try
         {
-            folder = await Task.Run(() => datasets.LocalFolderAsync(S.Dataset));
+            string dataset = S.Dataset; // grain state must not be touched off the grain's scheduler
+            folder = await Task.Run(() => datasets.LocalFolderAsync(dataset));
             (resumeFrom, startStep) = await NewestCheckpointAsync();
         }
         catch (Exception e) when (e is KeyNotFoundException or Music.Data.DatasetFormatException or CheckpointFormatException or IOException)
