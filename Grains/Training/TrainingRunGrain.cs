@@ -291,14 +291,14 @@ public sealed class TrainingRunGrain(
         if (running.Phase.Length > 0) S.Phase = running.Phase;
         S.LatestValidNll = journal.LatestValidNll ?? S.LatestValidNll;
         var saved = running.TakeSavedCheckpoints();
-        foreach (var record in saved)
+        foreach (var (record, calibrated) in saved)
         {
             var info = ModelCheckpoint.ReadInfo(record.Metadata, record.Blob);
             var entry = new TrainingCheckpointInfo(record.ModelId, record.CheckpointId, info.Step, info.CreatedAt,
                 info.Metrics?.ValidNll ?? journal.LatestValidNll, running.Epoch, record.Length);
             S.Checkpoints.RemoveAll(c => c.CheckpointId == entry.CheckpointId);
             S.Checkpoints.Add(entry);
-            await RegisterAsync(entry, info);
+            await RegisterAsync(entry, info, calibrated);
         }
         if (saved.Count > 0)
         {
@@ -379,7 +379,7 @@ public sealed class TrainingRunGrain(
     }
 
     /// <summary>Registers a checkpoint with the model registry, so /models lists it; the run goes on if the registry is not there.</summary>
-    private async Task RegisterAsync(TrainingCheckpointInfo checkpoint, CheckpointInfo info)
+    private async Task RegisterAsync(TrainingCheckpointInfo checkpoint, CheckpointInfo info, bool calibrated)
     {
         var metrics = new Dictionary<string, double>();
         if (info.Metrics is { } m)
@@ -395,7 +395,7 @@ public sealed class TrainingRunGrain(
         {
             await GrainFactory.GetGrain<IModelRegistryGrain>(0).RegisterCheckpointAsync(new CheckpointEntry(
                 new ModelRef(checkpoint.ModelId, checkpoint.CheckpointId), checkpoint.Step, checkpoint.CreatedAt, metrics, S.RunId,
-                Calibrated: false, Tokenizer: info.Vocabulary.Kind));
+                Calibrated: calibrated, Tokenizer: info.Vocabulary.Kind));
         }
         catch (Exception e)
         {

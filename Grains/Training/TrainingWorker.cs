@@ -1,4 +1,7 @@
+using MusicCluster.Grains.Inference;
+using MusicCluster.Grains.Interfaces.Models;
 using MusicCluster.Grains.Interfaces.Training;
+using MusicCluster.Music.Scoring;
 using MusicCluster.Music.Storage;
 using MusicCluster.Music.Storage.Checkpoints;
 using MusicCluster.Music.Training;
@@ -37,7 +40,7 @@ public sealed class TrainingWorker
     private readonly CancellationTokenSource cancellation = new();
     private readonly TaskCompletionSource<WorkerOutcome> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object gate = new();
-    private readonly List<CheckpointRecord> saved = [];
+    private readonly List<(CheckpointRecord Record, bool Calibrated)> saved = [];
     private Trainer? trainer;
     private double? pendingRate;
 
@@ -97,8 +100,8 @@ public sealed class TrainingWorker
         }
     }
 
-    /// <summary>Checkpoints saved since the last call.</summary>
-    public IReadOnlyList<CheckpointRecord> TakeSavedCheckpoints()
+    /// <summary>Checkpoints saved since the last call, and whether each was calibrated (so it can score and be promoted).</summary>
+    public IReadOnlyList<(CheckpointRecord Record, bool Calibrated)> TakeSavedCheckpoints()
     {
         lock (gate)
         {
@@ -135,7 +138,8 @@ public sealed class TrainingWorker
             created.LogLine += line => journal.AddLog(line, clock.GetUtcNow());
             created.CheckpointSaved += record =>
             {
-                lock (gate) saved.Add(record);
+                bool calibrated = Calibrate(created, record, data);
+                lock (gate) saved.Add((record, calibrated));
             };
             var result = created.Run(checkpoints, job.ModelId, cancellation: cancellation.Token);
             completion.TrySetResult(result.Stop == TrainingStop.Finished ? WorkerOutcome.Completed : WorkerOutcome.Interrupted);
@@ -155,6 +159,37 @@ public sealed class TrainingWorker
             Error = e.GetBaseException().Message;
             journal.AddLog($"failed: {Error}", clock.GetUtcNow());
             completion.TrySetResult(WorkerOutcome.Failed);
+        }
+    }
+
+    /// <summary>
+    /// Calibrates the critic of a checkpoint just saved against the held-out valid split (on this thread, with the
+    /// weights the checkpoint holds) and writes models/{model}/{checkpoint}.calibration.json beside it, so the
+    /// checkpoint can score and be promoted. No valid split: no calibration.
+    /// </summary>
+    private bool Calibrate(Trainer trainer, CheckpointRecord record, TrainingData data)
+    {
+        if (data.Valid.Count == 0) return false;
+        try
+        {
+            trainer.Critic.eval();
+            var windows = new CriticWindowScorer(trainer.Critic, data.Vocabulary);
+            var calibration = CalibrationBuilder.FromRealSequences(windows, data.Valid.Select(s => (IReadOnlyList<int>)s), record.ModelId, record.CheckpointId);
+            if (calibration.ReferenceScores.Count == 0) return false;
+            fence.CheckAsync().GetAwaiter().GetResult();
+            string blob = ModelLoader.CalibrationBlobOf(new ModelRef(record.ModelId, record.CheckpointId));
+            store.WriteTextAsync(blob, calibration.ToJson()).GetAwaiter().GetResult();
+            journal.AddLog($"step {trainer.Step}: critic calibrated on {calibration.ReferenceScores.Count} held-out bar windows", clock.GetUtcNow());
+            return true;
+        }
+        catch (Exception e) when (e is not StaleEpochException)
+        {
+            journal.AddLog($"step {trainer.Step}: calibration failed, the checkpoint cannot score: {e.GetBaseException().Message}", clock.GetUtcNow());
+            return false;
+        }
+        finally
+        {
+            trainer.Critic.train();
         }
     }
 

@@ -48,11 +48,15 @@ public sealed class CheckpointStore(IBlobStore store, Func<string, string, Cance
     /// <summary>The checkpoints of a model, oldest name first.</summary>
     public async Task<IReadOnlyList<CheckpointRecord>> ListAsync(string modelId, CancellationToken cancellationToken = default)
     {
+        var names = new List<string>();
+        await foreach (BlobInfo info in store.ListAsync($"models/{modelId}/", cancellationToken)) names.Add(info.Name);
+        // Other .json blobs live beside checkpoints (calibrations: {id}.calibration.json): a record is a .json whose .ckpt is there too.
+        var checkpoints = names.Where(n => n.EndsWith(".ckpt", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.Ordinal);
         var records = new List<CheckpointRecord>();
-        await foreach (BlobInfo info in store.ListAsync($"models/{modelId}/", cancellationToken))
+        foreach (string name in names.Where(n => n.EndsWith(".json", StringComparison.Ordinal)))
         {
-            if (!info.Name.EndsWith(".json", StringComparison.Ordinal)) continue;
-            string checkpointId = Path.GetFileNameWithoutExtension(info.Name);
+            string checkpointId = Path.GetFileNameWithoutExtension(name);
+            if (!checkpoints.Contains(checkpointId)) continue;
             if (await GetRecordAsync(modelId, checkpointId, cancellationToken) is { } record) records.Add(record);
         }
         return records;

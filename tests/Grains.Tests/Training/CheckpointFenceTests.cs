@@ -47,17 +47,17 @@ public sealed class CheckpointFenceTests
     [Fact]
     public async Task Every_activation_of_a_run_takes_a_new_epoch()
     {
-        await using var silo = await TestSilo.StartAsync();
-        var started = await silo.Index.StartRunAsync(TinyRuns.Request(mleSteps: 4, checkpointEvery: 2));
+        await using var silo = await TrainingSilo.StartAsync();
+        var started = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 4, checkpointEvery: 2));
         var run = silo.Run(started.RunId);
         var done = await run.WaitAsync(s => s.Status == TrainingRunStatus.Completed, "run completes");
         Assert.Equal(1, done.Epoch);
-        Assert.Equal("1", await silo.Blobs.ReadAllTextAsync(CheckpointFence.BlobOf(started.RunId)));
+        Assert.Equal("1", await silo.Blobs().ReadAllTextAsync(CheckpointFence.BlobOf(started.RunId)));
 
         // Force the activation out; the next call activates it again with epoch 2, and claims the fence.
         await silo.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         var again = await Poll.UntilAsync(async () => (await run.GetAsync())!, s => s.Epoch == 2, TinyRuns.Deadline, "new activation");
-        Assert.Equal("2", await silo.Blobs.ReadAllTextAsync(CheckpointFence.BlobOf(started.RunId)));
+        Assert.Equal("2", await silo.Blobs().ReadAllTextAsync(CheckpointFence.BlobOf(started.RunId)));
         Assert.Equal(done.Checkpoints.Select(c => c.CheckpointId), again.Checkpoints.Select(c => c.CheckpointId));
         Assert.Equal(done.Step, again.Step);
         Assert.Equal((await run.GetLogAsync(0)).Count, (int)again.LogLineCount);

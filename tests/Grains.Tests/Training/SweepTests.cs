@@ -7,7 +7,7 @@ public sealed class SweepTests
     [Fact]
     public async Task A_grid_sweep_runs_every_combination_and_reports_a_results_table()
     {
-        await using var silo = await TestSilo.StartAsync(maxRunsPerSilo: 2);
+        await using var silo = await TrainingSilo.StartAsync(maxRunsPerSilo: 2);
         var sweep = silo.Grains.GetGrain<ISweepGrain>("sweep-grid");
         SweepSnapshot started = await sweep.StartAsync(new SweepRequest
         {
@@ -31,7 +31,7 @@ public sealed class SweepTests
     [Fact]
     public async Task A_bad_sweep_starts_no_run_and_names_what_is_wrong()
     {
-        await using var silo = await TestSilo.StartAsync();
+        await using var silo = await TrainingSilo.StartAsync();
         var sweep = silo.Grains.GetGrain<ISweepGrain>("sweep-bad");
         var error = await Assert.ThrowsAsync<ArgumentException>(() => sweep.StartAsync(new SweepRequest
         {
@@ -49,7 +49,7 @@ public sealed class SweepTests
             Parameters = [new SweepParameter("heads", [3])],
         }));
         Assert.Contains("runs[0].model.modelWidth", invalidRun.Message);
-        Assert.Empty(await silo.Index.ListAsync());
+        Assert.Empty(await silo.Index().ListAsync());
         Assert.Null(await sweep.GetAsync());
     }
 }

@@ -1,6 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
 using MusicCluster.Grains.Interfaces.Training;
+using MusicCluster.Music.Storage;
 
 namespace MusicCluster.Grains.Tests.Training;
+
+/// <summary>The training grains of a <see cref="TestSilo"/>.</summary>
+public static class TrainingSilo
+{
+    /// <summary>A silo with <paramref name="maxRunsPerSilo"/> training slots that supervises runs twice a second.</summary>
+    public static Task<TestSilo> StartAsync(int maxRunsPerSilo = 1) => TestSilo.StartAsync(new Dictionary<string, string?>
+    {
+        ["MusicCluster:MaxRunsPerSilo"] = maxRunsPerSilo.ToString(),
+        ["MusicCluster:Training:SupervisePeriodSeconds"] = "0.5",
+    });
+
+    public static IBlobStore Blobs(this TestSilo silo) => silo.Services.GetRequiredService<IBlobStore>();
+
+    public static ITrainingRunIndexGrain Index(this TestSilo silo) => silo.Grains.GetGrain<ITrainingRunIndexGrain>(0);
+
+    public static ITrainingRunGrain Run(this TestSilo silo, string id) => silo.Grains.GetGrain<ITrainingRunGrain>(id);
+}
 
 /// <summary>Requests for runs small enough to train in seconds on one CPU core.</summary>
 public static class TinyRuns

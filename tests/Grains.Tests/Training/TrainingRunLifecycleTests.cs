@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MusicCluster.Grains.Interfaces.Models;
 using MusicCluster.Grains.Interfaces.Training;
 using MusicCluster.Grains.Training;
 using MusicCluster.Music.Storage;
@@ -12,8 +13,8 @@ public sealed class TrainingRunLifecycleTests
     [Fact]
     public async Task A_run_trains_every_step_writes_log_jsonl_and_checkpoints_every_n_steps()
     {
-        await using var silo = await TestSilo.StartAsync();
-        TrainingRunSnapshot started = await silo.Index.StartRunAsync(TinyRuns.Request(mleSteps: 12, adversarialSteps: 3, checkpointEvery: 5));
+        await using var silo = await TrainingSilo.StartAsync();
+        TrainingRunSnapshot started = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 12, adversarialSteps: 3, checkpointEvery: 5));
         Assert.Equal(TrainingRunStatus.Running, started.Status);
         Assert.Equal(15, started.TotalSteps);
         Assert.NotNull(started.Silo);
@@ -33,12 +34,12 @@ public sealed class TrainingRunLifecycleTests
 
         // Checkpoints every 5 steps and at the end, in blob storage and in the snapshot.
         Assert.Equal([5L, 10L, 15L], done.Checkpoints.Select(c => c.Step));
-        var stored = await new CheckpointStore(silo.Blobs).ListAsync(started.RunId);
+        var stored = await new CheckpointStore(silo.Blobs()).ListAsync(started.RunId);
         Assert.Equal(["step-000000005", "step-000000010", "step-000000015"], stored.Select(r => r.CheckpointId));
         Assert.All(done.Checkpoints, c => Assert.Equal(done.Epoch, c.Epoch));
 
         // log.jsonl holds every step's metrics and the log lines, one JSON object per line.
-        string jsonl = await silo.Blobs.ReadAllTextAsync(RunJournal.BlobOf(started.RunId));
+        string jsonl = await silo.Blobs().ReadAllTextAsync(RunJournal.BlobOf(started.RunId));
         var lines = jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(15, lines.Count(l => l.GetProperty("type").GetString() == "metrics"));
         var logTexts = lines.Where(l => l.GetProperty("type").GetString() == "log").Select(l => l.GetProperty("text").GetString()!).ToList();
@@ -49,16 +50,26 @@ public sealed class TrainingRunLifecycleTests
         Assert.Equal(Enumerable.Range(0, log.Count).Select(i => (long)i), log.Select(l => l.Number));
         Assert.Equal(log.Skip(2).Select(l => l.Text), (await run.GetLogAsync(2)).Select(l => l.Text));
 
-        var listed = Assert.Single(await silo.Index.ListAsync());
+        // Each checkpoint is calibrated on the valid split and registered with the model registry, so it can be promoted.
+        foreach (var id in stored.Select(r => r.CheckpointId))
+            Assert.NotNull(await silo.Blobs().GetInfoAsync($"models/{started.RunId}/{id}.calibration.json"));
+        var catalog = await silo.Grains.GetGrain<IModelRegistryGrain>(0).GetCatalogAsync();
+        var model = Assert.Single(catalog.Models, m => m.ModelId == started.RunId);
+        Assert.Equal([5L, 10L, 15L], model.Checkpoints.Select(c => c.Step));
+        Assert.All(model.Checkpoints, c => { Assert.True(c.Calibrated); Assert.Equal(started.RunId, c.RunId); Assert.True(c.Metrics.ContainsKey("validNll")); });
+        var promoted = await silo.Grains.GetGrain<IModelRegistryGrain>(0).PromoteAsync(model.Checkpoints[^1].Ref);
+        Assert.Equal(new ModelRef(started.RunId, "step-000000015"), promoted.Default);
+
+        var listed = Assert.Single(await silo.Index().ListAsync());
         Assert.Equal(started.RunId, listed.RunId);
-        await Poll.UntilAsync(() => silo.Index.ListAsync(), l => l[0].Status == TrainingRunStatus.Completed, TinyRuns.Deadline, "index hears completion");
+        await Poll.UntilAsync(() => silo.Index().ListAsync(), l => l[0].Status == TrainingRunStatus.Completed, TinyRuns.Deadline, "index hears completion");
     }
 
     [Fact]
     public async Task Pause_checkpoints_resume_continues_from_there_and_stop_ends_the_run()
     {
-        await using var silo = await TestSilo.StartAsync();
-        TrainingRunSnapshot started = await silo.Index.StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000));
+        await using var silo = await TrainingSilo.StartAsync();
+        TrainingRunSnapshot started = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000));
         var run = silo.Run(started.RunId);
         await run.WaitAsync(s => s.Step >= 3, "a few steps trained");
 
@@ -90,8 +101,8 @@ public sealed class TrainingRunLifecycleTests
     [Fact]
     public async Task A_learning_rate_change_takes_effect_in_the_next_steps()
     {
-        await using var silo = await TestSilo.StartAsync();
-        TrainingRunSnapshot started = await silo.Index.StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000));
+        await using var silo = await TrainingSilo.StartAsync();
+        TrainingRunSnapshot started = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000));
         var run = silo.Run(started.RunId);
         await run.WaitAsync(s => s.Step >= 2, "a few steps trained");
         Assert.All(await run.GetMetricsAsync(0), m => Assert.True(m.LearningRate <= 1e-3));
@@ -114,29 +125,29 @@ public sealed class TrainingRunLifecycleTests
     [Fact]
     public async Task Bad_requests_are_refused_with_every_wrong_field_named()
     {
-        await using var silo = await TestSilo.StartAsync();
+        await using var silo = await TrainingSilo.StartAsync();
         var bad = TinyRuns.Request(mleSteps: 10) with
         {
             Settings = TinyRuns.Request(10).Settings with { Layers = 0, Heads = 3, BatchSize = -1, LearningRate = -0.5 },
         };
-        var errors = await silo.Index.ValidateAsync(bad);
+        var errors = await silo.Index().ValidateAsync(bad);
         Assert.Contains(errors, e => e.Field == "model.layers");
         Assert.Contains(errors, e => e.Field == "model.modelWidth" && e.Message.Contains("heads (3)"));
         Assert.Contains(errors, e => e.Field == "batchSize");
         Assert.Contains(errors, e => e.Field == "learningRate");
-        var thrown = await Assert.ThrowsAsync<ArgumentException>(() => silo.Index.StartRunAsync(bad));
+        var thrown = await Assert.ThrowsAsync<ArgumentException>(() => silo.Index().StartRunAsync(bad));
         Assert.Contains("model.layers", thrown.Message);
-        Assert.Empty(await silo.Index.ListAsync());
+        Assert.Empty(await silo.Index().ListAsync());
 
-        var unknown = await silo.Index.ValidateAsync(TinyRuns.Request(10) with { Dataset = "no-such-dataset" });
+        var unknown = await silo.Index().ValidateAsync(TinyRuns.Request(10) with { Dataset = "no-such-dataset" });
         Assert.Equal("dataset", Assert.Single(unknown).Field);
-        var badName = await silo.Index.ValidateAsync(TinyRuns.Request(10) with { Dataset = "../etc" });
+        var badName = await silo.Index().ValidateAsync(TinyRuns.Request(10) with { Dataset = "../etc" });
         Assert.Equal("dataset", Assert.Single(badName).Field);
-        var badJson = await silo.Index.ValidateAsync(TinyRuns.Request(10) with { ConfigJson = "{\"model\": 3}" });
+        var badJson = await silo.Index().ValidateAsync(TinyRuns.Request(10) with { ConfigJson = "{\"model\": 3}" });
         Assert.StartsWith("configJson.", Assert.Single(badJson).Field);
 
-        Assert.Empty(await silo.Index.ValidateAsync(TinyRuns.Request(10)));
-        var datasets = await silo.Index.GetDatasetsAsync();
+        Assert.Empty(await silo.Index().ValidateAsync(TinyRuns.Request(10)));
+        var datasets = await silo.Index().GetDatasetsAsync();
         Assert.Equal(TrainingDatasets.SyntheticDemoId, datasets[0].Id);
         Assert.Null(await silo.Run("run-never-started").GetAsync());
         await Assert.ThrowsAsync<KeyNotFoundException>(() => silo.Run("run-never-started").PauseAsync());
@@ -145,10 +156,10 @@ public sealed class TrainingRunLifecycleTests
     [Fact]
     public async Task Runs_beyond_the_silos_limit_are_queued_and_start_when_a_slot_frees()
     {
-        await using var silo = await TestSilo.StartAsync(maxRunsPerSilo: 1);
-        TrainingRunSnapshot first = await silo.Index.StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000, name: "first"));
-        TrainingRunSnapshot second = await silo.Index.StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000, name: "second"));
-        TrainingRunSnapshot third = await silo.Index.StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000, name: "third"));
+        await using var silo = await TrainingSilo.StartAsync(maxRunsPerSilo: 1);
+        TrainingRunSnapshot first = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000, name: "first"));
+        TrainingRunSnapshot second = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000, name: "second"));
+        TrainingRunSnapshot third = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000, name: "third"));
         Assert.Equal(TrainingRunStatus.Running, first.Status);
         Assert.Equal(TrainingRunStatus.Queued, second.Status);
         Assert.Equal(1, second.QueuePosition);
@@ -156,7 +167,7 @@ public sealed class TrainingRunLifecycleTests
         Assert.Equal(2, third.QueuePosition);
         Assert.Equal(2, (await silo.Run(third.RunId).GetAsync())!.QueuePosition);
         Assert.Equal(0, (await silo.Run(second.RunId).GetAsync())!.Step);
-        var listed = await silo.Index.ListAsync();
+        var listed = await silo.Index().ListAsync();
         Assert.Equal(1, listed.Single(r => r.RunId == second.RunId).QueuePosition);
 
         // A paused run keeps its slot; a stopped one frees it for the first in the queue.
@@ -171,6 +182,6 @@ public sealed class TrainingRunLifecycleTests
         // Stopping a queued run takes it out of the queue.
         Assert.Equal(TrainingRunStatus.Stopped, (await silo.Run(third.RunId).StopAsync()).Status);
         await silo.Run(second.RunId).StopAsync();
-        await Poll.UntilAsync(() => silo.Index.ListAsync(), l => l.All(r => r.Status == TrainingRunStatus.Stopped), TinyRuns.Deadline, "all stopped");
+        await Poll.UntilAsync(() => silo.Index().ListAsync(), l => l.All(r => r.Status == TrainingRunStatus.Stopped), TinyRuns.Deadline, "all stopped");
     }
 }
