@@ -1,4 +1,5 @@
 using MusicCluster.Client.Endpoints;
+using MusicCluster.Client.Hubs;
 using MusicCluster.Client.Services;
 using Orleans.Dashboard;
 
@@ -16,6 +17,12 @@ internal static class WebHosting
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<ClusterService>();
         builder.Services.AddScoped<LibraryService>();
+        builder.Services.AddScoped<TrainingService>();
+        builder.Services.AddScoped<ModelsService>();
+        builder.Services.AddSignalR();
+        builder.Services.AddSingleton<TrainingLiveRelay>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TrainingLiveRelay>());
+        builder.AddMusicClusterAuth();
         builder.Services.AddSingleton(SiteSettings.From(builder.Configuration));
         return builder;
     }
@@ -26,6 +33,8 @@ internal static class WebHosting
         app.UseStatusCodePages();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         return app;
     }
 
@@ -35,6 +44,10 @@ internal static class WebHosting
         app.MapHealthChecks("/healthz");
         app.MapClusterEndpoints();
         app.MapPiecesEndpoints();
+        app.MapTrainingEndpoints();
+        app.MapSweepEndpoints();
+        app.MapModelsEndpoints();
+        app.MapHub<TrainingHub>("/hubs/training");
         if (OrleansHosting.ModeOf(app.Configuration) == OrleansMode.Embedded)
             app.MapOrleansDashboard("/dashboard");
         app.MapRazorPages();
