@@ -1,5 +1,6 @@
 namespace MusicCluster.Grains.Interfaces.Training;
 
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<SweepMode>))]
 public enum SweepMode { Grid, Random }
 
 /// <summary>The values one settings field takes in a sweep (field as in <see cref="TrainingSettings"/>, camelCase: "learningRate").</summary>

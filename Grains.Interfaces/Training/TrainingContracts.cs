@@ -55,6 +55,7 @@ public sealed record TrainingFieldError([property: Id(0)] string Field, [propert
 /// Paused: stopped with a checkpoint, keeps its slot. Completed: all steps done. Stopped: stopped by a person.
 /// Failed: see Error.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<TrainingRunStatus>))]
 public enum TrainingRunStatus { Queued, Running, Paused, Completed, Stopped, Failed }
 
 /// <summary>The figures of one training step (losses per token in nats); adversarial ones are null in MLE steps.</summary>
