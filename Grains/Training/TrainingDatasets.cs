@@ -96,8 +96,15 @@ public sealed partial class TrainingDatasets(IBlobStore store)
                 await File.WriteAllBytesAsync(target, await store.ReadAllBytesAsync(blob.Name, cancellationToken), cancellationToken);
             }
             await File.WriteAllBytesAsync(Path.Combine(partial, DatasetManifest.FileName), manifestBytes, cancellationToken);
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            Directory.Move(partial, folder);
+            try
+            {
+                Directory.Move(partial, folder);
+            }
+            catch (IOException) when (File.Exists(Path.Combine(folder, DatasetManifest.FileName)))
+            {
+                // Another silo process on this machine made the same copy first.
+                Directory.Delete(partial, recursive: true);
+            }
             return folder;
         }
         finally

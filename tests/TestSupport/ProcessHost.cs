@@ -92,6 +92,9 @@ public sealed partial class ProcessHost : IAsyncDisposable
     /// <summary>Sends SIGINT (what Ctrl-C in a terminal sends) and waits for the process to exit.</summary>
     public Task<int> InterruptAsync(TimeSpan timeout) => SignalAndWaitAsync(Sigint, timeout);
 
+    /// <summary>Sends SIGKILL (a crash: no shutdown code runs) and waits for the process to exit.</summary>
+    public Task<int> KillAsync(TimeSpan timeout) => SignalAndWaitAsync(Sigkill, timeout);
+
     private async Task<int> SignalAndWaitAsync(int signal, TimeSpan timeout)
     {
         if (!_process.HasExited)
@@ -115,6 +118,7 @@ public sealed partial class ProcessHost : IAsyncDisposable
 
     private const int Sigint = 2;
     private const int Sigterm = 15;
+    private const int Sigkill = 9;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SendSignal(int pid, int signal);

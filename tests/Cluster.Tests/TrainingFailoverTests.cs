@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace MusicCluster.Cluster.Tests;
+
+/// <summary>
+/// Training runs on three real Silo processes (localhost clustering, one shared data folder) driven through a Client
+/// process in client mode: runs spread over silos; SIGKILL of the silo training a run makes it resume on another
+/// from its last checkpoint and finish; SIGTERM checkpoints a silo's runs before it exits; a full cluster restart
+/// finds the runs and resumes the one still running.
+/// </summary>
+[Trait("Category", "Cluster")]
+public sealed class TrainingFailoverTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Long = TimeSpan.FromMinutes(4);
+    private const string Password = "cluster-test-admin";
+
+    private sealed record SiloProcess(string Name, int SiloPort, int GatewayPort, int MaxRuns, int Accelerators)
+    {
+        public ProcessHost? Host { get; set; }
+        public bool Hosts(JsonElement run) => run.GetProperty("silo").GetString() is { } silo && silo.Contains($":{SiloPort}@", StringComparison.Ordinal);
+    }
+
+    private static object Tiny(int mleSteps, string name) => new
+    {
+        dataset = "synthetic-demo",
+        name,
+        checkpointEvery = 5,
+        settings = new { layers = 1, heads = 2, modelWidth = 16, contextLength = 32, dropout = 0.0, batchSize = 2, mleSteps, validateEvery = 5 },
+    };
+
+    [Fact]
+    public async Task Runs_spread_over_silos_survive_sigkill_sigterm_and_a_full_cluster_restart()
+    {
+        string data = RepositoryPaths.NewTempFolder("training-cluster");
+        string clusterId = $"test-{Guid.NewGuid():N}";
+        // The primary holds the membership of localhost clustering, so it takes no runs (0 slots) and is never killed.
+        int primaryPort = FreePort.Next();
+        var silos = new[]
+        {
+            new SiloProcess("primary", primaryPort, FreePort.Next(), MaxRuns: 0, Accelerators: 0),
+            new SiloProcess("gpu", FreePort.Next(), FreePort.Next(), MaxRuns: 1, Accelerators: 1),
+            new SiloProcess("cpu", FreePort.Next(), FreePort.Next(), MaxRuns: 2, Accelerators: 0),
+        };
+        int http = FreePort.Next();
+        ProcessHost? client = null;
+        try
+        {
+            await StartAllAsync(silos, clusterId, data);
+            client = await StartClientAsync(silos, clusterId, data, http);
+            using HttpClient web = await SignInAsync(http);
+
+            // Runs spread: the accelerator silo first, then the CPU silo; never the primary.
+            JsonElement first = await StartRunAsync(web, Tiny(mleSteps: 60, "first"));
+            JsonElement second = await StartRunAsync(web, Tiny(mleSteps: 100_000, "second"));
+            string firstId = first.GetProperty("runId").GetString()!, secondId = second.GetProperty("runId").GetString()!;
+            Assert.True(silos[1].Hosts(first), $"first run on {first.GetProperty("silo")}");
+            Assert.True(silos[2].Hosts(second), $"second run on {second.GetProperty("silo")}");
+
+            // SIGKILL the silo training the first run once it has a checkpoint: it resumes on the CPU silo from there.
+            JsonElement beforeKill = await WaitRunAsync(web, firstId, r => r.GetProperty("checkpoints").GetArrayLength() >= 1 && r.GetProperty("step").GetInt64() >= 7, "first run checkpointed");
+            long lastCheckpoint = beforeKill.GetProperty("checkpoints").EnumerateArray().Max(c => c.GetProperty("step").GetInt64());
+            await silos[1].Host!.KillAsync(TimeSpan.FromSeconds(30));
+            JsonElement moved = await WaitRunAsync(web, firstId, r => silos[2].Hosts(r) && r.GetProperty("epoch").GetInt64() > beforeKill.GetProperty("epoch").GetInt64(), "first run resumes on another silo");
+            JsonElement done = await WaitRunAsync(web, firstId, r => r.GetProperty("status").GetString() is "Completed" or "Failed", "first run finishes");
+            Assert.Equal("Completed", done.GetProperty("status").GetString());
+            Assert.Equal(60, done.GetProperty("step").GetInt64());
+            var log = await web.GetFromJsonAsync<JsonElement>($"/api/training-runs/{firstId}/log");
+            string resumed = log.EnumerateArray().Select(l => l.GetProperty("text").GetString()!).Single(t => t.StartsWith("resuming from checkpoint", StringComparison.Ordinal));
+            long resumedAt = long.Parse(resumed[(resumed.IndexOf("(step ", StringComparison.Ordinal) + 6)..resumed.IndexOf(')')]);
+            Assert.True(resumedAt >= lastCheckpoint, $"resumed at {resumedAt}, but step {lastCheckpoint} was checkpointed before the kill");
+            var metrics = await web.GetFromJsonAsync<JsonElement>($"/api/training-runs/{firstId}/metrics");
+            Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), metrics.EnumerateArray().Select(m => m.GetProperty("step").GetInt64()));
+
+            // SIGTERM the CPU silo while it trains the second run: it checkpoints the step it reached before exiting.
+            await WaitRunAsync(web, secondId, r => r.GetProperty("step").GetInt64() >= 3, "second run trains");
+            Assert.Equal(0, await silos[2].Host!.TerminateAsync(TimeSpan.FromSeconds(90)));
+            Assert.Contains(silos[2].Host!.Lines, l => l.Contains("Training runs checkpointed: " + secondId, StringComparison.Ordinal));
+
+            // Full cluster restart over the same data: the runs are all there and the second resumes from its SIGTERM checkpoint.
+            await client.TerminateAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(0, await silos[0].Host!.TerminateAsync(TimeSpan.FromSeconds(90)));
+            await StartAllAsync(silos, clusterId, data);
+            client = await StartClientAsync(silos, clusterId, data, http);
+            using HttpClient again = await SignInAsync(http);
+            var runs = await again.GetFromJsonAsync<JsonElement>("/api/training-runs");
+            Assert.Equal("Completed", runs.EnumerateArray().Single(r => r.GetProperty("runId").GetString() == firstId).GetProperty("status").GetString());
+            JsonElement back = await WaitRunAsync(again, secondId, r => r.GetProperty("status").GetString() == "Running" && r.GetProperty("logLineCount").GetInt64() > 0
+                && LogOf(again, secondId).Any(t => t.Contains("this silo is stopping", StringComparison.Ordinal)) && LogOf(again, secondId).Count(t => t.StartsWith("resuming from checkpoint", StringComparison.Ordinal)) >= 1,
+                "second run resumes after the restart");
+            var secondLog = LogOf(again, secondId);
+            string stoppingLine = secondLog.Last(t => t.Contains("this silo is stopping", StringComparison.Ordinal));
+            long sigtermStep = long.Parse(stoppingLine["checkpointed at step ".Length..stoppingLine.IndexOf(':')]);
+            Assert.Contains(secondLog, t => t.StartsWith($"resuming from checkpoint step-{sigtermStep:D9} (step {sigtermStep})", StringComparison.Ordinal));
+            Assert.Equal("Stopped", (await (await again.PostAsync($"/api/training-runs/{secondId}/stop", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        }
+        finally
+        {
+            if (client is not null) { await client.TerminateAsync(TimeSpan.FromSeconds(60)); await client.DisposeAsync(); }
+            foreach (var silo in silos.Reverse())
+                if (silo.Host is not null) { if (!silo.Host.HasExited) await silo.Host.TerminateAsync(TimeSpan.FromSeconds(90)); await silo.Host.DisposeAsync(); }
+        }
+    }
+
+    private static List<string> LogOf(HttpClient web, string id) =>
+        web.GetFromJsonAsync<JsonElement>($"/api/training-runs/{id}/log").GetAwaiter().GetResult().EnumerateArray().Select(l => l.GetProperty("text").GetString()!).ToList();
+
+    private static async Task StartAllAsync(SiloProcess[] silos, string clusterId, string data)
+    {
+        int primary = silos[0].SiloPort;
+        foreach (var silo in silos)
+        {
+            silo.Host = ProcessHost.Start("Silo", "MusicCluster.Silo", new Dictionary<string, string>
+            {
+                ["Orleans__ClusterId"] = clusterId,
+                ["Cluster__Clustering"] = "Localhost",
+                ["Cluster__SiloPort"] = silo.SiloPort.ToString(),
+                ["Cluster__GatewayPort"] = silo.GatewayPort.ToString(),
+                ["Cluster__PrimarySiloPort"] = primary.ToString(),
+                ["MusicCluster__DataPath"] = data,
+                ["MusicCluster__Accelerators"] = silo.Accelerators.ToString(),
+                ["MusicCluster__MaxRunsPerSilo"] = silo.MaxRuns.ToString(),
+                ["MusicCluster__Training__SupervisePeriodSeconds"] = "1",
+            });
+            await silo.Host.WaitForLineAsync("is ready", StartTimeout);
+        }
+    }
+
+    private static async Task<ProcessHost> StartClientAsync(SiloProcess[] silos, string clusterId, string data, int http)
+    {
+        var client = ProcessHost.Start("Client", "MusicCluster.Client", new Dictionary<string, string>
+        {
+            ["Orleans__Mode"] = "Client",
+            ["Orleans__ClusterId"] = clusterId,
+            ["Cluster__Clustering"] = "Localhost",
+            ["Cluster__GatewayPorts"] = string.Join(",", silos.Select(s => s.GatewayPort)),
+            ["MusicCluster__DataPath"] = data,
+            ["MusicCluster__AdminPassword"] = Password,
+        }, "--urls", $"http://127.0.0.1:{http}");
+        await client.WaitForLineAsync("Now listening on", StartTimeout);
+        return client;
+    }
+
+    private static async Task<HttpClient> SignInAsync(int http)
+    {
+        var web = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+        string page = await web.GetStringAsync("/login");
+        const string marker = "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"";
+        int start = page.IndexOf(marker, StringComparison.Ordinal) + marker.Length;
+        string token = WebUtility.HtmlDecode(page[start..page.IndexOf('"', start)]);
+        var response = await web.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["Password"] = Password, ["__RequestVerificationToken"] = token }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return web;
+    }
+
+    private static async Task<JsonElement> StartRunAsync(HttpClient web, object request)
+    {
+        HttpResponseMessage response = await web.PostAsJsonAsync("/api/training-runs", request);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static Task<JsonElement> WaitRunAsync(HttpClient web, string id, Func<JsonElement, bool> condition, string what) =>
+        Poll.UntilAsync(async () =>
+        {
+            try { return await web.GetFromJsonAsync<JsonElement>($"/api/training-runs/{id}"); }
+            catch (HttpRequestException) { return default; } // the cluster is reorganising after a silo left
+        }, r => r.ValueKind == JsonValueKind.Object && condition(r), Long, what);
+}
