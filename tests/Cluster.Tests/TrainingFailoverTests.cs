@@ -104,10 +104,49 @@ public sealed class TrainingFailoverTests
         }
     }
 
+    [SkippableFact]
+    public async Task With_redis_clustering_runs_spread_over_two_silos_and_complete()
+    {
+        string server = Prerequisite.RequireProgram("redis-server", "redis-server");
+        int redisPort = FreePort.Next();
+        using var redis = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(server,
+            ["--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]) { RedirectStandardOutput = true })!;
+        string connection = $"127.0.0.1:{redisPort}";
+        string data = RepositoryPaths.NewTempFolder("training-redis");
+        var silos = new[]
+        {
+            new SiloProcess("a", FreePort.Next(), FreePort.Next(), MaxRuns: 1, Accelerators: 0),
+            new SiloProcess("b", FreePort.Next(), FreePort.Next(), MaxRuns: 1, Accelerators: 0),
+        };
+        int http = FreePort.Next();
+        ProcessHost? client = null;
+        try
+        {
+            string clusterId = $"test-{Guid.NewGuid():N}";
+            await StartAllAsync(silos, clusterId, data, connection);
+            client = await StartClientAsync(silos, clusterId, data, http, connection);
+            using HttpClient web = await SignInAsync(http);
+            JsonElement one = await StartRunAsync(web, Tiny(mleSteps: 10, "one"));
+            JsonElement two = await StartRunAsync(web, Tiny(mleSteps: 10, "two"));
+            Assert.NotEqual(one.GetProperty("silo").GetString(), two.GetProperty("silo").GetString());
+            Assert.All(new[] { one, two }, r => Assert.Contains(silos, s => s.Hosts(r)));
+            foreach (var id in new[] { one, two }.Select(r => r.GetProperty("runId").GetString()!))
+                Assert.Equal("Completed", (await WaitRunAsync(web, id, r => r.GetProperty("status").GetString() is "Completed" or "Failed", $"{id} finishes")).GetProperty("status").GetString());
+        }
+        finally
+        {
+            if (client is not null) { await client.TerminateAsync(TimeSpan.FromSeconds(60)); await client.DisposeAsync(); }
+            foreach (var silo in silos.Reverse())
+                if (silo.Host is not null) { if (!silo.Host.HasExited) await silo.Host.TerminateAsync(TimeSpan.FromSeconds(90)); await silo.Host.DisposeAsync(); }
+            redis.Kill();
+            await redis.WaitForExitAsync();
+        }
+    }
+
     private static List<string> LogOf(HttpClient web, string id) =>
         web.GetFromJsonAsync<JsonElement>($"/api/training-runs/{id}/log").GetAwaiter().GetResult().EnumerateArray().Select(l => l.GetProperty("text").GetString()!).ToList();
 
-    private static async Task StartAllAsync(SiloProcess[] silos, string clusterId, string data)
+    private static async Task StartAllAsync(SiloProcess[] silos, string clusterId, string data, string? redis = null)
     {
         int primary = silos[0].SiloPort;
         foreach (var silo in silos)
@@ -115,7 +154,8 @@ public sealed class TrainingFailoverTests
             silo.Host = ProcessHost.Start("Silo", "MusicCluster.Silo", new Dictionary<string, string>
             {
                 ["Orleans__ClusterId"] = clusterId,
-                ["Cluster__Clustering"] = "Localhost",
+                ["Cluster__Clustering"] = redis is null ? "Localhost" : "Redis",
+                ["Cluster__ConnectionString"] = redis ?? "",
                 ["Cluster__SiloPort"] = silo.SiloPort.ToString(),
                 ["Cluster__GatewayPort"] = silo.GatewayPort.ToString(),
                 ["Cluster__PrimarySiloPort"] = primary.ToString(),
@@ -128,13 +168,14 @@ public sealed class TrainingFailoverTests
         }
     }
 
-    private static async Task<ProcessHost> StartClientAsync(SiloProcess[] silos, string clusterId, string data, int http)
+    private static async Task<ProcessHost> StartClientAsync(SiloProcess[] silos, string clusterId, string data, int http, string? redis = null)
     {
         var client = ProcessHost.Start("Client", "MusicCluster.Client", new Dictionary<string, string>
         {
             ["Orleans__Mode"] = "Client",
             ["Orleans__ClusterId"] = clusterId,
-            ["Cluster__Clustering"] = "Localhost",
+            ["Cluster__Clustering"] = redis is null ? "Localhost" : "Redis",
+            ["Cluster__ConnectionString"] = redis ?? "",
             ["Cluster__GatewayPorts"] = string.Join(",", silos.Select(s => s.GatewayPort)),
             ["MusicCluster__DataPath"] = data,
             ["MusicCluster__AdminPassword"] = Password,
