@@ -92,7 +92,12 @@ public sealed class TrainingRunIndexGrain(
                 S.Runs[run.RunId] = run with { Silo = target.ToParsableString() };
                 changed = true;
             }
-            await TellToRunAsync(run.RunId, target);
+            // A lost one-way report must not hold a slot forever: the run's own word replaces the index's.
+            if (await TellToRunAsync(run.RunId, target) is { } snapshot && snapshot.Status != TrainingRunStatus.Running)
+            {
+                S.Runs[run.RunId] = SummaryOf(snapshot);
+                changed = true;
+            }
         }
         if (changed) await state.WriteStateAsync();
         await StartQueuedAsync();
@@ -119,7 +124,7 @@ public sealed class TrainingRunIndexGrain(
     }
 
     /// <summary>Tells a run to train on <paramref name="target"/>; a run active elsewhere leaves and is activated there by the second call.</summary>
-    private async Task TellToRunAsync(string runId, SiloAddress target)
+    private async Task<TrainingRunSnapshot?> TellToRunAsync(string runId, SiloAddress target)
     {
         var run = GrainFactory.GetGrain<ITrainingRunGrain>(runId);
         string silo = target.ToParsableString();
@@ -127,10 +132,12 @@ public sealed class TrainingRunIndexGrain(
         {
             if (!await WithHint(target, () => run.EnsureRunningAsync(silo)))
                 await WithHint(target, () => run.EnsureRunningAsync(silo));
+            return await run.GetAsync();
         }
         catch (Exception e)
         {
             logger.LogWarning(e, "Training run {Run}: could not start it on {Silo}; trying again at the next supervision", runId, silo);
+            return null;
         }
     }
 
