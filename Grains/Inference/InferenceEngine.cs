@@ -17,7 +17,10 @@ public sealed class InferenceEngine(ModelLoader loader, InferenceOptions options
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         var lazy = workers.GetOrAdd(model, m => new Lazy<Task<ModelWorker>>(() => Task.Run(async () =>
-            new ModelWorker(await loader.LoadAsync(m), options.MaxBatch))));
+        {
+            if (options.TorchThreads is int threads) TorchSharp.torch.set_num_threads(threads);
+            return new ModelWorker(await loader.LoadAsync(m), options.MaxBatch);
+        })));
         var task = lazy.Value;
         if (task.IsFaulted || task.IsCanceled) workers.TryRemove(new KeyValuePair<ModelRef, Lazy<Task<ModelWorker>>>(model, lazy));
         return task;

@@ -5,18 +5,29 @@ namespace MusicCluster.Grains.Inference;
 
 /// <summary>
 /// How a silo's inference engine runs (configuration section MusicCluster:Inference): MaxBatch, the most
-/// sequences one batched generation step carries (more sessions wait for a free slot).
+/// sequences one batched generation step carries (more sessions wait for a free slot); TorchThreads, libtorch's
+/// intra-op threads for this process (unset: libtorch's default). On a busy machine 1 is often fastest: idle
+/// libtorch threads spin and take the cores the silo's own threads need.
 /// </summary>
 public sealed record InferenceOptions
 {
     public int MaxBatch { get; init; } = 64;
 
-    public static InferenceOptions FromConfiguration(IConfiguration configuration)
+    public int? TorchThreads { get; init; }
+
+    public static InferenceOptions FromConfiguration(IConfiguration configuration) => new()
     {
-        string? value = configuration["MusicCluster:Inference:MaxBatch"];
-        if (string.IsNullOrEmpty(value)) return new InferenceOptions();
-        return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int batch) && batch is >= 1 and <= 1024
-            ? new InferenceOptions { MaxBatch = batch }
-            : throw new InvalidOperationException($"MusicCluster:Inference:MaxBatch '{value}' is not a whole number from 1 to 1024");
+        MaxBatch = Parse(configuration, "MaxBatch", 1024) ?? 64,
+        TorchThreads = Parse(configuration, "TorchThreads", 256),
+    };
+
+    private static int? Parse(IConfiguration configuration, string name, int max)
+    {
+        string key = $"MusicCluster:Inference:{name}";
+        string? value = configuration[key];
+        if (string.IsNullOrEmpty(value)) return null;
+        return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int parsed) && parsed >= 1 && parsed <= max
+            ? parsed
+            : throw new InvalidOperationException($"{key} '{value}' is not a whole number from 1 to {max}");
     }
 }
