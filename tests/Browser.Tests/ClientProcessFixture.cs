@@ -16,7 +16,9 @@ public sealed class ClientProcessFixture : IAsyncLifetime
     {
         var settings = _settings = EmbeddedClientSettings.CreateFresh();
         int http = FreePort.Next();
-        _client = ProcessHost.Start("Client", "MusicCluster.Client", settings.ToEnvironment(), "--urls", $"http://127.0.0.1:{http}");
+        // libtorch on one thread: the test machine's cores are shared, and idle libtorch threads spin.
+        var environment = new Dictionary<string, string>(settings.ToEnvironment()) { ["MusicCluster__Inference__TorchThreads"] = "1" };
+        _client = ProcessHost.Start("Client", "MusicCluster.Client", environment, "--urls", $"http://127.0.0.1:{http}");
         await _client.WaitForLineAsync("Now listening on", TimeSpan.FromSeconds(120));
         BaseAddress = new Uri($"http://127.0.0.1:{http}");
     }

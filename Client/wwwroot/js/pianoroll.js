@@ -16,6 +16,7 @@ window.PianoRoll = class PianoRoll {
     setBarScore(bar, score) { this.barScores.set(bar, score); this.draw(); }
     draw() {
         const c = this.canvas, ctx = c.getContext("2d");
+        c.dataset.notes = String(this.notes.length);
         const end = this.notes.reduce((m, n) => Math.max(m, n.start + n.duration), 0);
         const bars = Math.max(4, Math.ceil(end / this.quartersPerBar), this.barScores.size);
         const width = Math.max(c.parentElement ? c.parentElement.clientWidth : 600, bars * this.quartersPerBar * this.quarterWidth + 2);
