@@ -18,7 +18,7 @@ public sealed class InferenceEngine(ModelLoader loader, InferenceOptions options
         ObjectDisposedException.ThrowIf(disposed, this);
         var lazy = workers.GetOrAdd(model, m => new Lazy<Task<ModelWorker>>(() => Task.Run(async () =>
         {
-            if (options.TorchThreads is int threads) TorchSharp.torch.set_num_threads(threads);
+            if (options.TorchThreads > 0) TorchSharp.torch.set_num_threads(options.TorchThreads);
             return new ModelWorker(await loader.LoadAsync(m), options.MaxBatch);
         })));
         var task = lazy.Value;

@@ -6,10 +6,10 @@ using MusicCluster.Music.Midi;
 
 namespace MusicCluster.Client.Tests;
 
-/// <summary>One Client for the generation and scoring endpoints (torch on one thread: the test machine is shared).</summary>
+/// <summary>One Client for the generation and scoring endpoints.</summary>
 public sealed class GenerationFixture : IAsyncLifetime
 {
-    public ClientFactory Factory { get; } = new(EmbeddedClientSettings.CreateFresh(), new Dictionary<string, string?> { ["MusicCluster:Inference:TorchThreads"] = "1" });
+    public ClientFactory Factory { get; } = new(EmbeddedClientSettings.CreateFresh());
     public HttpClient Http { get; private set; } = null!;
 
     public Task InitializeAsync()

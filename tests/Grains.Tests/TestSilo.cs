@@ -31,7 +31,7 @@ public sealed class TestSilo : IAsyncDisposable
         dataPath ??= client.DataPath;
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(client.ToConfiguration());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["MusicCluster:DataPath"] = dataPath, ["MusicCluster:Accelerators"] = "0", ["MusicCluster:Inference:TorchThreads"] = "1" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["MusicCluster:DataPath"] = dataPath, ["MusicCluster:Accelerators"] = "0" });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.UseOrleans(silo => silo.AddMusicClusterSilo(builder.Configuration));
         IHost host = builder.Build();
