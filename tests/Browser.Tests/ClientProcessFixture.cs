@@ -16,9 +16,7 @@ public sealed class ClientProcessFixture : IAsyncLifetime
     {
         var settings = _settings = EmbeddedClientSettings.CreateFresh();
         int http = FreePort.Next();
-        // libtorch on one thread: the test machine's cores are shared, and idle libtorch threads spin.
-        var environment = new Dictionary<string, string>(settings.ToEnvironment()) { ["MusicCluster__Inference__TorchThreads"] = "1" };
-        _client = ProcessHost.Start("Client", "MusicCluster.Client", environment, "--urls", $"http://127.0.0.1:{http}");
+        _client = ProcessHost.Start("Client", "MusicCluster.Client", settings.ToEnvironment(), "--urls", $"http://127.0.0.1:{http}");
         await _client.WaitForLineAsync("Now listening on", TimeSpan.FromSeconds(120));
         BaseAddress = new Uri($"http://127.0.0.1:{http}");
     }
