@@ -17,8 +17,10 @@ namespace MusicCluster.Grains.Generation;
 /// One generation. StartAsync checks the request, resolves the model, hands the sampling to this silo's inference
 /// engine (its own thread, batched with the other sessions) and returns at once; a loop on this activation then
 /// turns the tokens into notes and live bar scores, pushes them to observers, and stores the finished piece in the
-/// library with its provenance and score.
+/// library with its provenance and score. Placed at random, so sessions spread over the silos (each silo batches
+/// the sessions it holds).
 /// </summary>
+[Orleans.Placement.RandomPlacement]
 public sealed class GenerationSessionGrain(
     [PersistentState("generation", StorageNames.GrainState)] IPersistentState<GenerationSessionState> state,
     InferenceEngine engine,
