@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using MusicCluster.Client.Endpoints;
+using MusicCluster.Client.Hubs;
 using MusicCluster.Client.Services;
 using Orleans.Dashboard;
 
@@ -17,6 +19,13 @@ internal static class WebHosting
         builder.Services.AddScoped<ClusterService>();
         builder.Services.AddScoped<LibraryService>();
         builder.Services.AddSingleton(SiteSettings.From(builder.Configuration));
+        builder.Services.AddSingleton<LatestSession>();
+        builder.Services.AddScoped<GenerationService>();
+        builder.Services.AddScoped<ScoringService>();
+        builder.Services.AddSingleton<GenerationRelay>();
+        // Enums travel as names (status "Running", not 1) in the API and the hubs alike.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return builder;
     }
 
@@ -35,6 +44,9 @@ internal static class WebHosting
         app.MapHealthChecks("/healthz");
         app.MapClusterEndpoints();
         app.MapPiecesEndpoints();
+        app.MapGenerationEndpoints();
+        app.MapScoringEndpoints();
+        app.MapHub<GenerationHub>("/hubs/generation");
         if (OrleansHosting.ModeOf(app.Configuration) == OrleansMode.Embedded)
             app.MapOrleansDashboard("/dashboard");
         app.MapRazorPages();

@@ -7,7 +7,7 @@ namespace MusicCluster.Client.Services;
 /// </summary>
 public sealed record SiteSettings(string? Author, string? Adviser, string? Organisation, string Licence, Uri? DemoVideo)
 {
-    public const string DefaultLicence = "Generated pieces are released under CC BY 4.0 unless the operator states otherwise.";
+    public const string DefaultLicence = MusicCluster.Grains.Generation.Authorship.DefaultLicence;
 
     public static SiteSettings From(IConfiguration configuration)
     {

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MusicCluster.Grains.Cluster;
+using MusicCluster.Grains.Generation;
+using MusicCluster.Grains.Inference;
 using MusicCluster.Grains.Interfaces;
 using MusicCluster.Grains.Storage;
 using MusicCluster.Music.Runtime;
@@ -35,6 +37,10 @@ public static class SiloBuilderExtensions
 
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<IBlobStore>(_ => storage.Create());
+        silo.Services.AddSingleton(InferenceOptions.FromConfiguration(configuration));
+        silo.Services.AddSingleton<ModelLoader>();
+        silo.Services.AddSingleton<InferenceEngine>();
+        silo.Services.AddSingleton(Authorship.FromConfiguration(configuration));
         silo.AddMusicClusterGrainStorage(cluster);
 
         silo.UseSiloMetadata(new Dictionary<string, string>

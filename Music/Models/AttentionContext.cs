@@ -8,4 +8,4 @@ namespace MusicCluster.Music.Models;
 /// <paramref name="TwiceDifferentiable"/> asks for attention written out in plain tensor operations: libtorch's
 /// fused CPU attention kernel has no derivative of its backward pass, which the critic's gradient penalty needs.
 /// </summary>
-internal sealed record AttentionContext(Tensor Cos, Tensor Sin, Tensor? Mask, bool Causal, KvCache? Cache, bool TwiceDifferentiable = false);
+internal sealed record AttentionContext(Tensor Cos, Tensor Sin, Tensor? Mask, bool Causal, IAttentionCache? Cache, bool TwiceDifferentiable = false);

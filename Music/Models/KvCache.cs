@@ -8,7 +8,7 @@ namespace MusicCluster.Music.Models;
 /// [batch, heads, contextLength, headWidth], allocated once; <see cref="Length"/> positions of them are filled.
 /// Owns its tensors (they live outside any dispose scope): dispose the cache when sampling ends.
 /// </summary>
-public sealed class KvCache : IDisposable
+public sealed class KvCache : IAttentionCache, IDisposable
 {
     private readonly Tensor[] keys;
     private readonly Tensor[] values;
@@ -50,7 +50,7 @@ public sealed class KvCache : IDisposable
     }
 
     /// <summary>Stores a step's keys and values [batch, heads, n, headWidth] after the filled positions; returns all keys and values so far.</summary>
-    internal (Tensor Keys, Tensor Values) Write(int layer, Tensor newKeys, Tensor newValues)
+    (Tensor Keys, Tensor Values) IAttentionCache.Write(int layer, Tensor newKeys, Tensor newValues)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         long count = newKeys.size(2);
@@ -58,6 +58,9 @@ public sealed class KvCache : IDisposable
         values[layer].narrow(2, Length, count).copy_(newValues);
         return (keys[layer].narrow(2, 0, Length + count), values[layer].narrow(2, 0, Length + count));
     }
+
+    /// <summary>The filled positions of one layer's keys and values (views, not copies), e.g. to move them into a <see cref="SlotKvCache"/>.</summary>
+    internal (Tensor Keys, Tensor Values) Filled(int layer) => (keys[layer].narrow(2, 0, Length), values[layer].narrow(2, 0, Length));
 
     /// <summary>Marks a step's positions as filled, once every layer has written them.</summary>
     internal void Advance(int count) => Length += count;

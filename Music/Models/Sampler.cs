@@ -114,13 +114,10 @@ public static class Sampler
         private readonly IReadOnlyList<ITokenConstraint?>? constraints;
         private readonly int batch;
         private readonly int vocabSize;
-        private readonly int primerLength;
-        private readonly List<int>[] sequences;
-        private readonly StopReason?[] stopped;
+        private readonly SamplingSequence[] sequences;
         // What is fed to the model: a sequence's tokens, then (once it has stopped) copies of its last token, so
         // the batch stays rectangular. Rows do not interact, so the filler changes no other sequence.
         private readonly List<long>[] fed;
-        private readonly SeededRandom[] randoms;
         private readonly KvCache? cache;
         private int windowStart;
 
@@ -131,23 +128,17 @@ public static class Sampler
             this.constraints = constraints;
             batch = primers.Count;
             vocabSize = model.Config.VocabSize;
-            primerLength = primers[0].Count;
-            sequences = primers.Select(p => p.ToList()).ToArray();
+            sequences = primers.Select((p, s) => new SamplingSequence(p, options, vocabSize, constraints?[s], s)).ToArray();
             fed = primers.Select(p => p.Select(t => (long)t).ToList()).ToArray();
-            stopped = new StopReason?[batch];
-            randoms = Enumerable.Range(0, batch).Select(s => new SeededRandom(options.Seed, s)).ToArray();
             cache = options.UseKvCache ? model.NewCache(batch) : null;
         }
 
         public IReadOnlyList<SampledSequence> Run(Action<SampledToken>? onToken, CancellationToken cancellation)
         {
-            var chooser = new TokenChooser(options, vocabSize);
-            var allowed = new bool[vocabSize];
             int contextLength = model.Config.ContextLength;
             int keep = Math.Max(1, contextLength / 2);
-            if (options.MaxNewTokens == 0) Array.Fill(stopped, StopReason.MaxNewTokens);
 
-            for (int step = 0; step < options.MaxNewTokens && stopped.Any(s => s is null); step++)
+            for (int step = 0; step < options.MaxNewTokens && sequences.Any(s => s.Stopped is null); step++)
             {
                 cancellation.ThrowIfCancellationRequested();
                 int length = fed[0].Count;
@@ -160,43 +151,17 @@ public static class Sampler
 
                 for (int s = 0; s < batch; s++)
                 {
-                    if (stopped[s] is not null)
+                    if (sequences[s].Stopped is not null)
                     {
                         fed[s].Add(fed[s][^1]);
                         continue;
                     }
-                    var tokens = CollectionsMarshal.AsSpan(sequences[s]);
-                    var constraint = constraints?[s];
-                    if (constraint is null) Array.Fill(allowed, true);
-                    else
-                    {
-                        Array.Clear(allowed);
-                        constraint.FillAllowed(tokens, allowed);
-                    }
-                    var row = logits.AsSpan(s * vocabSize, vocabSize);
-                    int token;
-                    try
-                    {
-                        token = chooser.Choose(row, allowed, randoms[s]);
-                    }
-                    catch (ArgumentException e)
-                    {
-                        throw new SamplingException($"sequence {s}, position {tokens.Length}: the model gave unusable logits ({e.Message})", s, tokens.Length);
-                    }
-                    if (token < 0)
-                        throw new SamplingException($"sequence {s}, position {tokens.Length}: the constraint allows no token", s, tokens.Length);
-
-                    sequences[s].Add(token);
+                    int token = sequences[s].Append(logits.AsSpan(s * vocabSize, vocabSize));
                     fed[s].Add(token);
-                    onToken?.Invoke(new SampledToken(s, sequences[s].Count - 1, token));
-                    if (options.StopTokens.Contains(token)) stopped[s] = StopReason.StopToken;
-                    else if (constraint?.IsComplete(CollectionsMarshal.AsSpan(sequences[s])) == true) stopped[s] = StopReason.Complete;
-                    else if (step + 1 == options.MaxNewTokens) stopped[s] = StopReason.MaxNewTokens;
+                    onToken?.Invoke(new SampledToken(s, sequences[s].Tokens.Count - 1, token));
                 }
             }
-            return Enumerable.Range(0, batch)
-                .Select(s => new SampledSequence(sequences[s].ToArray(), primerLength, stopped[s] ?? StopReason.MaxNewTokens))
-                .ToArray();
+            return sequences.Select(s => s.ToResult()).ToArray();
         }
 
         /// <summary>Next-token logits [batch * vocab] given the window's tokens: all of them, or with the cache only those it lacks.</summary>

@@ -84,13 +84,67 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
         if (past > 0 && time > 1)
             mask = ones(time, past + time, dtype: @bool, device: Device).tril(past);
         var context = new AttentionContext(cos, sin, mask, causal, cache);
+        return scope.MoveToOuter(Layers(tokens, context));
+    }
 
-        var embedded = tokenEmbedding.index_select(0, tokens.reshape(-1)).view(tokens.size(0), time, Config.ModelWidth);
+    /// <summary>Embedding, blocks, final norm and output head: logits [batch, time, vocab].</summary>
+    private Tensor Layers(Tensor tokens, AttentionContext context)
+    {
+        using var scope = NewDisposeScope();
+        var embedded = tokenEmbedding.index_select(0, tokens.reshape(-1)).view(tokens.size(0), tokens.size(1), Config.ModelWidth);
         var hidden = embeddingDropout.forward(embedded);
         foreach (var block in blocks) hidden = block.forward(hidden, context);
         hidden = finalNorm.forward(hidden);
         var logits = outputHead is null ? hidden.matmul(tokenEmbedding.t()) : outputHead.forward(hidden);
         return scope.MoveToOuter(logits);
+    }
+
+    /// <summary>A slot cache for this model on its device.</summary>
+    public SlotKvCache NewSlotCache(int slots) => new(Config, slots, Device, tokenEmbedding.dtype);
+
+    /// <summary>
+    /// One new token for each of several sequences held in a <see cref="SlotKvCache"/>, each at its own position:
+    /// next-token logits [rows, vocab] (float32, CPU), row i for tokens[i] in slots[i]. Inference only. Row i equals,
+    /// up to float rounding, what <see cref="Step"/> gives for that sequence alone with a one-sequence cache.
+    /// Every slot must have been loaded (its primer) and have room for one more position.
+    /// </summary>
+    public float[] StepSlots(IReadOnlyList<int> tokens, IReadOnlyList<int> slots, SlotKvCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(slots);
+        ArgumentNullException.ThrowIfNull(cache);
+        if (cache.Config != Config) throw new ArgumentException("the slot cache was made for a different model config", nameof(cache));
+        int rows = tokens.Count;
+        if (rows == 0 || rows != slots.Count) throw new ArgumentException($"{rows} tokens for {slots.Count} slots: give one token per slot (at least one)", nameof(slots));
+        if (slots.Distinct().Count() != rows) throw new ArgumentException("a slot appears twice in one step", nameof(slots));
+        var positions = new long[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            if (tokens[i] < 0 || tokens[i] >= Config.VocabSize)
+                throw new ArgumentException($"token {i} is {tokens[i]}, outside the vocabulary [0, {Config.VocabSize})", nameof(tokens));
+            if (slots[i] < 0 || slots[i] >= cache.Slots) throw new ArgumentException($"slot {slots[i]} is not in [0, {cache.Slots})", nameof(slots));
+            int length = cache.Length(slots[i]);
+            if (length < 1 || length >= cache.Capacity)
+                throw new ArgumentException($"slot {slots[i]} holds {length} positions: a step needs 1 to {cache.Capacity - 1} (load its primer first; rebuild it when full)", nameof(slots));
+            positions[i] = length;
+        }
+        int visible = (int)positions.Max() + 1;
+
+        using var noGradient = no_grad();
+        using var scope = NewDisposeScope();
+        var positionIndex = tensor(positions, dtype: int64, device: Device);
+        var slotIndex = tensor(slots.Select(s => (long)s).ToArray(), dtype: int64, device: Device);
+        var (cosTable, sinTable) = RotaryPositions.Tables(0, visible, Config.HeadWidth, Config.RotaryBase, Device, tokenEmbedding.dtype);
+        var cos = cosTable.index_select(0, positionIndex).view(rows, 1, 1, Config.HeadWidth);
+        var sin = sinTable.index_select(0, positionIndex).view(rows, 1, 1, Config.HeadWidth);
+        // Row i may attend to its own slot's positions 0..positions[i]; later ones belong to longer rows.
+        var mask = arange(visible, dtype: int64, device: Device).unsqueeze(0).le(positionIndex.unsqueeze(1)).view(rows, 1, 1, visible);
+        var context = new AttentionContext(cos, sin, mask, false, cache.StepView(slotIndex, positionIndex, visible));
+        var input = tensor(tokens.Select(t => (long)t).ToArray(), [rows, 1], dtype: int64, device: Device);
+        var logits = Layers(input, context).select(1, 0).to(float32).cpu().contiguous();
+        float[] result = logits.data<float>().ToArray();
+        cache.Advance(slots);
+        return result;
     }
 
     private void CheckTokens(Tensor tokens, int maxTime, string parameter)

@@ -31,7 +31,8 @@ public sealed class CriticScorer
     /// <summary>Starts scoring a sequence that arrives token by token.</summary>
     public CriticLiveScore StartLive() => new(this);
 
-    internal PieceScore FromRaw(double[] rawBars)
+    /// <summary>The calibrated score of raw per-bar critic outputs (e.g. scored in a batch with other pieces' windows).</summary>
+    public PieceScore FromRaw(double[] rawBars)
     {
         double rawOverall = rawBars.Average();
         return new PieceScore(Calibration.Percentile(rawOverall), Array.ConvertAll(rawBars, Calibration.Percentile), ModelId, CheckpointId)

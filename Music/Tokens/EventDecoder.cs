@@ -21,6 +21,12 @@ public sealed class EventDecoder(EventVocabulary table)
     private long _barStart = -1, _barSteps;
     private int _position = -1, _track = -1, _pitch, _velocity, _lastIndex = -1;
 
+    /// <summary>Notes read so far, in the order their tokens came (for showing a piece while it is generated).</summary>
+    public IReadOnlyList<Note> Notes => _notes;
+
+    /// <summary>Bars opened so far (the bar of the newest note is Bars - 1).</summary>
+    public int Bars { get; private set; }
+
     /// <summary>True once a complete piece has been read (after &lt;eos&gt; or at a token boundary between events).</summary>
     public bool AtBoundary => _state is State.InBar or State.AtPosition or State.Ended || (_state == State.BarOpened && _signatures.Count > 0);
 
@@ -148,6 +154,7 @@ public sealed class EventDecoder(EventVocabulary table)
 
     private void OpenBar()
     {
+        Bars++;
         _barStart = _barStart < 0 ? 0 : _barStart + _barSteps;
         _position = -1;
         _state = State.BarOpened;

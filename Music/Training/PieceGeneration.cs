@@ -47,16 +47,19 @@ public static class PieceGeneration
             throw new ArgumentException($"the model has {model.Config.VocabSize} token ids but vocabulary {vocabulary.Version} has {vocabulary.Count}", nameof(vocabulary));
         var tokenizer = TokenizerFactory.FromVocabulary(vocabulary);
         int[] primerTokens = PrimerTokens(tokenizer, primer);
-        int limit = tokenizer is JsbGridTokenizer
-            ? (bars + 1) * JsbGridConstraint.StepsPerBar * ChoraleGrid.Voices
-            : bars * MaxEventTokensPerBar;
+        int limit = TokenLimit(tokenizer, bars);
         var sampled = Sampler.Sample(model, primerTokens, options with { MaxNewTokens = limit }, ConstraintFor(tokenizer, bars), onToken, cancellation);
         int[] tokens = sampled.Tokens.ToArray();
         return new GeneratedPiece(Decode(tokenizer, tokens), tokens, primerTokens.Length, sampled.StopReason == StopReason.Complete);
     }
 
+    /// <summary>Most new tokens a piece of <paramref name="bars"/> bars may take before it is cut.</summary>
+    public static int TokenLimit(ITokenizer tokenizer, int bars) => tokenizer is JsbGridTokenizer
+        ? (bars + 1) * JsbGridConstraint.StepsPerBar * ChoraleGrid.Voices
+        : bars * MaxEventTokensPerBar;
+
     /// <summary>Decodes a sampled sequence; one cut at the token limit loses its unfinished last event (or grid step).</summary>
-    private static Piece Decode(ITokenizer tokenizer, int[] tokens)
+    public static Piece Decode(ITokenizer tokenizer, int[] tokens)
     {
         if (tokenizer is JsbGridTokenizer grid)
         {

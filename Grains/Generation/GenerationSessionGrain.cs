@@ -1,0 +1,246 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using MusicCluster.Grains.Inference;
+using MusicCluster.Grains.Interfaces;
+using MusicCluster.Grains.Interfaces.Generation;
+using MusicCluster.Grains.Interfaces.Library;
+using MusicCluster.Grains.Interfaces.Models;
+using MusicCluster.Music.Midi;
+using MusicCluster.Music.Models;
+using MusicCluster.Music.Pieces;
+using MusicCluster.Music.Training;
+using Orleans.Utilities;
+
+namespace MusicCluster.Grains.Generation;
+
+/// <summary>
+/// One generation. StartAsync checks the request, resolves the model, hands the sampling to this silo's inference
+/// engine (its own thread, batched with the other sessions) and returns at once; a loop on this activation then
+/// turns the tokens into notes and live bar scores, pushes them to observers, and stores the finished piece in the
+/// library with its provenance and score. Placed at random, so sessions spread over the silos (each silo batches
+/// the sessions it holds).
+/// </summary>
+[Orleans.Placement.RandomPlacement]
+public sealed class GenerationSessionGrain(
+    [PersistentState("generation", StorageNames.GrainState)] IPersistentState<GenerationSessionState> state,
+    InferenceEngine engine,
+    Authorship authorship,
+    TimeProvider clock,
+    ILogger<GenerationSessionGrain> logger) : Grain, IGenerationSessionGrain
+{
+    private readonly ObserverManager<IGenerationObserver> observers = new(TimeSpan.FromMinutes(10), logger);
+    private readonly List<GeneratedNote> notes = [];
+    private readonly List<BarScoreUpdate> bars = [];
+    private CancellationTokenSource? cancellation;
+    private GenerationSnapshot? live;
+    private string primerLabel = "";
+
+    private Guid Id => this.GetPrimaryKey();
+
+    public async Task<GenerationSnapshot> StartAsync(GenerationRequest request)
+    {
+        if (Current is { } existing) return existing;
+        GenerationRequestValidator.Validate(request);
+
+        ModelRef model;
+        try
+        {
+            model = await GrainFactory.GetGrain<IModelRegistryGrain>(0).ResolveAsync(request.Model);
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new ArgumentException(e.Message.StartsWith("model:", StringComparison.Ordinal) ? e.Message : $"model: {e.Message}");
+        }
+        Piece? primer = await ReadPrimerAsync(request);
+        primerLabel = request.PrimerPieceId ?? (request.PrimerMidi is null ? "" : "uploaded MIDI");
+        long seed = request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
+        ModelWorker worker = await engine.GetAsync(model);
+
+        var options = new SamplingOptions { Temperature = request.Temperature, TopK = request.TopK, TopP = request.TopP, Seed = seed };
+        var tokenizer = worker.Model.Tokenizer;
+        int[] primerTokens;
+        try
+        {
+            primerTokens = PieceGeneration.PrimerTokens(tokenizer, primer);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new ArgumentException($"{(request.PrimerPieceId is null ? "primerMidi" : "primerPieceId")}: the primer cannot be written in the model's tokens ({e.Message})");
+        }
+        options = options with { MaxNewTokens = PieceGeneration.TokenLimit(tokenizer, request.Bars) };
+
+        cancellation = new CancellationTokenSource();
+        GenerationJob job = worker.Generate(primerTokens, options, PieceGeneration.ConstraintFor(tokenizer, request.Bars), cancellation.Token);
+        live = new GenerationSnapshot(Id, GenerationStatus.Running, request with { PrimerMidi = null }, model.ModelId, model.CheckpointId, seed, [], [], 0,
+            null, null, null, clock.GetUtcNow(), 0, RuntimeIdentity);
+        state.State = new GenerationSessionState { Snapshot = live };
+        await state.WriteStateAsync();
+        // Keep this activation while the engine works, even when nobody asks for a while.
+        DelayDeactivation(TimeSpan.FromHours(1));
+        _ = FollowAsync(job, worker, new LiveNotes(tokenizer), primerTokens);
+        return Snapshot();
+    }
+
+    public Task<GenerationSnapshot?> GetAsync() => Task.FromResult(Current);
+
+    public Task CancelAsync()
+    {
+        cancellation?.Cancel();
+        return Task.CompletedTask;
+    }
+
+    public Task SubscribeAsync(IGenerationObserver observer)
+    {
+        observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(IGenerationObserver observer)
+    {
+        observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    private GenerationSnapshot? Current => live is null ? state.State.Snapshot : Snapshot();
+
+    private GenerationSnapshot Snapshot() => live! with { Notes = notes.ToArray(), BarScores = bars.ToArray() };
+
+    private async Task<Piece?> ReadPrimerAsync(GenerationRequest request)
+    {
+        byte[]? midi = request.PrimerMidi;
+        string field = "primerMidi";
+        if (request.PrimerPieceId is { } pieceId)
+        {
+            field = "primerPieceId";
+            var piece = GrainFactory.GetGrain<IPieceGrain>(pieceId);
+            if (await piece.GetAsync() is null) throw new ArgumentException($"primerPieceId: there is no piece '{pieceId}' in the library");
+            midi = await piece.GetFileAsync(PieceFormat.Midi);
+        }
+        if (midi is null) return null;
+        try
+        {
+            return MidiFileReader.Read(midi);
+        }
+        catch (MidiFormatException e)
+        {
+            throw new ArgumentException($"{field}: {e.Message}");
+        }
+    }
+
+    /// <summary>Runs on this activation: relays the engine's progress, then stores the piece.</summary>
+    private async Task FollowAsync(GenerationJob job, ModelWorker worker, LiveNotes decoder, int[] primerTokens)
+    {
+        var allTokens = new List<int>(primerTokens);
+        Publish(decoder.Add(primerTokens), [], 0);
+        try
+        {
+            while (await job.Progress.WaitToReadAsync())
+            {
+                // Everything that arrived since the last turn goes out as one update.
+                var newNotes = new List<GeneratedNote>();
+                var newBars = new List<BarScoreUpdate>();
+                int newTokens = 0;
+                while (job.Progress.TryRead(out GenerationProgress? progress))
+                {
+                    allTokens.AddRange(progress.Tokens);
+                    newTokens += progress.Tokens.Count;
+                    newNotes.AddRange(decoder.Add(progress.Tokens));
+                    newBars.AddRange(progress.Bars.Select(b => new BarScoreUpdate(b.Bar, Math.Round(b.Score, 2))));
+                }
+                Publish(newNotes, newBars, newTokens);
+            }
+            GenerationOutcome outcome = await job.Completion;
+            await FinishAsync(outcome, worker);
+        }
+        catch (OperationCanceledException)
+        {
+            await EndAsync(GenerationStatus.Cancelled, null);
+        }
+        catch (Exception error)
+        {
+            logger.LogError(error, "Generation session {Session} failed", Id);
+            await EndAsync(GenerationStatus.Failed, error.Message);
+        }
+    }
+
+    private async Task FinishAsync(GenerationOutcome outcome, ModelWorker worker)
+    {
+        GenerationSnapshot s = live!;
+        Piece piece = PieceGeneration.Decode(worker.Model.Tokenizer, outcome.Sequence.Tokens.ToArray());
+        if (notes.Count == 0 && piece.Notes.Count > 0)
+        {
+            // No incremental decoder for this vocabulary: the notes appear now, all at once.
+            double tpq = piece.TicksPerQuarter;
+            Publish(piece.Notes.Select(n => new GeneratedNote(n.Start / tpq, n.Duration / tpq, n.Pitch, n.Velocity, n.Track, 0)).ToList(), [], 0);
+        }
+        DateTimeOffset now = clock.GetUtcNow();
+        var parameters = new Dictionary<string, string>
+        {
+            ["bars"] = s.Request.Bars.ToString(CultureInfo.InvariantCulture),
+            ["temperature"] = s.Request.Temperature.ToString(CultureInfo.InvariantCulture),
+            ["topK"] = s.Request.TopK?.ToString(CultureInfo.InvariantCulture) ?? "",
+            ["topP"] = s.Request.TopP?.ToString(CultureInfo.InvariantCulture) ?? "",
+            ["primer"] = primerLabel,
+            ["session"] = Id.ToString(),
+            ["tokens"] = outcome.Sequence.NewTokens.Count().ToString(CultureInfo.InvariantCulture),
+        };
+        var provenance = new PieceProvenance(s.ModelId, s.CheckpointId, s.Seed, parameters, now, authorship.Author, authorship.Adviser,
+            authorship.Organisation, authorship.Licence);
+        string title = string.IsNullOrWhiteSpace(s.Request.Title) ? $"Generated, {s.Request.Bars} bars (seed {s.Seed})" : s.Request.Title.Trim();
+        Piece titled = piece with
+        {
+            Metadata = piece.Metadata with
+            {
+                Title = title,
+                Provenance = new Provenance
+                {
+                    ModelId = s.ModelId,
+                    CheckpointId = s.CheckpointId,
+                    Seed = s.Seed,
+                    Parameters = parameters,
+                    CreatedAt = now,
+                    Author = authorship.Author,
+                    Adviser = authorship.Adviser,
+                    Organisation = authorship.Organisation,
+                    Licence = authorship.Licence,
+                },
+            },
+        };
+        PieceScore? score = outcome.Score is { } sc
+            ? new PieceScore(Math.Round(sc.Overall, 2), sc.Bars.Select(b => Math.Round(b, 2)).ToArray(), s.ModelId, s.CheckpointId)
+            : null;
+        string pieceId = Id.ToString("N");
+        await GrainFactory.GetGrain<IPieceGrain>(pieceId).CreateAsync(new NewPiece(title, MidiFileWriter.Write(titled), provenance, score));
+        live = live! with { PieceId = pieceId, OverallScore = score?.Overall };
+        await EndAsync(GenerationStatus.Completed, null);
+    }
+
+    private async Task EndAsync(GenerationStatus status, string? error)
+    {
+        live = live! with { Status = status, Error = error };
+        Publish([], [], 0);
+        state.State = new GenerationSessionState { Snapshot = Snapshot() };
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Generation session {Session} could not store its end state", Id);
+        }
+        cancellation?.Dispose();
+        cancellation = null;
+        // Done: the activation may go when idle.
+        DelayDeactivation(TimeSpan.Zero);
+    }
+
+    private void Publish(IReadOnlyList<GeneratedNote> newNotes, IReadOnlyList<BarScoreUpdate> newBars, int newTokens)
+    {
+        if (newNotes.Count == 0 && newBars.Count == 0 && newTokens == 0 && live!.Status == GenerationStatus.Running && live.Sequence > 0) return;
+        notes.AddRange(newNotes);
+        bars.AddRange(newBars);
+        live = live! with { Tokens = live.Tokens + newTokens, Sequence = live.Sequence + 1 };
+        var update = new GenerationUpdate(Id, live.Sequence, live.Status, newNotes, newBars, live.Tokens, live.PieceId, live.OverallScore, live.Error);
+        observers.Notify(o => o.OnUpdateAsync(update));
+    }
+}

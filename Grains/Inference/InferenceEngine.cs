@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using MusicCluster.Grains.Interfaces.Models;
+
+namespace MusicCluster.Grains.Inference;
+
+/// <summary>
+/// The silo's inference engine (a singleton): one loaded copy of each model, each with its own
+/// <see cref="ModelWorker"/> thread, shared by every generation session and scorer on this silo.
+/// </summary>
+public sealed class InferenceEngine(ModelLoader loader, InferenceOptions options) : IDisposable
+{
+    private readonly ConcurrentDictionary<ModelRef, Lazy<Task<ModelWorker>>> workers = new();
+    private bool disposed;
+
+    /// <summary>The worker of a model, loading it (off the caller's thread) on first use. A failed load is retried by the next call.</summary>
+    public Task<ModelWorker> GetAsync(ModelRef model)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var lazy = workers.GetOrAdd(model, m => new Lazy<Task<ModelWorker>>(() => Task.Run(async () =>
+        {
+            if (options.TorchThreads > 0) TorchSharp.torch.set_num_threads(options.TorchThreads);
+            return new ModelWorker(await loader.LoadAsync(m), options.MaxBatch);
+        })));
+        var task = lazy.Value;
+        if (task.IsFaulted || task.IsCanceled) workers.TryRemove(new KeyValuePair<ModelRef, Lazy<Task<ModelWorker>>>(model, lazy));
+        return task;
+    }
+
+    /// <summary>What each loaded model's worker has run so far.</summary>
+    public IReadOnlyList<InferenceStatistics> Statistics() =>
+        workers.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully).Select(l => l.Value.Result.Statistics).ToList();
+
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        foreach (var lazy in workers.Values)
+            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully) lazy.Value.Result.Dispose();
+    }
+}

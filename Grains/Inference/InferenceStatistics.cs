@@ -1,0 +1,55 @@
+namespace MusicCluster.Grains.Inference;
+
+/// <summary>
+/// What one model's worker actually ran: how many sequences each batched generation step carried (a histogram),
+/// primer passes (one sequence each), and critic batches. Tests assert batching on these; the cluster page shows them.
+/// </summary>
+public sealed record InferenceStatistics(
+    string Model,
+    long Steps,
+    int MaxBatch,
+    double MeanBatch,
+    IReadOnlyDictionary<int, long> BatchSizes,
+    long PrimerPasses,
+    long ScoringBatches,
+    long ScoredPieces,
+    int ActiveSequences);
+
+/// <summary>Counts kept by the worker thread, read by anyone.</summary>
+internal sealed class BatchRecorder(string model)
+{
+    private readonly object gate = new();
+    private readonly SortedDictionary<int, long> sizes = [];
+    private long steps, rows, primerPasses, scoringBatches, scoredPieces;
+    private int active;
+
+    public void Step(int batch)
+    {
+        lock (gate)
+        {
+            sizes[batch] = sizes.GetValueOrDefault(batch) + 1;
+            steps++;
+            rows += batch;
+        }
+    }
+
+    public void PrimerPass() { lock (gate) primerPasses++; }
+
+    public void ScoringBatch(int pieces)
+    {
+        lock (gate)
+        {
+            scoringBatches++;
+            scoredPieces += pieces;
+        }
+    }
+
+    public void Active(int count) { lock (gate) active = count; }
+
+    public InferenceStatistics Snapshot()
+    {
+        lock (gate)
+            return new InferenceStatistics(model, steps, sizes.Count == 0 ? 0 : sizes.Keys.Max(), steps == 0 ? 0 : (double)rows / steps,
+                new Dictionary<int, long>(sizes), primerPasses, scoringBatches, scoredPieces, active);
+    }
+}
