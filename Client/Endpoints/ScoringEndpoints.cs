@@ -5,7 +5,7 @@ using MusicCluster.Grains.Interfaces.Scoring;
 
 namespace MusicCluster.Client.Endpoints;
 
-/// <summary>POST /api/score (a MIDI file -> overall and per-bar scores), scoring jobs, and GET /api/models.</summary>
+/// <summary>POST /api/score (a MIDI file -> overall and per-bar scores) and scoring jobs. GET /api/models is in ModelsEndpoints.</summary>
 internal static class ScoringEndpoints
 {
     public const int MaxUploadBytes = 4 << 20;
@@ -22,7 +22,6 @@ internal static class ScoringEndpoints
         RouteGroupBuilder jobs = endpoints.MapGroup("/api/scoring-jobs").WithTags("Scoring");
         jobs.MapPost("", StartJobAsync).WithName("StartScoringJob").WithSummary("Score listed pieces, or the whole library when pieceIds is absent");
         jobs.MapGet("/{id:guid}", GetJobAsync).WithName("GetScoringJob").WithSummary("A scoring job's progress");
-        endpoints.MapGet("/api/models", ModelsAsync).WithTags("Models").WithName("ListModels").WithSummary("Models, their checkpoints with figures, and the default");
         return endpoints;
     }
 
@@ -71,8 +70,6 @@ internal static class ScoringEndpoints
 
     private static async Task<Results<Ok<ScoringJobProgress>, ProblemHttpResult>> GetJobAsync(ScoringService scoring, Guid id) =>
         await scoring.GetJobAsync(id) is { } progress ? TypedResults.Ok(progress) : FieldProblems.NotFound($"No scoring job '{id}'");
-
-    private static async Task<Ok<ModelCatalog>> ModelsAsync(ScoringService scoring) => TypedResults.Ok(await scoring.GetCatalogAsync());
 
     private static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });

@@ -18,6 +18,11 @@ internal static class WebHosting
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<ClusterService>();
         builder.Services.AddScoped<LibraryService>();
+        builder.Services.AddScoped<TrainingService>();
+        builder.Services.AddScoped<ModelsService>();
+        builder.Services.AddSingleton<TrainingLiveRelay>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TrainingLiveRelay>());
+        builder.AddMusicClusterAuth();
         builder.Services.AddSingleton(SiteSettings.From(builder.Configuration));
         builder.Services.AddSingleton<LatestSession>();
         builder.Services.AddScoped<GenerationService>();
@@ -35,6 +40,8 @@ internal static class WebHosting
         app.UseStatusCodePages();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         return app;
     }
 
@@ -47,6 +54,10 @@ internal static class WebHosting
         app.MapGenerationEndpoints();
         app.MapScoringEndpoints();
         app.MapHub<GenerationHub>("/hubs/generation");
+        app.MapTrainingEndpoints();
+        app.MapSweepEndpoints();
+        app.MapModelsEndpoints();
+        app.MapHub<TrainingHub>("/hubs/training");
         if (OrleansHosting.ModeOf(app.Configuration) == OrleansMode.Embedded)
             app.MapOrleansDashboard("/dashboard");
         app.MapRazorPages();

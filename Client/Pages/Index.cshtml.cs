@@ -7,7 +7,7 @@ using MusicCluster.Grains.Interfaces.Models;
 namespace MusicCluster.Client.Pages;
 
 /// <summary>The studio: generate a piece and watch it appear, plus the demo video and the About section.</summary>
-public sealed class IndexModel(ClusterService cluster, SiteSettings site, ScoringService scoring, LibraryService library) : PageModel
+public sealed class IndexModel(ClusterService cluster, SiteSettings site, ModelsService models, LibraryService library) : PageModel
 {
     public SiteSettings Site => site;
 
@@ -21,7 +21,7 @@ public sealed class IndexModel(ClusterService cluster, SiteSettings site, Scorin
     public async Task OnGetAsync()
     {
         Installation = await cluster.GetInstallationAsync();
-        Models = await scoring.GetCatalogAsync();
+        Models = await models.GetCatalogAsync();
         Primers = (await library.ListAsync(new LibraryQuery(Take: 50))).Items;
     }
 }

@@ -1,9 +1,8 @@
-using MusicCluster.Grains.Interfaces.Models;
 using MusicCluster.Grains.Interfaces.Scoring;
 
 namespace MusicCluster.Client.Services;
 
-/// <summary>Scoring of uploaded files, scoring jobs, and the model catalog.</summary>
+/// <summary>Scoring of uploaded files and scoring jobs.</summary>
 public sealed class ScoringService(IClusterClient cluster)
 {
     /// <summary>ArgumentException (message starting "midi:" or "model:") when the file or model cannot be used.</summary>
@@ -14,6 +13,4 @@ public sealed class ScoringService(IClusterClient cluster)
         await cluster.GetGrain<IScoringJobGrain>(Guid.NewGuid()).StartAsync(request);
 
     public Task<ScoringJobProgress?> GetJobAsync(Guid id) => cluster.GetGrain<IScoringJobGrain>(id).GetAsync();
-
-    public Task<ModelCatalog> GetCatalogAsync() => cluster.GetGrain<IModelRegistryGrain>(0).GetCatalogAsync();
 }

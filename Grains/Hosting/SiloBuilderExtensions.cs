@@ -10,6 +10,7 @@ using MusicCluster.Grains.Generation;
 using MusicCluster.Grains.Inference;
 using MusicCluster.Grains.Interfaces;
 using MusicCluster.Grains.Storage;
+using MusicCluster.Grains.Training;
 using MusicCluster.Music.Runtime;
 using MusicCluster.Music.Storage;
 using Orleans.Configuration;
@@ -46,7 +47,9 @@ public static class SiloBuilderExtensions
         silo.UseSiloMetadata(new Dictionary<string, string>
         {
             [SiloMetadataKeys.Accelerators] = AcceleratorCount(configuration).ToString(CultureInfo.InvariantCulture),
+            [TrainingSlots.MetadataKey] = TrainingSlots.MaxRunsPerSilo(configuration).ToString(CultureInfo.InvariantCulture),
         });
+        silo.AddMusicClusterTraining(configuration);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloLifecycleLogger>();
         silo.AddDashboard();
         return silo;

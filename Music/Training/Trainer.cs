@@ -173,7 +173,8 @@ public sealed class Trainer : IDisposable
             bool dueByTime = Config.CheckpointMinutes > 0 && sinceCheckpoint.Elapsed.TotalMinutes >= Config.CheckpointMinutes;
             if (store is not null && (dueBySteps || dueByTime) && !last)
             {
-                checkpoints.Add(Save(store, modelId, cancellation));
+                // Not cancellable: a stop requested while it is written must not lose it (stopping is pausing).
+                checkpoints.Add(Save(store, modelId, CancellationToken.None));
                 savedStep = Step;
                 sinceCheckpoint.Restart();
             }

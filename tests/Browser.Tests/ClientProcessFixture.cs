@@ -10,13 +10,21 @@ public sealed class ClientProcessFixture : IAsyncLifetime
     private IHost? _orleansClient;
     private EmbeddedClientSettings _settings = null!;
 
+    /// <summary>The admin password the Client is started with (MusicCluster:AdminPassword).</summary>
+    public const string AdminPassword = "browser-test-admin";
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         var settings = _settings = EmbeddedClientSettings.CreateFresh();
         int http = FreePort.Next();
-        _client = ProcessHost.Start("Client", "MusicCluster.Client", settings.ToEnvironment(), "--urls", $"http://127.0.0.1:{http}");
+        var environment = new Dictionary<string, string>(settings.ToEnvironment())
+        {
+            ["MusicCluster__AdminPassword"] = AdminPassword,
+            ["MusicCluster__Training__SupervisePeriodSeconds"] = "1",
+        };
+        _client = ProcessHost.Start("Client", "MusicCluster.Client", environment, "--urls", $"http://127.0.0.1:{http}");
         await _client.WaitForLineAsync("Now listening on", TimeSpan.FromSeconds(120));
         BaseAddress = new Uri($"http://127.0.0.1:{http}");
     }

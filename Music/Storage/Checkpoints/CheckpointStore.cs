@@ -9,8 +9,10 @@ public sealed record CheckpointRecord(string ModelId, string CheckpointId, strin
 /// <summary>
 /// Checkpoints in blob storage: <c>models/{modelId}/{checkpointId}.ckpt</c> plus <c>.json</c> (metadata, size,
 /// SHA-256). Loading verifies the hash first, so a truncated or corrupted blob fails with its name.
+/// <paramref name="beforeWrite"/> (model id, checkpoint id) runs before every save and may throw to refuse it:
+/// a training run uses it to fence writes by epoch, so a stale trainer never overwrites a newer checkpoint.
 /// </summary>
-public sealed class CheckpointStore(IBlobStore store)
+public sealed class CheckpointStore(IBlobStore store, Func<string, string, CancellationToken, Task>? beforeWrite = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -20,6 +22,7 @@ public sealed class CheckpointStore(IBlobStore store)
     public async Task<CheckpointRecord> SaveAsync(string modelId, string checkpointId, CheckpointArchive archive, CancellationToken cancellationToken = default)
     {
         string blob = BlobOf(modelId, checkpointId);
+        if (beforeWrite is not null) await beforeWrite(modelId, checkpointId, cancellationToken);
         BlobInfo written = await store.WriteBytesAsync(blob, archive.ToBytes(), cancellationToken);
         var record = new CheckpointRecord(modelId, checkpointId, blob, written.Length, written.Sha256, (JsonObject)archive.Metadata.DeepClone());
         // The record goes last: a reader that finds it finds the checkpoint it describes.
@@ -45,11 +48,15 @@ public sealed class CheckpointStore(IBlobStore store)
     /// <summary>The checkpoints of a model, oldest name first.</summary>
     public async Task<IReadOnlyList<CheckpointRecord>> ListAsync(string modelId, CancellationToken cancellationToken = default)
     {
+        var names = new List<string>();
+        await foreach (BlobInfo info in store.ListAsync($"models/{modelId}/", cancellationToken)) names.Add(info.Name);
+        // Other .json blobs live beside checkpoints (calibrations: {id}.calibration.json): a record is a .json whose .ckpt is there too.
+        var checkpoints = names.Where(n => n.EndsWith(".ckpt", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.Ordinal);
         var records = new List<CheckpointRecord>();
-        await foreach (BlobInfo info in store.ListAsync($"models/{modelId}/", cancellationToken))
+        foreach (string name in names.Where(n => n.EndsWith(".json", StringComparison.Ordinal)))
         {
-            if (!info.Name.EndsWith(".json", StringComparison.Ordinal)) continue;
-            string checkpointId = Path.GetFileNameWithoutExtension(info.Name);
+            string checkpointId = Path.GetFileNameWithoutExtension(name);
+            if (!checkpoints.Contains(checkpointId)) continue;
             if (await GetRecordAsync(modelId, checkpointId, cancellationToken) is { } record) records.Add(record);
         }
         return records;

@@ -27,6 +27,21 @@ public sealed class CheckpointStoreTests
     }
 
     [Fact]
+    public async Task Listing_skips_other_json_beside_checkpoints_and_a_refused_write_writes_nothing()
+    {
+        var blobs = new LocalFolderBlobStore(_root);
+        var store = new CheckpointStore(blobs);
+        await store.SaveAsync("m1", "step-120", Sample());
+        await blobs.WriteTextAsync("models/m1/step-120.calibration.json", "{\"modelId\":\"m1\",\"checkpointId\":\"step-120\"}");
+        Assert.Equal(["step-120"], (await store.ListAsync("m1")).Select(r => r.CheckpointId));
+
+        var guarded = new CheckpointStore(blobs, (_, id, _) => id == "step-200" ? throw new InvalidOperationException("fenced") : Task.CompletedTask);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => guarded.SaveAsync("m1", "step-200", Sample()));
+        Assert.Null(await blobs.GetInfoAsync("models/m1/step-200.ckpt"));
+        Assert.Equal(["step-120"], (await store.ListAsync("m1")).Select(r => r.CheckpointId));
+    }
+
+    [Fact]
     public async Task A_truncated_blob_fails_naming_the_blob()
     {
         var blobs = new LocalFolderBlobStore(_root);

@@ -70,6 +70,20 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void A_stop_requested_while_a_periodic_checkpoint_is_due_still_writes_it()
+    {
+        using var trainer = TinyRuns.NewTrainer(TinyRuns.Config(mleSteps: 50) with { CheckpointEvery = 4, CheckpointMinutes = 0 });
+        using var cancel = new CancellationTokenSource();
+        // Cancelled after step 4 completes, before its checkpoint is written (the training grain's pause does this).
+        trainer.StepCompleted += m => { if (m.Step == 3) cancel.Cancel(); };
+        var store = new MusicCluster.Music.Storage.Checkpoints.CheckpointStore(new MusicCluster.Music.Storage.LocalFolderBlobStore(RepositoryPaths.NewTempFolder("cancel-ckpt")));
+        var result = trainer.Run(store, "m", cancellation: cancel.Token);
+        Assert.Equal(TrainingStop.Cancelled, result.Stop);
+        Assert.Equal(4, result.Step);
+        Assert.Equal(["step-000000004"], result.Checkpoints.Select(c => c.CheckpointId));
+    }
+
+    [Fact]
     public void The_learning_rate_can_be_changed_mid_run_and_keeps_the_schedule_shape()
     {
         var config = TinyRuns.Config(mleSteps: 20) with { WarmupSteps = 0, MinLearningRateRatio = 1.0 };

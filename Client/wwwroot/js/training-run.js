@@ -1,0 +1,99 @@
+// A training run's page: charts and log from GET .../metrics and .../log, then live over SignalR; pause / resume /
+// stop and learning-rate changes through the API (admin cookie).
+(() => {
+    const runId = document.getElementById('controls').dataset.run;
+    const charts = {
+        loss: trainingCharts.create('chart-loss', 'nats/token'),
+        wasserstein: trainingCharts.create('chart-wasserstein', 'W estimate'),
+        nll: trainingCharts.create('chart-nll', 'nats/token'),
+        auc: trainingCharts.create('chart-auc', 'AUC'),
+    };
+    let nextStep = 1, nextLine = 0;
+    const logElement = document.getElementById('log');
+
+    const addMetrics = metrics => {
+        const fresh = metrics.filter(m => m.step >= nextStep);
+        if (fresh.length === 0) return;
+        nextStep = fresh[fresh.length - 1].step + 1;
+        trainingCharts.add(charts.loss, 'MLE loss', fresh, 'mleLoss');
+        trainingCharts.add(charts.loss, 'generator loss', fresh, 'generatorLoss');
+        trainingCharts.add(charts.loss, 'critic loss', fresh, 'criticLoss');
+        trainingCharts.add(charts.wasserstein, 'Wasserstein', fresh, 'wasserstein');
+        trainingCharts.add(charts.nll, 'valid NLL', fresh, 'validNll');
+        trainingCharts.add(charts.auc, 'critic AUC', fresh, 'criticAuc');
+        Object.values(charts).forEach(c => c.update('none'));
+    };
+    const addLog = lines => {
+        const fresh = lines.filter(l => l.number >= nextLine);
+        if (fresh.length === 0) return;
+        nextLine = fresh[fresh.length - 1].number + 1;
+        const atBottom = logElement.scrollTop + logElement.clientHeight >= logElement.scrollHeight - 4;
+        logElement.append(fresh.map(l => `${new Date(l.at).toISOString().substring(11, 19)}  ${l.text}\n`).join(''));
+        document.getElementById('log-count').textContent = `${nextLine} lines`;
+        if (atBottom) logElement.scrollTop = logElement.scrollHeight;
+    };
+    const nll = v => typeof v === 'number' ? v.toFixed(4) : '–';
+    const showRun = run => {
+        if (!run) return;
+        document.getElementById('status').textContent = run.status;
+        document.getElementById('step').textContent = `${run.step} / ${run.totalSteps}`;
+        document.getElementById('phase').textContent = run.phase;
+        document.getElementById('silo').textContent = run.silo ?? '';
+        document.getElementById('epoch').textContent = run.epoch;
+        document.getElementById('queue').textContent = run.queuePosition ? `· queued, position ${run.queuePosition}` : '';
+        const rows = run.checkpoints.map(c => {
+            const tr = document.createElement('tr');
+            for (const [text, cls] of [[c.checkpointId, ''], [c.step, 'text-end'], [nll(c.validNll), 'text-end'], [c.epoch, 'text-end']]) {
+                const td = document.createElement('td');
+                td.textContent = text;
+                if (cls) td.className = cls;
+                tr.append(td);
+            }
+            return tr;
+        });
+        document.getElementById('checkpoints').replaceChildren(...rows);
+    };
+
+    const errorElement = document.getElementById('control-error');
+    const call = async (method, path, body) => {
+        errorElement.textContent = '';
+        const response = await fetch(`/api/training-runs/${encodeURIComponent(runId)}${path}`, {
+            method,
+            headers: body ? { 'Content-Type': 'application/json' } : {},
+            body: body ? JSON.stringify(body) : undefined,
+        });
+        if (response.ok) { showRun(await response.json()); return; }
+        const problem = await response.json().catch(() => ({}));
+        const fieldErrors = problem.errors ? Object.values(problem.errors).flat().join(' ') : '';
+        errorElement.textContent = fieldErrors || problem.detail || problem.title || `HTTP ${response.status}`;
+    };
+    document.querySelectorAll('#controls button[data-action]').forEach(button =>
+        button.addEventListener('click', () => call('POST', '/' + button.dataset.action)));
+    document.getElementById('lr-form').addEventListener('submit', event => {
+        event.preventDefault();
+        const input = document.getElementById('lr');
+        if (!input.checkValidity()) { input.reportValidity(); return; }
+        call('PATCH', '', { learningRate: Number(input.value) });
+    });
+
+    const start = async () => {
+        const [metrics, log] = await Promise.all([
+            fetch(`/api/training-runs/${encodeURIComponent(runId)}/metrics`).then(r => r.json()),
+            fetch(`/api/training-runs/${encodeURIComponent(runId)}/log`).then(r => r.json()),
+        ]);
+        addMetrics(metrics);
+        addLog(log);
+        const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/training').withAutomaticReconnect().build();
+        connection.on('update', update => { addMetrics(update.metrics); addLog(update.log); showRun(update.run); });
+        const watch = async () => {
+            const catchUp = await connection.invoke('WatchRun', runId, nextStep, nextLine);
+            addMetrics(catchUp.metrics);
+            addLog(catchUp.log);
+            showRun(catchUp.run);
+        };
+        connection.onreconnected(watch);
+        await connection.start();
+        await watch();
+    };
+    start().catch(error => { errorElement.textContent = 'live updates unavailable: ' + error; });
+})();
