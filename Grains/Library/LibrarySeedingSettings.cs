@@ -1,0 +1,33 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace MusicCluster.Grains.Library;
+
+/// <summary>
+/// The starter library, from section MusicCluster:Library: SeedCount (default 300; 0 turns seeding off), Bars per
+/// piece (default 8) and BatchSize (pieces sampled together, default 16). Bad values fail at start naming the key.
+/// </summary>
+public sealed record LibrarySeedingSettings(int SeedCount, int Bars, int BatchSize)
+{
+    public const string Section = "MusicCluster:Library";
+    public const int DefaultSeedCount = 300;
+    public const int MaxSeedCount = 100_000;
+
+    public static LibrarySeedingSettings From(IConfiguration configuration)
+    {
+        IConfigurationSection section = configuration.GetSection(Section);
+        return new LibrarySeedingSettings(
+            Read(section, "SeedCount", DefaultSeedCount, 0, MaxSeedCount),
+            Read(section, "Bars", 8, 1, 64),
+            Read(section, "BatchSize", 16, 1, 256));
+    }
+
+    private static int Read(IConfigurationSection section, string key, int fallback, int min, int max)
+    {
+        string? value = section[key];
+        if (string.IsNullOrWhiteSpace(value)) return fallback;
+        return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int parsed) && parsed >= min && parsed <= max
+            ? parsed
+            : throw new InvalidOperationException($"{Section}:{key} '{value}' is not an integer from {min} to {max}");
+    }
+}
