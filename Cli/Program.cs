@@ -24,4 +24,5 @@ root.Subcommands.Add(ScoreCommand.Create(scoringModels, midiReader));
 root.Subcommands.Add(EvalCommand.Create(scoringModels, ObjectiveMetricsComparison.OverlapAreas,
     (vocabulary, bars) => PieceGeneration.ConstraintFor(TokenizerFactory.FromVocabulary(vocabulary), bars)));
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(LibraryCommand.Create(scoringModels));
 return await CliRunner.RunAsync(root, args);

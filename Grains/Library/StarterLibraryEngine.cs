@@ -51,6 +51,8 @@ public sealed class StarterLibraryEngine : IDisposable
 
     private void Loop()
     {
+        // libtorch's intra-op thread count is per calling thread (OpenMP): this limits seeding only.
+        TorchSharp.torch.set_num_threads(_settings.Threads);
         foreach (Work work in _queue.GetConsumingEnumerable())
         {
             if (work.Cancellation.IsCancellationRequested) { work.Result.TrySetCanceled(work.Cancellation); continue; }
