@@ -25,4 +25,5 @@ root.Subcommands.Add(EvalCommand.Create(scoringModels, ObjectiveMetricsCompariso
     (vocabulary, bars) => PieceGeneration.ConstraintFor(TokenizerFactory.FromVocabulary(vocabulary), bars)));
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(LibraryCommand.Create(scoringModels));
+root.Subcommands.Add(ReferenceCommand.Create());
 return await CliRunner.RunAsync(root, args);
