@@ -35,6 +35,7 @@ internal static class WebHosting
         app.MapHealthChecks("/healthz");
         app.MapClusterEndpoints();
         app.MapPiecesEndpoints();
+        app.MapLibraryEndpoints();
         if (OrleansHosting.ModeOf(app.Configuration) == OrleansMode.Embedded)
             app.MapOrleansDashboard("/dashboard");
         app.MapRazorPages();

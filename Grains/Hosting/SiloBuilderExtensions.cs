@@ -59,6 +59,8 @@ public static class SiloBuilderExtensions
         silo.Services.TryAddSingleton<IScoringModelSource, CheckpointScoringModelSource>();
         silo.Services.AddSingleton<StarterLibraryEngine>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LibrarySeederStartup>();
+        silo.Services.AddSingleton(PieceReferenceSettings.From(configuration));
+        silo.Services.AddSingleton<PieceReferenceData>();
     }
 
     /// <summary>MusicCluster:Accelerators when configured, else the CUDA devices libtorch sees.</summary>
