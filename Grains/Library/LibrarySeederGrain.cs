@@ -56,7 +56,8 @@ public sealed class LibrarySeederGrain(
     public Task<SeedingProgress> GetProgressAsync()
     {
         LibrarySeederState s = state.State;
-        return Task.FromResult(new SeedingProgress(_status, s.Created.Count(i => i < s.Total), s.Total, _error, s.StartedAt, s.FinishedAt, _addedThisRun));
+        SeedingStatus status = settings.SeedCount == 0 && _run is null ? SeedingStatus.Disabled : _status;
+        return Task.FromResult(new SeedingProgress(status, s.Created.Count(i => i < s.Total), s.Total, _error, s.StartedAt, s.FinishedAt, _addedThisRun));
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
