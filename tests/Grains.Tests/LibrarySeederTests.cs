@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using MusicCluster.Grains.Interfaces.Library;
+using IScoringModelSource = MusicCluster.Music.Scoring.IScoringModelSource;
+using ScoringModel = MusicCluster.Music.Scoring.ScoringModel;
+using ScoringModelLoadException = MusicCluster.Music.Scoring.ScoringModelLoadException;
 using MusicCluster.Music.Data;
 using MusicCluster.Music.Storage;
 using MusicCluster.Music.Training;
@@ -11,7 +15,7 @@ public sealed class LibrarySeederTests
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(5);
     private readonly string _data = RepositoryPaths.NewTempFolder("seeder");
 
-    private Task<TestSilo> StartAsync(int seedCount, int batchSize = 2) => TestSilo.StartAsync(_data, new Dictionary<string, string?>
+    private Task<TestSilo> StartAsync(int seedCount, int batchSize = 2, Action<IServiceCollection>? services = null) => TestSilo.StartAsync(_data, new Dictionary<string, string?>
     {
         ["MusicCluster:Library:SeedCount"] = seedCount.ToString(),
         ["MusicCluster:Library:Bars"] = "1",
@@ -20,10 +24,10 @@ public sealed class LibrarySeederTests
         ["MusicCluster:Adviser"] = "J. S. Bach",
         ["MusicCluster:Organisation"] = "MusicCluster Lab",
         ["MusicCluster:Licence"] = "CC0",
-    });
+    }, services);
 
     /// <summary>Polls the seeder until the condition holds, collecting every progress seen; fails at the deadline.</summary>
-    private static async Task<List<SeedingProgress>> WaitForAsync(IGrainFactory grains, Func<SeedingProgress, bool> condition)
+    private static async Task<List<SeedingProgress>> WaitForAsync(IGrainFactory grains, Func<SeedingProgress, bool> condition, bool failureIsTheGoal = false)
     {
         var seen = new List<SeedingProgress>();
         var deadline = DateTime.UtcNow + Deadline;
@@ -32,7 +36,7 @@ public sealed class LibrarySeederTests
             SeedingProgress progress = await grains.GetGrain<ILibrarySeederGrain>(0).GetProgressAsync();
             seen.Add(progress);
             if (condition(progress)) return seen;
-            Assert.NotEqual(SeedingStatus.Failed, progress.Status);
+            if (!failureIsTheGoal) Assert.NotEqual(SeedingStatus.Failed, progress.Status);
             if (DateTime.UtcNow > deadline) Assert.Fail($"seeding did not get there by the deadline; last progress: {progress}");
             await Task.Delay(100);
         }
@@ -121,6 +125,26 @@ public sealed class LibrarySeederTests
         Assert.Equal(("offline-model", "step-9", 42L), (stored.Provenance!.ModelId, stored.Provenance.CheckpointId, stored.Provenance.Seed));
         Assert.Equal(("Offline Author", "J. S. Bach", "CC0"), (stored.Provenance.Author, stored.Provenance.Adviser, stored.Provenance.Licence));
         Assert.Equal((61.0, "offline-model"), (stored.Score!.Overall, stored.Score.ModelId));
+    }
+
+    private sealed class MissingModels : IScoringModelSource
+    {
+        public ScoringModel Load(string? model) => throw new ScoringModelLoadException("no model ships with this test build");
+    }
+
+    [Fact]
+    public async Task A_model_that_cannot_load_fails_seeding_with_the_reason_and_a_new_start_tries_again()
+    {
+        await using TestSilo silo = await StartAsync(seedCount: 2, services: s => s.AddSingleton<IScoringModelSource, MissingModels>());
+        List<SeedingProgress> seen = await WaitForAsync(silo.Grains, p => p.Status == SeedingStatus.Failed, failureIsTheGoal: true);
+        Assert.Equal((0, 2), (seen[^1].Done, seen[^1].Total));
+        Assert.Contains("no model ships with this test build", seen[^1].Error);
+        Assert.Equal(0, await silo.Grains.GetGrain<ILibraryGrain>(0).CountAsync());
+
+        SeedingProgress retried = await silo.Grains.GetGrain<ILibrarySeederGrain>(0).StartAsync();
+        Assert.Equal(SeedingStatus.Running, retried.Status);
+        Assert.Null(retried.Error);
+        await WaitForAsync(silo.Grains, p => p.Status == SeedingStatus.Failed, failureIsTheGoal: true);
     }
 
     [Fact]

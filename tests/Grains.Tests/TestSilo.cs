@@ -14,7 +14,8 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<TestSilo> StartAsync(string dataPath, IReadOnlyDictionary<string, string?> settings)
+    /// <param name="services">Registrations made before the silo's own (which add theirs only where none is registered).</param>
+    public static async Task<TestSilo> StartAsync(string dataPath, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
         int siloPort = FreePort.Next(), gatewayPort = FreePort.Next();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing", DisableDefaults = true });
@@ -28,6 +29,7 @@ public sealed class TestSilo : IAsyncDisposable
             ["MusicCluster:DataPath"] = dataPath,
             ["MusicCluster:Accelerators"] = "0",
         }.Concat(settings));
+        services?.Invoke(builder.Services);
         builder.UseOrleans(silo => silo.AddMusicClusterSilo(builder.Configuration));
         IHost host = builder.Build();
         await host.StartAsync();
