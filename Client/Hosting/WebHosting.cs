@@ -58,6 +58,7 @@ internal static class WebHosting
         app.MapSweepEndpoints();
         app.MapModelsEndpoints();
         app.MapHub<TrainingHub>("/hubs/training");
+        app.MapLibraryEndpoints();
         if (OrleansHosting.ModeOf(app.Configuration) == OrleansMode.Embedded)
             app.MapOrleansDashboard("/dashboard");
         app.MapRazorPages();

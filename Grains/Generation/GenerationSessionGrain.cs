@@ -11,6 +11,8 @@ using MusicCluster.Music.Pieces;
 using MusicCluster.Music.Training;
 using Orleans.Utilities;
 
+using MusicCluster.Grains.Library;
+
 namespace MusicCluster.Grains.Generation;
 
 /// <summary>
@@ -24,7 +26,7 @@ namespace MusicCluster.Grains.Generation;
 public sealed class GenerationSessionGrain(
     [PersistentState("generation", StorageNames.GrainState)] IPersistentState<GenerationSessionState> state,
     InferenceEngine engine,
-    Authorship authorship,
+    PieceAuthorship authorship,
     TimeProvider clock,
     ILogger<GenerationSessionGrain> logger) : Grain, IGenerationSessionGrain
 {
