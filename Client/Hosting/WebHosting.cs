@@ -46,6 +46,7 @@ internal static class WebHosting
         app.MapPiecesEndpoints();
         app.MapGenerationEndpoints();
         app.MapScoringEndpoints();
+        app.MapInferenceEndpoints();
         app.MapHub<GenerationHub>("/hubs/generation");
         if (OrleansHosting.ModeOf(app.Configuration) == OrleansMode.Embedded)
             app.MapOrleansDashboard("/dashboard");
