@@ -53,6 +53,7 @@ internal static class WebHosting
         app.MapPiecesEndpoints();
         app.MapGenerationEndpoints();
         app.MapScoringEndpoints();
+        app.MapInferenceEndpoints();
         app.MapHub<GenerationHub>("/hubs/generation");
         app.MapTrainingEndpoints();
         app.MapSweepEndpoints();

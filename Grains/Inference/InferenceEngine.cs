@@ -22,7 +22,9 @@ public sealed class InferenceEngine(ModelLoader loader, InferenceOptions options
             return new ModelWorker(await loader.LoadAsync(m), options.MaxBatch);
         })));
         var task = lazy.Value;
-        if (task.IsFaulted || task.IsCanceled) workers.TryRemove(new KeyValuePair<ModelRef, Lazy<Task<ModelWorker>>>(model, lazy));
+        // A failed load is forgotten, so a checkpoint written later (or a transient storage error) loads on a later call.
+        task.ContinueWith(_ => workers.TryRemove(new KeyValuePair<ModelRef, Lazy<Task<ModelWorker>>>(model, lazy)),
+            CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return task;
     }
 

@@ -34,7 +34,7 @@ public sealed class ScorerGrain(InferenceEngine engine) : Grain, IScorerGrain
         {
             throw new ArgumentException(e.Message.StartsWith("model:", StringComparison.Ordinal) ? e.Message : $"model: {e.Message}");
         }
-        ModelWorker worker = await engine.GetAsync(model);
+        ModelWorker worker = await Generation.GenerationSessionGrain.LoadAsync(engine, model);
         int[] tokens;
         try
         {

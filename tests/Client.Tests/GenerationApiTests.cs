@@ -59,6 +59,11 @@ public sealed class GenerationApiTests(GenerationFixture fixture) : IClassFixtur
         Assert.Equal(1, done.GetProperty("barScores").GetArrayLength());
         Assert.Equal(5, done.GetProperty("seed").GetInt64());
         string pieceId = done.GetProperty("pieceId").GetString()!;
+        var inference = await Http.GetFromJsonAsync<JsonElement>("/api/inference");
+        Assert.True(inference.GetProperty("hasEngine").GetBoolean());
+        var shipped = inference.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("model").GetString() == "default/default");
+        Assert.True(shipped.GetProperty("steps").GetInt64() > 0);
+        Assert.True(shipped.GetProperty("maxBatch").GetInt32() >= 1);
         var piece = await Http.GetFromJsonAsync<JsonElement>($"/api/pieces/{pieceId}");
         Assert.Equal("default", piece.GetProperty("provenance").GetProperty("modelId").GetString());
     }

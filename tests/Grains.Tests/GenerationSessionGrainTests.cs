@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MusicCluster.Grains.Inference;
 using MusicCluster.Grains.Interfaces.Generation;
 using MusicCluster.Grains.Interfaces.Library;
+using MusicCluster.Grains.Interfaces.Models;
 using MusicCluster.Music.Midi;
 
 namespace MusicCluster.Grains.Tests;
@@ -128,6 +129,19 @@ public sealed class GenerationSessionGrainTests : IAsyncLifetime
         Assert.True(end.Tokens < GenerationRequest.MaxBars * 40, $"{end.Tokens} tokens: cancelling stopped it early");
     }
 
+    [Fact]
+    public async Task A_session_cut_off_by_a_silo_restart_reads_as_failed_not_running()
+    {
+        var id = Guid.NewGuid();
+        await Session(id).StartAsync(new GenerationRequest(Bars: GenerationRequest.MaxBars, Seed: 5));
+        string data = silo.DataPath;
+        await silo.DisposeAsync();
+        silo = await TestSilo.StartAsync(dataPath: data);
+        var after = await Session(id).GetAsync();
+        Assert.Equal(GenerationStatus.Failed, after!.Status);
+        Assert.NotNull(after.Error);
+    }
+
     [Theory]
     [InlineData(0, 1.0, null, null, "bars:")]
     [InlineData(65, 1.0, null, null, "bars:")]
@@ -153,5 +167,16 @@ public sealed class GenerationSessionGrainTests : IAsyncLifetime
         var broken = await Assert.ThrowsAsync<ArgumentException>(() => Session(Guid.NewGuid()).StartAsync(new GenerationRequest(2, PrimerMidi: "MThd\0\0\0\u0006"u8.ToArray())));
         Assert.StartsWith("primerMidi:", broken.Message);
         Assert.Contains("byte", broken.Message);
+    }
+
+    [Fact]
+    public async Task A_registered_checkpoint_whose_blob_is_missing_is_refused_by_name_not_crashed_on()
+    {
+        var missing = new ModelRef("lost-run", "step-1");
+        await silo.Grains.GetGrain<IModelRegistryGrain>(0).RegisterCheckpointAsync(
+            new CheckpointEntry(missing, 1, DateTimeOffset.UnixEpoch, new Dictionary<string, double>(), null, true, null));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Session(Guid.NewGuid()).StartAsync(new GenerationRequest(2, Model: "lost-run")));
+        Assert.StartsWith("model:", error.Message);
+        Assert.Contains("lost-run/step-1", error.Message);
     }
 }
