@@ -73,8 +73,9 @@ public sealed class LibrarySeederGrain(
             await RunAsync(cancellation);
             _status = SeedingStatus.Completed;
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            // Stopped with the silo (or the engine): the next start continues where this one stopped.
             _status = SeedingStatus.NotStarted;
         }
         catch (Exception e)

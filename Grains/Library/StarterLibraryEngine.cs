@@ -35,7 +35,15 @@ public sealed class StarterLibraryEngine : IDisposable
     {
         var work = new Work(indexes, new TaskCompletionSource<IReadOnlyList<StarterPiece>>(TaskCreationOptions.RunContinuationsAsynchronously), cancellation);
         EnsureThread();
-        _queue.Add(work, CancellationToken.None);
+        try
+        {
+            _queue.Add(work, CancellationToken.None);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            // The silo is stopping: the engine takes no more work.
+            work.Result.TrySetCanceled(CancellationToken.None);
+        }
         return work.Result.Task;
     }
 
