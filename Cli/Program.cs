@@ -24,4 +24,6 @@ root.Subcommands.Add(ScoreCommand.Create(scoringModels, midiReader));
 root.Subcommands.Add(EvalCommand.Create(scoringModels, ObjectiveMetricsComparison.OverlapAreas,
     (vocabulary, bars) => PieceGeneration.ConstraintFor(TokenizerFactory.FromVocabulary(vocabulary), bars)));
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(LibraryCommand.Create(scoringModels));
+root.Subcommands.Add(ReferenceCommand.Create());
 return await CliRunner.RunAsync(root, args);

@@ -35,6 +35,7 @@ internal static class BenchCommand
         new("train", MeasureTraining),
         new("generate", MeasureGeneration),
         new("score", MeasureScoring),
+        new("sessions", (settings, figures) => SessionsBenchmark.Measure(bars: settings.Quick ? 1 : 4, figures)),
     ];
 
     public static Command Create()
@@ -42,7 +43,7 @@ internal static class BenchCommand
         var json = CommonOptions.Json();
         var quick = new Option<bool>("--quick") { Description = "Small sizes and short timings (a smoke run, not figures to quote)" };
         var only = new Option<string[]>("--only") { Description = $"Run only these sections: {string.Join(", ", Sections.Select(s => s.Name))}", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("bench", "Measure MIDI, tokenizer, matrix, training, generation and scoring throughput") { json, quick, only };
+        var command = new Command("bench", "Measure MIDI, tokenizer, matrix, training, generation and scoring throughput, and generation through grains") { json, quick, only };
         command.SetAction(parse => Run(parse.GetValue(json), parse.GetValue(quick), parse.GetValue(only) ?? []));
         return command;
     }

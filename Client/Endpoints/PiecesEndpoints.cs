@@ -23,6 +23,12 @@ internal static class PiecesEndpoints
         RouteGroupBuilder group = endpoints.MapGroup("/api/pieces").WithTags("Pieces");
         group.MapGet("", ListAsync).WithName("ListPieces").WithSummary("Pieces of the library: sort=created|score|rating, order=desc|asc, skip, take (1-200), q (text)");
         group.MapGet("/{id}", GetAsync).WithName("GetPiece").WithSummary("One piece: metadata, provenance, score, rating");
+        group.MapGet("/{id}/notes", GetNotesAsync).WithName("GetPieceNotes")
+            .WithSummary("Notes (times in quarter notes), bar starts and per-bar scores, for the piano roll");
+        group.MapGet("/{id}/metrics", GetMetricsAsync).WithName("GetPieceMetrics")
+            .WithSummary("Objective metrics and where each falls among the real pieces of the reference that ships with the model");
+        group.MapGet("/{id}/similarity", GetSimilarityAsync).WithName("GetPieceSimilarity")
+            .WithSummary("Nearest real pieces of the configured reference data set (MusicCluster:ReferenceDataset), with the longest shared passage");
         group.MapGet("/{id}/{format}", GetFileAsync).WithName("GetPieceFile").WithSummary("The piece as midi, musicxml, wav or jianpu (SVG)");
         group.MapPost("/{id}/ratings", RateAsync).WithName("RatePiece").WithSummary("Rate a piece with 1-5 stars");
         return endpoints;
@@ -67,6 +73,22 @@ internal static class PiecesEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["stars"] = [$"a rating is 1 to 5 stars, not {request.Stars}"] });
         if (await library.GetAsync(id) is null) return TypedResults.Problem($"No piece '{id}'", statusCode: StatusCodes.Status404NotFound, title: "Not Found");
         return TypedResults.Ok(await library.RateAsync(id, request.Stars));
+    }
+
+    private static Task<Results<Ok<PieceNotes>, ProblemHttpResult, ValidationProblem>> GetNotesAsync(LibraryService library, string id) =>
+        AnalysisAsync(id, library.GetNotesAsync);
+
+    private static Task<Results<Ok<PieceMetrics>, ProblemHttpResult, ValidationProblem>> GetMetricsAsync(LibraryService library, string id) =>
+        AnalysisAsync(id, library.GetMetricsAsync);
+
+    private static Task<Results<Ok<PieceSimilarity>, ProblemHttpResult, ValidationProblem>> GetSimilarityAsync(LibraryService library, string id) =>
+        AnalysisAsync(id, library.GetSimilarityAsync);
+
+    private static async Task<Results<Ok<T>, ProblemHttpResult, ValidationProblem>> AnalysisAsync<T>(string id, Func<string, Task<T?>> analyse) where T : class
+    {
+        if (!PieceIds.IsValid(id)) return InvalidId(id);
+        T? result = await analyse(id);
+        return result is null ? TypedResults.Problem($"No piece '{id}'", statusCode: StatusCodes.Status404NotFound, title: "Not Found") : TypedResults.Ok(result);
     }
 
     private static ValidationProblem InvalidId(string id) =>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MusicCluster.Client.Endpoints;
 using MusicCluster.Client.Hubs;
 using MusicCluster.Client.Services;
@@ -19,11 +20,17 @@ internal static class WebHosting
         builder.Services.AddScoped<LibraryService>();
         builder.Services.AddScoped<TrainingService>();
         builder.Services.AddScoped<ModelsService>();
-        builder.Services.AddSignalR();
         builder.Services.AddSingleton<TrainingLiveRelay>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TrainingLiveRelay>());
         builder.AddMusicClusterAuth();
         builder.Services.AddSingleton(SiteSettings.From(builder.Configuration));
+        builder.Services.AddSingleton<LatestSession>();
+        builder.Services.AddScoped<GenerationService>();
+        builder.Services.AddScoped<ScoringService>();
+        builder.Services.AddSingleton<GenerationRelay>();
+        // Enums travel as names (status "Running", not 1) in the API and the hubs alike.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return builder;
     }
 
@@ -44,10 +51,15 @@ internal static class WebHosting
         app.MapHealthChecks("/healthz");
         app.MapClusterEndpoints();
         app.MapPiecesEndpoints();
+        app.MapGenerationEndpoints();
+        app.MapScoringEndpoints();
+        app.MapInferenceEndpoints();
+        app.MapHub<GenerationHub>("/hubs/generation");
         app.MapTrainingEndpoints();
         app.MapSweepEndpoints();
         app.MapModelsEndpoints();
         app.MapHub<TrainingHub>("/hubs/training");
+        app.MapLibraryEndpoints();
         if (OrleansHosting.ModeOf(app.Configuration) == OrleansMode.Embedded)
             app.MapOrleansDashboard("/dashboard");
         app.MapRazorPages();

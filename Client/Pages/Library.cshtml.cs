@@ -15,6 +15,9 @@ public sealed class LibraryModel(LibraryService library) : PageModel
     [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
 
     public LibraryPage Result { get; private set; } = null!;
+    public SeedingProgress Seeding { get; private set; } = null!;
+    public string? SeedingMessage => LibraryService.DescribeSeeding(Seeding);
+    public int SeedingPercent => Seeding.Total == 0 ? 0 : (int)Math.Round(100.0 * Seeding.Done / Seeding.Total);
     public int PageCount => Math.Max(1, (Result.Total + PageSize - 1) / PageSize);
 
     public async Task OnGetAsync()
@@ -25,6 +28,7 @@ public sealed class LibraryModel(LibraryService library) : PageModel
         if (Q is { Length: > 200 }) Q = Q[..200];
         PageNumber = Math.Max(1, PageNumber);
         Result = await library.ListAsync(new LibraryQuery(sort, Order == "desc", (PageNumber - 1) * PageSize, PageSize, Q));
+        Seeding = await library.GetSeedingAsync();
     }
 
     public Dictionary<string, string?> RouteFor(int? page = null, string? sort = null) => new()

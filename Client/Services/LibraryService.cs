@@ -14,4 +14,21 @@ public sealed class LibraryService(IClusterClient cluster)
     public Task<RatingSummary> RateAsync(string id, int stars) => cluster.GetGrain<IPieceGrain>(id).RateAsync(stars);
 
     public Task<byte[]> GetFileAsync(string id, PieceFormat format) => cluster.GetGrain<IPieceGrain>(id).GetFileAsync(format);
+
+    public Task<SeedingProgress> GetSeedingAsync() => cluster.GetGrain<ILibrarySeederGrain>(0).GetProgressAsync();
+
+    public Task<PieceNotes?> GetNotesAsync(string id) => cluster.GetGrain<IPieceAnalysisGrain>(0).GetNotesAsync(id);
+
+    public Task<PieceMetrics?> GetMetricsAsync(string id) => cluster.GetGrain<IPieceAnalysisGrain>(0).GetMetricsAsync(id);
+
+    public Task<PieceSimilarity?> GetSimilarityAsync(string id) => cluster.GetGrain<IPieceAnalysisGrain>(0).GetSimilarityAsync(id);
+
+    /// <summary>What the library page says about seeding, or null when there is nothing to say (off, or done before).</summary>
+    public static string? DescribeSeeding(SeedingProgress progress) => progress.Status switch
+    {
+        SeedingStatus.Running when progress.Total > 0 => $"Generating the starter library: {progress.Done} of {progress.Total}",
+        SeedingStatus.Running => "Preparing the starter library…",
+        SeedingStatus.Failed => $"Generating the starter library stopped: {progress.Error}. It continues at the next start.",
+        _ => null,
+    };
 }

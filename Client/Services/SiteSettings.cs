@@ -1,3 +1,5 @@
+using MusicCluster.Grains.Library;
+
 namespace MusicCluster.Client.Services;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace MusicCluster.Client.Services;
 /// </summary>
 public sealed record SiteSettings(string? Author, string? Adviser, string? Organisation, string Licence, Uri? DemoVideo)
 {
-    public const string DefaultLicence = MusicCluster.Grains.Generation.Authorship.DefaultLicence;
+    public const string DefaultLicence = PieceAuthorship.DefaultLicence;
 
     public static SiteSettings From(IConfiguration configuration)
     {
@@ -15,9 +17,8 @@ public sealed record SiteSettings(string? Author, string? Adviser, string? Organ
         string? video = section["DemoVideoUrl"];
         // Only absolute http(s) links are embedded: anything else (javascript:, relative paths) is ignored.
         Uri? demo = Uri.TryCreate(video, UriKind.Absolute, out Uri? uri) && uri.Scheme is "https" or "http" ? uri : null;
-        return new SiteSettings(NullIfEmpty(section["Author"]), NullIfEmpty(section["Adviser"]), NullIfEmpty(section["Organisation"]),
-            NullIfEmpty(section["Licence"]) ?? DefaultLicence, demo);
+        // The authorship comes from the same reader the silos use to stamp generated pieces.
+        PieceAuthorship authorship = PieceAuthorship.From(configuration);
+        return new SiteSettings(authorship.Author, authorship.Adviser, authorship.Organisation, authorship.Licence, demo);
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

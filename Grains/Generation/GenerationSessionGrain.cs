@@ -11,18 +11,22 @@ using MusicCluster.Music.Pieces;
 using MusicCluster.Music.Training;
 using Orleans.Utilities;
 
+using MusicCluster.Grains.Library;
+
 namespace MusicCluster.Grains.Generation;
 
 /// <summary>
 /// One generation. StartAsync checks the request, resolves the model, hands the sampling to this silo's inference
 /// engine (its own thread, batched with the other sessions) and returns at once; a loop on this activation then
 /// turns the tokens into notes and live bar scores, pushes them to observers, and stores the finished piece in the
-/// library with its provenance and score.
+/// library with its provenance and score. Placed at random, so sessions spread over the silos (each silo batches
+/// the sessions it holds).
 /// </summary>
+[Orleans.Placement.RandomPlacement]
 public sealed class GenerationSessionGrain(
     [PersistentState("generation", StorageNames.GrainState)] IPersistentState<GenerationSessionState> state,
     InferenceEngine engine,
-    Authorship authorship,
+    PieceAuthorship authorship,
     TimeProvider clock,
     ILogger<GenerationSessionGrain> logger) : Grain, IGenerationSessionGrain
 {
@@ -52,7 +56,7 @@ public sealed class GenerationSessionGrain(
         Piece? primer = await ReadPrimerAsync(request);
         primerLabel = request.PrimerPieceId ?? (request.PrimerMidi is null ? "" : "uploaded MIDI");
         long seed = request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
-        ModelWorker worker = await engine.GetAsync(model);
+        ModelWorker worker = await LoadAsync(engine, model);
 
         var options = new SamplingOptions { Temperature = request.Temperature, TopK = request.TopK, TopP = request.TopP, Seed = seed };
         var tokenizer = worker.Model.Tokenizer;
@@ -80,6 +84,34 @@ public sealed class GenerationSessionGrain(
     }
 
     public Task<GenerationSnapshot?> GetAsync() => Task.FromResult(Current);
+
+    /// <summary>A stored session that was running when its silo stopped has lost its engine job: say so instead of running forever.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Snapshot is { Status: GenerationStatus.Running or GenerationStatus.Pending } orphan)
+        {
+            state.State = new GenerationSessionState
+            {
+                Snapshot = orphan with { Status = GenerationStatus.Failed, Error = "the silo running this session stopped before it finished" },
+            };
+            await state.WriteStateAsync(cancellationToken);
+        }
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <summary>The model's worker; a checkpoint that cannot be loaded is the request's problem, named by its field.</summary>
+    internal static async Task<ModelWorker> LoadAsync(InferenceEngine engine, ModelRef model)
+    {
+        try
+        {
+            return await engine.GetAsync(model);
+        }
+        catch (Exception e) when (e is Music.Storage.Checkpoints.CheckpointFormatException or Music.Scoring.CalibrationFormatException
+            or InvalidOperationException or IOException)
+        {
+            throw new ArgumentException($"model: checkpoint {model} cannot be loaded ({e.Message})");
+        }
+    }
 
     public Task CancelAsync()
     {

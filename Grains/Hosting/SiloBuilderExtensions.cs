@@ -4,15 +4,19 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using MusicCluster.Grains.Cluster;
 using MusicCluster.Grains.Generation;
 using MusicCluster.Grains.Inference;
 using MusicCluster.Grains.Interfaces;
+using MusicCluster.Grains.Library;
 using MusicCluster.Grains.Storage;
 using MusicCluster.Grains.Training;
 using MusicCluster.Music.Runtime;
+using MusicCluster.Music.Scoring;
 using MusicCluster.Music.Storage;
+using MusicCluster.Music.Training;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Runtime.Hosting;
@@ -41,7 +45,6 @@ public static class SiloBuilderExtensions
         silo.Services.AddSingleton(InferenceOptions.FromConfiguration(configuration));
         silo.Services.AddSingleton<ModelLoader>();
         silo.Services.AddSingleton<InferenceEngine>();
-        silo.Services.AddSingleton(Authorship.FromConfiguration(configuration));
         silo.AddMusicClusterGrainStorage(cluster);
 
         silo.UseSiloMetadata(new Dictionary<string, string>
@@ -51,8 +54,21 @@ public static class SiloBuilderExtensions
         });
         silo.AddMusicClusterTraining(configuration);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloLifecycleLogger>();
+        silo.AddMusicClusterLibrary(configuration);
         silo.AddDashboard();
         return silo;
+    }
+
+    /// <summary>The library's starter seeding: settings, authorship for provenance, the generation engine, the start hook.</summary>
+    private static void AddMusicClusterLibrary(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.Services.AddSingleton(LibrarySeedingSettings.From(configuration));
+        silo.Services.TryAddSingleton(PieceAuthorship.From(configuration));
+        silo.Services.TryAddSingleton<IScoringModelSource, CheckpointScoringModelSource>();
+        silo.Services.AddSingleton<StarterLibraryEngine>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LibrarySeederStartup>();
+        silo.Services.AddSingleton(PieceReferenceSettings.From(configuration));
+        silo.Services.AddSingleton<PieceReferenceData>();
     }
 
     /// <summary>MusicCluster:Accelerators when configured, else the CUDA devices libtorch sees.</summary>

@@ -17,9 +17,14 @@ public sealed class InferenceEngine(ModelLoader loader, InferenceOptions options
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         var lazy = workers.GetOrAdd(model, m => new Lazy<Task<ModelWorker>>(() => Task.Run(async () =>
-            new ModelWorker(await loader.LoadAsync(m), options.MaxBatch))));
+        {
+            if (options.TorchThreads > 0) TorchSharp.torch.set_num_threads(options.TorchThreads);
+            return new ModelWorker(await loader.LoadAsync(m), options.MaxBatch);
+        })));
         var task = lazy.Value;
-        if (task.IsFaulted || task.IsCanceled) workers.TryRemove(new KeyValuePair<ModelRef, Lazy<Task<ModelWorker>>>(model, lazy));
+        // A failed load is forgotten, so a checkpoint written later (or a transient storage error) loads on a later call.
+        task.ContinueWith(_ => workers.TryRemove(new KeyValuePair<ModelRef, Lazy<Task<ModelWorker>>>(model, lazy)),
+            CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return task;
     }
 

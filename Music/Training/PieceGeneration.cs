@@ -58,6 +58,30 @@ public static class PieceGeneration
         ? (bars + 1) * JsbGridConstraint.StepsPerBar * ChoraleGrid.Voices
         : bars * MaxEventTokensPerBar;
 
+    /// <summary>
+    /// Samples <paramref name="count"/> pieces at once (one forward pass per position for all of them: much faster per
+    /// piece than one at a time). Piece i draws from random stream i of the options' seed.
+    /// </summary>
+    public static IReadOnlyList<GeneratedPiece> GenerateBatch(TransformerGenerator model, Vocabulary vocabulary, int bars, int count, SamplingOptions options,
+        CancellationToken cancellation = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bars, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (model.Config.VocabSize != vocabulary.Count)
+            throw new ArgumentException($"the model has {model.Config.VocabSize} token ids but vocabulary {vocabulary.Version} has {vocabulary.Count}", nameof(vocabulary));
+        var tokenizer = TokenizerFactory.FromVocabulary(vocabulary);
+        int[] primer = PrimerTokens(tokenizer, null);
+        int limit = TokenLimit(tokenizer, bars);
+        var primers = Enumerable.Repeat<IReadOnlyList<int>>(primer, count).ToList();
+        var constraints = Enumerable.Range(0, count).Select(_ => (ITokenConstraint?)ConstraintFor(tokenizer, bars)).ToList();
+        var sampled = Sampler.SampleBatch(model, primers, options with { MaxNewTokens = limit }, constraints, cancellation: cancellation);
+        return sampled.Select(s =>
+        {
+            int[] tokens = s.Tokens.ToArray();
+            return new GeneratedPiece(Decode(tokenizer, tokens), tokens, primer.Length, s.StopReason == StopReason.Complete);
+        }).ToList();
+    }
+
     /// <summary>Decodes a sampled sequence; one cut at the token limit loses its unfinished last event (or grid step).</summary>
     public static Piece Decode(ITokenizer tokenizer, int[] tokens)
     {

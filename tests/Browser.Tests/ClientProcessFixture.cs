@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 namespace MusicCluster.Browser.Tests;
 
 /// <summary>A real Client process (embedded silo, fresh data folder, free ports) shared by the browser tests of a class.</summary>
-public sealed class ClientProcessFixture : IAsyncLifetime
+public class ClientProcessFixture : IAsyncLifetime
 {
     private ProcessHost? _client;
     private IHost? _orleansClient;
@@ -15,15 +15,21 @@ public sealed class ClientProcessFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>Settings a derived fixture adds to (or overrides in) the Client's environment.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ExtraEnvironment() => new Dictionary<string, string>();
+
     public async Task InitializeAsync()
     {
         var settings = _settings = EmbeddedClientSettings.CreateFresh();
         int http = FreePort.Next();
-        var environment = new Dictionary<string, string>(settings.ToEnvironment())
-        {
-            ["MusicCluster__AdminPassword"] = AdminPassword,
-            ["MusicCluster__Training__SupervisePeriodSeconds"] = "1",
-        };
+        var environment = settings.ToEnvironment()
+            .Concat(new Dictionary<string, string>
+            {
+                ["MusicCluster__AdminPassword"] = AdminPassword,
+                ["MusicCluster__Training__SupervisePeriodSeconds"] = "1",
+            })
+            .Concat(ExtraEnvironment())
+            .GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
         _client = ProcessHost.Start("Client", "MusicCluster.Client", environment, "--urls", $"http://127.0.0.1:{http}");
         await _client.WaitForLineAsync("Now listening on", TimeSpan.FromSeconds(120));
         BaseAddress = new Uri($"http://127.0.0.1:{http}");

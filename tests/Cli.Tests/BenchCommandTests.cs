@@ -11,11 +11,14 @@ public sealed class BenchCommandTests
         Assert.True(result.ExitCode == 0, result.Error);
         JsonElement figures = JsonDocument.Parse(result.Output).RootElement;
         foreach (string key in new[] { "midiParseMBps", "gemmGflops", "tokenizeTokensPerSec", "trainTokensPerSec", "trainMfu", "generateTokensPerSecWithKvCache",
-                     "generateTokensPerSecWithoutKvCache", "kvCacheSpeedup", "firstNoteMs", "scoreWindowsPerSecBatch1", "scoreWindowsPerSecBatch32" })
+                     "generateTokensPerSecWithoutKvCache", "kvCacheSpeedup", "firstNoteMs", "scoreWindowsPerSecBatch1", "scoreWindowsPerSecBatch32",
+                     "sessionsTokensPerSec.1", "sessionsTokensPerSec.8", "sessionsTokensPerSec.32", "directTokensPerSec", "grainOverheadRatio" })
         {
             Assert.True(figures.TryGetProperty(key, out JsonElement value), $"missing {key}");
             Assert.True(value.GetDouble() > 0, $"{key} = {value}");
         }
+        Assert.Equal(figures.GetProperty("directTokensPerSec").GetDouble() / figures.GetProperty("sessionsTokensPerSec.1").GetDouble(),
+            figures.GetProperty("grainOverheadRatio").GetDouble(), 9);
         // The ratio is computed from the two figures of the same run.
         Assert.Equal(figures.GetProperty("trainFlopsPerSec").GetDouble() / (figures.GetProperty("gemmGflops").GetDouble() * 1e9),
             figures.GetProperty("trainMfu").GetDouble(), 9);

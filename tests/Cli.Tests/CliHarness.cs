@@ -22,6 +22,8 @@ internal static class CliHarness
         root.Subcommands.Add(DatasetCommand.Create(midiReader));
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create(files));
+        root.Subcommands.Add(ReferenceCommand.Create());
+        root.Subcommands.Add(LibraryCommand.Create(new MusicCluster.Music.Training.CheckpointScoringModelSource()));
         using var output = new StringWriter();
         using var error = new StringWriter();
         int exitCode = await CliRunner.RunAsync(root, args, output, error);

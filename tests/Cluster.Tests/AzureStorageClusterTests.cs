@@ -72,6 +72,7 @@ public sealed class AzureStorageClusterTests(AzuriteFixture azurite) : IClassFix
             ["MusicCluster__Storage__Kind"] = "AzureBlob",
             ["MusicCluster__Storage__AzureConnectionString"] = connection,
             ["MusicCluster__Accelerators"] = "0",
+            ["MusicCluster__Library__SeedCount"] = "0",
         });
 
     private static Guid InstallationIdIn(string activeLine)

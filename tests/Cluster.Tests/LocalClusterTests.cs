@@ -90,6 +90,7 @@ public sealed class LocalClusterTests
             ["Cluster__PrimarySiloPort"] = primaryPort.ToString(),
             ["MusicCluster__DataPath"] = data,
             ["MusicCluster__Accelerators"] = accelerators.ToString(),
+            ["MusicCluster__Library__SeedCount"] = "0",
         });
 
     private static int AcceleratorsOfSiloOnPort(JsonElement silos, int port) =>

@@ -25,7 +25,8 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IServiceProvider Services => host.Services;
 
-    public static async Task<TestSilo> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string? dataPath = null)
+    /// <param name="services">Registrations made before the silo's own (which add theirs only where none is registered).</param>
+    public static async Task<TestSilo> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string? dataPath = null, Action<IServiceCollection>? services = null)
     {
         var client = EmbeddedClientSettings.CreateFresh();
         dataPath ??= client.DataPath;
@@ -33,6 +34,7 @@ public sealed class TestSilo : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(client.ToConfiguration());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["MusicCluster:DataPath"] = dataPath, ["MusicCluster:Accelerators"] = "0" });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        services?.Invoke(builder.Services);
         builder.UseOrleans(silo => silo.AddMusicClusterSilo(builder.Configuration));
         IHost host = builder.Build();
         await host.StartAsync();

@@ -20,6 +20,8 @@ public sealed record EmbeddedClientSettings(string DataPath, int SiloPort, int G
         ["Cluster:GatewayPort"] = GatewayPort.ToString(),
         ["Cluster:PrimarySiloPort"] = SiloPort.ToString(),
         ["MusicCluster:DataPath"] = DataPath,
+        // No starter library unless a test asks for one: generating it takes minutes of CPU.
+        ["MusicCluster:Library:SeedCount"] = "0",
     };
 
     /// <summary>The same settings as environment variables (':' written as '__') for a Client started as a process.</summary>

@@ -80,4 +80,33 @@ public sealed class SlotKvCacheTests
         model.StepSlots([4, 5], [0, 1], slotCache);
         Assert.Contains("rebuild it when full", Assert.Throws<ArgumentException>(() => model.StepSlots([1], [0], slotCache)).Message);
     }
+
+    [Fact]
+    public void Batched_steps_and_primer_passes_leak_no_tensors()
+    {
+        var config = TinyModels.Config(vocab: 12, context: 32);
+        using var model = TinyModels.Generator(config);
+        using var slotCache = model.NewSlotCache(4);
+        using var prefill = model.NewCache(1);
+
+        void Run()
+        {
+            for (int slot = 0; slot < 4; slot++)
+            {
+                prefill.Reset();
+                using (NewDisposeScope()) model.Step(tensor(new long[] { 1, 2, 3 }, [1, 3], dtype: int64), prefill);
+                slotCache.Load(slot, prefill);
+            }
+            for (int step = 0; step < 20; step++) model.StepSlots([1, 2, 3, 4], [0, 1, 2, 3], slotCache);
+        }
+
+        Run(); // first use allocates what stays (caches are preallocated; nothing else should)
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        long before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Run();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
 }

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MusicCluster.Grains.Hosting;
+using MusicCluster.Grains.Interfaces.Generation;
+using MusicCluster.Music.Models;
+using MusicCluster.Music.Training;
+
+namespace MusicCluster.Cli.Commands;
+
+/// <summary>
+/// Generation through grains: a silo in this process (localhost clustering on free ports, a temporary data folder),
+/// 1, 8 and 32 concurrent GenerationSessions with the shipped model, and the same piece sampled by calling the
+/// generator directly, for the overhead of the grain path.
+/// </summary>
+internal static class SessionsBenchmark
+{
+    public static readonly int[] Concurrency = [1, 8, 32];
+
+    /// <summary>Figures: sessionsTokensPerSec.{n} (new tokens of all sessions / wall time from first start to last end), directTokensPerSec, grainOverheadRatio (direct / 1 session: above 1 is the grain path's cost).</summary>
+    public static void Measure(int bars, IDictionary<string, double> figures)
+    {
+        string data = Path.Combine(Path.GetTempPath(), $"musiccluster-bench-{Guid.NewGuid():N}");
+        try
+        {
+            Task.Run(() => MeasureAsync(bars, data, figures)).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            try { Directory.Delete(data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static async Task MeasureAsync(int bars, string data, IDictionary<string, double> figures)
+    {
+        int silo = FreePort(), gateway = FreePort();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders(); // stdout carries the figures
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cluster:Clustering"] = "Localhost",
+            ["Cluster:SiloPort"] = silo.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = gateway.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster:PrimarySiloPort"] = silo.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:ClusterId"] = $"bench-{Guid.NewGuid():N}",
+            ["MusicCluster:DataPath"] = data,
+        });
+        builder.UseOrleans(s => s.AddMusicClusterSilo(builder.Configuration));
+        using IHost host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var grains = host.Services.GetRequiredService<IGrainFactory>();
+            // Load the model once before timing: every run below finds it in memory.
+            await RunSessionsAsync(grains, 1, bars, seed: 999);
+            foreach (int n in Concurrency)
+                figures[$"sessionsTokensPerSec.{n}"] = await RunSessionsAsync(grains, n, bars, seed: 1);
+
+            string path = ShippedModel.CheckpointPath ?? throw new InvalidOperationException("this build carries no shipped model");
+            using var checkpoint = ModelCheckpoint.LoadFile(path);
+            var options = new SamplingOptions { Seed = 1 };
+            var watch = Stopwatch.StartNew();
+            var piece = PieceGeneration.Generate(checkpoint.Generator, checkpoint.Info.Vocabulary, bars, options);
+            double direct = (piece.Tokens.Length - piece.PrimerTokens) / watch.Elapsed.TotalSeconds;
+            figures["directTokensPerSec"] = direct;
+            figures["grainOverheadRatio"] = direct / figures["sessionsTokensPerSec.1"];
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    private static async Task<double> RunSessionsAsync(IGrainFactory grains, int count, int bars, long seed)
+    {
+        var sessions = Enumerable.Range(0, count).Select(_ => grains.GetGrain<IGenerationSessionGrain>(Guid.NewGuid())).ToArray();
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(sessions.Select((s, i) => s.StartAsync(new GenerationRequest(bars, Seed: seed + i))));
+        long tokens = 0;
+        foreach (var session in sessions)
+        {
+            while (true)
+            {
+                GenerationSnapshot snapshot = (await session.GetAsync())!;
+                if (snapshot.Status is GenerationStatus.Completed) { tokens += snapshot.Tokens; break; }
+                if (snapshot.Status is not GenerationStatus.Running)
+                    throw new InvalidOperationException($"bench session ended {snapshot.Status}: {snapshot.Error}");
+                await Task.Delay(10);
+            }
+        }
+        return tokens / watch.Elapsed.TotalSeconds;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

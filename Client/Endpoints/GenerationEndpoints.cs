@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using MusicCluster.Client.Services;
+using MusicCluster.Grains.Interfaces.Generation;
+
+namespace MusicCluster.Client.Endpoints;
+
+/// <summary>/api/generations: start a session (202 + id), read it (notes so far, bar scores, piece id when done), cancel it.</summary>
+internal static class GenerationEndpoints
+{
+    /// <summary>The body of POST /api/generations. PrimerMidi: an uploaded MIDI file, base64 in JSON.</summary>
+    public sealed record GenerationBody(int Bars, double? Temperature = null, int? TopK = null, double? TopP = null, long? Seed = null,
+        string? ModelId = null, string? PrimerPieceId = null, byte[]? PrimerMidi = null, string? Title = null);
+
+    public sealed record Started(Guid Id);
+
+    /// <summary>Id null: nothing started here yet (200 rather than 404, so an overlay polling it logs no errors).</summary>
+    public sealed record LatestGeneration(Guid? Id);
+
+    private static readonly Dictionary<string, string> ApiNames = new() { ["model"] = "modelId" };
+
+    public static IEndpointRouteBuilder MapGenerationEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        RouteGroupBuilder group = endpoints.MapGroup("/api/generations").WithTags("Generation");
+        group.MapPost("", StartAsync).WithName("StartGeneration").WithSummary("Start generating a piece: bars (1-64), temperature, topK, topP, seed, modelId, primerPieceId or primerMidi");
+        group.MapGet("/latest", Latest).WithName("LatestGeneration").WithSummary("The newest session started through this web host");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetGeneration").WithSummary("A session: status, notes so far, per-bar scores, piece id when done");
+        group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelGeneration").WithSummary("Stop a running session (nothing is stored)");
+        return endpoints;
+    }
+
+    private static async Task<Results<Accepted<Started>, ValidationProblem>> StartAsync(GenerationService generations, GenerationBody body)
+    {
+        var request = new GenerationRequest(body.Bars, body.Temperature ?? 1.0, body.TopK, body.TopP, body.Seed, body.ModelId, body.PrimerPieceId, body.PrimerMidi, body.Title);
+        try
+        {
+            GenerationSnapshot snapshot = await generations.StartAsync(request);
+            return TypedResults.Accepted($"/api/generations/{snapshot.SessionId}", new Started(snapshot.SessionId));
+        }
+        catch (ArgumentException e)
+        {
+            return FieldProblems.From(e, ApiNames);
+        }
+    }
+
+    private static Ok<LatestGeneration> Latest(GenerationService generations) => TypedResults.Ok(new LatestGeneration(generations.Latest));
+
+    private static async Task<Results<Ok<GenerationSnapshot>, ProblemHttpResult>> GetAsync(GenerationService generations, Guid id) =>
+        await generations.GetAsync(id) is { } snapshot ? TypedResults.Ok(snapshot) : FieldProblems.NotFound($"No generation '{id}'");
+
+    private static async Task<Results<Accepted, ProblemHttpResult>> CancelAsync(GenerationService generations, Guid id)
+    {
+        if (await generations.GetAsync(id) is null) return FieldProblems.NotFound($"No generation '{id}'");
+        await generations.CancelAsync(id);
+        return TypedResults.Accepted($"/api/generations/{id}");
+    }
+}

@@ -1,0 +1,11 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace MusicCluster.Client.Pages;
+
+/// <summary>The evaluation room: score an uploaded MIDI file bar by bar, or play and be scored as you play (all in evaluate.js over POST /api/score).</summary>
+public sealed class EvaluateModel : PageModel
+{
+    public void OnGet()
+    {
+    }
+}

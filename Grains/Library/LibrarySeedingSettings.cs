@@ -1,0 +1,36 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace MusicCluster.Grains.Library;
+
+/// <summary>
+/// The starter library, from section MusicCluster:Library: SeedCount (default 300; 0 turns seeding off), Bars per
+/// piece (default 8), BatchSize (pieces sampled together, default 16) and Threads (libtorch threads of the seeding
+/// thread, default 1: seeding uses at most one core, and OpenMP threads spinning on a loaded machine made a batch
+/// ten times slower). Bad values fail at start naming the key.
+/// </summary>
+public sealed record LibrarySeedingSettings(int SeedCount, int Bars, int BatchSize, int Threads = 1)
+{
+    public const string Section = "MusicCluster:Library";
+    public const int DefaultSeedCount = 300;
+    public const int MaxSeedCount = 100_000;
+
+    public static LibrarySeedingSettings From(IConfiguration configuration)
+    {
+        IConfigurationSection section = configuration.GetSection(Section);
+        return new LibrarySeedingSettings(
+            Read(section, "SeedCount", DefaultSeedCount, 0, MaxSeedCount),
+            Read(section, "Bars", 8, 1, 64),
+            Read(section, "BatchSize", 16, 1, 256),
+            Read(section, "Threads", 1, 1, 256));
+    }
+
+    private static int Read(IConfigurationSection section, string key, int fallback, int min, int max)
+    {
+        string? value = section[key];
+        if (string.IsNullOrWhiteSpace(value)) return fallback;
+        return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int parsed) && parsed >= min && parsed <= max
+            ? parsed
+            : throw new InvalidOperationException($"{Section}:{key} '{value}' is not an integer from {min} to {max}");
+    }
+}
