@@ -167,7 +167,12 @@ public sealed class TrainingApiTests(TrainingClientFixture fixture) : IClassFixt
         Assert.Contains(models.GetProperty("models").EnumerateArray(), m => m.GetProperty("modelId").GetString() == id);
         HttpResponseMessage promoted = await admin.PostAsJsonAsync($"/api/models/{id}/promote", new { checkpointId = checkpoint });
         Assert.Equal(HttpStatusCode.OK, promoted.StatusCode);
-        JsonElement defaultRef = (await JsonAsync(promoted)).GetProperty("catalog").GetProperty("default");
+        JsonElement promotion = await JsonAsync(promoted);
+        JsonElement defaultRef = promotion.GetProperty("catalog").GetProperty("default");
+        // Promotion starts a scoring job that rescores the library with the new default.
+        Assert.Equal(JsonValueKind.Null, promotion.GetProperty("rescoringProblem").ValueKind);
+        string job = promotion.GetProperty("rescoringJobId").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Anonymous.GetAsync($"/api/scoring-jobs/{job}")).StatusCode);
         Assert.Equal(id, defaultRef.GetProperty("modelId").GetString());
         Assert.Equal(checkpoint, defaultRef.GetProperty("checkpointId").GetString());
         string modelsPage = await fixture.Anonymous.GetStringAsync("/models");
