@@ -22,6 +22,7 @@ declare -A apt_for=(
   [lilypond]=lilypond
   [timidity]=timidity
   [fluidsynth]=fluidsynth
+  [redis-server]=redis-server
 )
 missing=()
 for program in "${!apt_for[@]}"; do
