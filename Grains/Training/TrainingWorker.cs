@@ -203,6 +203,7 @@ public sealed class TrainingWorker
         Wasserstein = m.Wasserstein,
         GradientPenalty = m.GradientPenalty,
         ValidNll = m.ValidNll,
+        CriticAuc = m.CriticAuc,
         LearningRate = m.LearningRate,
         TokensPerSecond = m.TokensPerSecond,
         At = clock.GetUtcNow(),

@@ -164,6 +164,12 @@ public sealed class Trainer : IDisposable
                 bestValidNll = Math.Min(bestValidNll ?? double.PositiveInfinity, nll);
                 metrics = metrics with { ValidNll = nll };
                 LogLine?.Invoke($"step {Step} ({clock.Elapsed.TotalMinutes:F1} min): valid NLL {nll:F4} nats/token");
+                // The critic only learns in the adversarial phase; before it, its AUC would measure an untrained critic.
+                if (metrics.Phase == TrainingPhase.Adversarial && ValidationCriticAuc.Compute(Generator, Critic, validSequences, Config.Seed) is { } auc)
+                {
+                    metrics = metrics with { CriticAuc = auc };
+                    LogLine?.Invoke($"step {Step}: critic AUC valid real vs generated {auc:F3}");
+                }
             }
             lastMetrics = metrics;
             history.Add(metrics);

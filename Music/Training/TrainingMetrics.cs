@@ -22,6 +22,8 @@ public sealed record TrainingMetrics
     public double? GradientPenalty { get; init; }
     public double? GumbelTemperature { get; init; }
     public double? ValidNll { get; init; }
+    /// <summary>On validating steps of the adversarial phase: the critic's AUC, valid split's real windows vs. generated (<see cref="ValidationCriticAuc"/>).</summary>
+    public double? CriticAuc { get; init; }
     public required double LearningRate { get; init; }
     /// <summary>Tokens (batch x context) the generator trained on per second of this step.</summary>
     public required double TokensPerSecond { get; init; }

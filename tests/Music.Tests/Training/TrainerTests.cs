@@ -59,6 +59,30 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void Validating_steps_of_the_adversarial_phase_report_the_critic_auc_without_changing_the_run()
+    {
+        var config = TinyRuns.Config(mleSteps: 4, adversarialSteps: 24) with { CriticLearningRate = 1e-3 };
+        TrainingResult Run(int validateEvery)
+        {
+            using var trainer = TinyRuns.NewTrainer(config with { ValidateEvery = validateEvery });
+            return trainer.Run();
+        }
+
+        var validated = Run(validateEvery: 4);
+        var mle = validated.Metrics.Where(m => m.Phase == TrainingPhase.Mle && m.ValidNll is not null).ToList();
+        var adversarial = validated.Metrics.Where(m => m.Phase == TrainingPhase.Adversarial && m.ValidNll is not null).ToList();
+        Assert.NotEmpty(mle);
+        Assert.All(mle, m => Assert.Null(m.CriticAuc));
+        Assert.Equal(6, adversarial.Count);
+        Assert.All(adversarial, m => Assert.True(m.CriticAuc is >= 0 and <= 1, $"step {m.Step}: AUC {m.CriticAuc}"));
+        // Against a generator that has trained 4 steps, the critic learns to rank every real window first.
+        Assert.True(adversarial[^1].CriticAuc >= 0.75, $"last critic AUC {adversarial[^1].CriticAuc}");
+        // Measuring uses its own random stream: the losses equal those of a run that never validates.
+        var unvalidated = Run(validateEvery: 0);
+        Assert.Equal(unvalidated.Metrics.Select(m => m.GeneratorLoss), validated.Metrics.Select(m => m.GeneratorLoss));
+    }
+
+    [Fact]
     public void Stopping_by_cancellation_ends_after_the_current_step()
     {
         using var trainer = TinyRuns.NewTrainer(TinyRuns.Config(mleSteps: 50));
