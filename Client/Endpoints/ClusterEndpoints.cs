@@ -6,13 +6,14 @@ namespace MusicCluster.Client.Endpoints;
 /// <summary>GET /api/cluster: the silos of the running cluster.</summary>
 internal static class ClusterEndpoints
 {
-    public sealed record SiloResponse(string Address, string Name, string HostName, string Status, int Accelerators, int ActivationCount, DateTimeOffset StartedAt);
+    public sealed record SiloResponse(string Address, string Name, string HostName, string Status, int Accelerators, int ActivationCount, DateTimeOffset StartedAt,
+        int TrainingSlots, IReadOnlyList<string> TrainingRuns, int GenerationSessions, IReadOnlyList<GrainTypeCount> Grains);
     public sealed record ClusterResponse(IReadOnlyList<SiloResponse> Silos, DateTimeOffset TakenAt);
 
     public static IEndpointRouteBuilder MapClusterEndpoints(this IEndpointRouteBuilder endpoints)
     {
         RouteGroupBuilder group = endpoints.MapGroup("/api/cluster").WithTags("Cluster");
-        group.MapGet("", GetClusterAsync).WithName("GetCluster").WithSummary("Silos of the running cluster, their status and accelerators");
+        group.MapGet("", GetClusterAsync).WithName("GetCluster").WithSummary("Silos of the running cluster: status, capacity (accelerators, training slots), running work and activations per grain type");
         return endpoints;
     }
 
@@ -20,7 +21,8 @@ internal static class ClusterEndpoints
     {
         ClusterSnapshot snapshot = await cluster.GetSnapshotAsync();
         return new ClusterResponse(
-            snapshot.Silos.Select(s => new SiloResponse(s.Address, s.Name, s.HostName, s.Status, s.Accelerators, s.ActivationCount, s.StartedAt)).ToList(),
+            snapshot.Silos.Select(s => new SiloResponse(s.Address, s.Name, s.HostName, s.Status, s.Accelerators, s.ActivationCount, s.StartedAt,
+                s.TrainingSlots, s.TrainingRuns, s.GenerationSessions, s.Grains)).ToList(),
             snapshot.TakenAt);
     }
 }

@@ -11,7 +11,10 @@ public sealed record ClusterSnapshot(
     [property: Id(0)] IReadOnlyList<SiloSummary> Silos,
     [property: Id(1)] DateTimeOffset TakenAt);
 
-/// <summary>One silo as the membership table sees it.</summary>
+/// <summary>
+/// One silo as the membership table sees it, with its capacity (accelerators, training slots), the work running on
+/// it (training runs, generation sessions) and its activations per grain type, most first.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SiloSummary(
     [property: Id(0)] string Address,
@@ -20,4 +23,14 @@ public sealed record SiloSummary(
     [property: Id(3)] string Status,
     [property: Id(4)] int Accelerators,
     [property: Id(5)] int ActivationCount,
-    [property: Id(6)] DateTimeOffset StartedAt);
+    [property: Id(6)] DateTimeOffset StartedAt,
+    [property: Id(7)] int TrainingSlots,
+    [property: Id(8)] IReadOnlyList<string> TrainingRuns,
+    [property: Id(9)] int GenerationSessions,
+    [property: Id(10)] IReadOnlyList<GrainTypeCount> Grains);
+
+/// <summary>Activations of one grain type on a silo (type name without namespace).</summary>
+[GenerateSerializer, Immutable]
+public sealed record GrainTypeCount(
+    [property: Id(0)] string GrainType,
+    [property: Id(1)] int Activations);

@@ -162,8 +162,8 @@ public sealed class TrainingRunIndexGrain(
             .Select(silo =>
             {
                 int used = held.GetValueOrDefault(silo.ToParsableString());
-                return (Silo: silo, Free: MetadataInt(silo, TrainingSlots.MetadataKey, TrainingSlots.Default) - used,
-                    Accelerators: MetadataInt(silo, SiloMetadataKeys.Accelerators, 0), Used: used);
+                return (Silo: silo, Free: metadata.ReadInt(silo, TrainingSlots.MetadataKey, TrainingSlots.Default) - used,
+                    Accelerators: metadata.ReadInt(silo, SiloMetadataKeys.Accelerators, 0), Used: used);
             })
             .Where(c => c.Free > 0)
             .OrderByDescending(c => c.Accelerators > 0)
@@ -173,10 +173,6 @@ public sealed class TrainingRunIndexGrain(
             .Select(c => c.Silo)
             .FirstOrDefault();
     }
-
-    private int MetadataInt(SiloAddress silo, string key, int fallback) =>
-        metadata.GetSiloMetadata(silo).Metadata.TryGetValue(key, out string? value)
-        && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int parsed) ? parsed : fallback;
 
     private static TrainingRunSummary SummaryOf(TrainingRunSnapshot s) => new()
     {

@@ -6,7 +6,7 @@ namespace MusicCluster.Client.Tests;
 
 public sealed class ClusterApiTests : IAsyncLifetime
 {
-    private readonly ClientFactory _factory = new(EmbeddedClientSettings.CreateFresh(), new Dictionary<string, string?> { ["MusicCluster:Accelerators"] = "2" });
+    private readonly ClientFactory _factory = new(EmbeddedClientSettings.CreateFresh(), new Dictionary<string, string?> { ["MusicCluster:Accelerators"] = "2", ["MusicCluster:MaxRunsPerSilo"] = "3" });
     private HttpClient _http = null!;
 
     public Task InitializeAsync()
@@ -35,6 +35,30 @@ public sealed class ClusterApiTests : IAsyncLifetime
         Assert.Equal("Active", silo.GetProperty("status").GetString());
         Assert.Equal(2, silo.GetProperty("accelerators").GetInt32());
         Assert.Contains($":{_factory.Settings.SiloPort}@", silo.GetProperty("address").GetString());
+    }
+
+    [Fact]
+    public async Task Cluster_reports_capacity_running_work_and_grains_per_silo()
+    {
+        JsonElement before = await OnlySiloAsync();
+        Assert.Equal(3, before.GetProperty("trainingSlots").GetInt32());
+        Assert.Equal(0, before.GetProperty("trainingRuns").GetArrayLength());
+        Assert.Equal(0, before.GetProperty("generationSessions").GetInt32());
+        // Every start records itself with the installation grain, so it is active on the only silo.
+        Assert.Contains(before.GetProperty("grains").EnumerateArray(),
+            g => g.GetProperty("grainType").GetString() == "InstallationGrain" && g.GetProperty("activations").GetInt32() >= 1);
+
+        HttpResponseMessage started = await _http.PostAsJsonAsync("/api/generations", new { bars = 1, seed = 3 });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        JsonElement after = await OnlySiloAsync();
+        Assert.Equal(1, after.GetProperty("generationSessions").GetInt32());
+        Assert.Contains(after.GetProperty("grains").EnumerateArray(), g => g.GetProperty("grainType").GetString() == "GenerationSessionGrain");
+    }
+
+    private async Task<JsonElement> OnlySiloAsync()
+    {
+        using JsonDocument json = JsonDocument.Parse(await _http.GetStringAsync("/api/cluster"));
+        return Assert.Single(json.RootElement.GetProperty("silos").EnumerateArray()).Clone();
     }
 
     [Fact]

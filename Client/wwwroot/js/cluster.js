@@ -18,8 +18,22 @@
             name.className = 'small text-body-secondary';
             name.textContent = silo.name;
             address.append(code, name);
+            const work = document.createElement('td');
+            for (const run of silo.trainingRuns) {
+                const link = document.createElement('a');
+                link.className = 'd-block';
+                link.href = '/training/' + encodeURIComponent(run);
+                link.textContent = 'training ' + run;
+                work.append(link);
+            }
+            const sessions = document.createElement('span');
+            sessions.className = 'small text-body-secondary';
+            sessions.textContent = silo.generationSessions + ' generation session(s)';
+            work.append(sessions);
+            const grains = silo.grains.slice(0, 6).map(g => g.grainType + ' ' + g.activations).join(', ');
             tr.append(address, cell(silo.hostName), cell(silo.status, silo.status === 'Active' ? 'status-active' : 'status-other'),
-                cell(silo.accelerators, 'text-end'), cell(silo.activationCount, 'text-end'), cell(new Date(silo.startedAt).toISOString()));
+                cell(silo.accelerators, 'text-end'), cell(silo.trainingRuns.length + ' of ' + silo.trainingSlots, 'text-end'), work,
+                cell(silo.activationCount, 'text-end'), cell(grains, 'small'), cell(new Date(silo.startedAt).toISOString()));
             return tr;
         });
         body.replaceChildren(...rows);
