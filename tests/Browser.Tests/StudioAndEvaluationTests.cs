@@ -38,6 +38,26 @@ public sealed partial class StudioAndEvaluationTests(ClientProcessFixture client
     }
 
     [SkippableFact]
+    public async Task Obs_overlay_follows_the_newest_session_with_its_notes_and_score()
+    {
+        await using BrowserSession browser = await BrowserSession.StartAsync();
+        IPage page = browser.Page;
+        await page.GotoAsync(new Uri(client.BaseAddress, "/obs").ToString());
+        await Assertions.Expect(page.GetByTestId("obs-overlay")).ToBeVisibleAsync();
+
+        using var http = new HttpClient { BaseAddress = client.BaseAddress };
+        using HttpResponseMessage started = await http.PostAsync("/api/generations",
+            new StringContent("""{"bars":1,"seed":21,"title":"Overlay check"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
+
+        await Assertions.Expect(page.Locator("#obs-roll")).ToHaveAttributeAsync("data-notes", Positive(), new() { Timeout = 90_000 });
+        await Assertions.Expect(page.GetByTestId("obs-title")).ToContainTextAsync("Finished (Completed)", new() { Timeout = 90_000 });
+        await Assertions.Expect(page.GetByTestId("obs-score")).ToContainTextAsync("score");
+        await browser.ScreenshotAsync("obs-overlay");
+        Assert.Empty(browser.Errors);
+    }
+
+    [SkippableFact]
     public async Task Studio_shows_field_errors_from_the_server()
     {
         await using BrowserSession browser = await BrowserSession.StartAsync();
