@@ -74,7 +74,7 @@ public sealed class EvaluationTests
         var config = TinyModels.Config(vocab: Grid.Count, context: 64, width: 16);
         using var generator = TinyModels.Generator(config);
         using var critic = TinyModels.Critic(config);
-        var scorer = new CriticScorer(critic, Grid, ScoreCalibration.Build([0.0, 0.1], "eval-model", "ckpt-3"), new CriticScorerOptions { WindowBars = 1 });
+        var scorer = new CriticScorer(critic, Grid, ScoreCalibration.Build([0.0, 0.1], "eval-model", "ckpt-3", windowBars: 1), new CriticScorerOptions { WindowBars = 1 });
         (int Real, int Generated)? seen = null;
         var runner = new EvaluationRunner(generator, scorer, (real, generated) =>
         {
