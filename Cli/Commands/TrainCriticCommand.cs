@@ -38,12 +38,13 @@ internal static class TrainCriticCommand
         var windowBars = Positive(new Option<int>("--window-bars") { Description = "Bars per scoring window", DefaultValueFactory = _ => defaults.WindowBars });
         var every = Positive(new Option<int>("--evaluate-every") { Description = "Measure the held-out ordering every N steps", DefaultValueFactory = _ => defaults.EvaluateEvery });
         var pieces = Positive(new Option<int>("--evaluation-pieces") { Description = "Held-out pieces to measure on", DefaultValueFactory = _ => defaults.EvaluationPieces });
+        var fromGenerator = new Option<bool>("--init-from-generator") { Description = "Start the critic from the generator's token embedding and first blocks instead of its own weights" };
         var seed = new Option<long>("--seed") { Description = "Seed of the windows, negatives and measurements", DefaultValueFactory = _ => defaults.Training.Seed };
         var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: libtorch's choice)" };
         threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 256) r.AddError("--threads must be from 1 to 256"); });
         var json = CommonOptions.Json();
         var command = new Command("train-critic", "Fine-tune a checkpoint's critic against random and bar-shuffled negatives (the generator stays as it is)")
-            { model, data, output, split, steps, batch, rate, shuffled, permuted, penalty, windowBars, every, pieces, seed, threads, json };
+            { model, data, output, split, steps, batch, rate, shuffled, permuted, penalty, windowBars, every, pieces, fromGenerator, seed, threads, json };
         command.SetAction((parse, cancellation) => Task.Run(() =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
@@ -62,6 +63,7 @@ internal static class TrainCriticCommand
                     WindowBars = parse.GetValue(windowBars),
                     EvaluateEvery = parse.GetValue(every),
                     EvaluationPieces = parse.GetValue(pieces),
+                    InitializeFromGenerator = parse.GetValue(fromGenerator),
                 }.EnsureValid();
                 var dataset = TokenDataset.Open(dataFolder);
                 foreach (string needed in new[] { "train", splitName })
@@ -92,6 +94,11 @@ internal static class TrainCriticCommand
                 else stdout.WriteLine($"Wrote {outPath}: critic of step {best.Step}, on {best.Ordering.Pieces} {splitName} pieces AUC real vs random {best.Ordering.RealVsRandomAuc:F3}, " +
                     $"real vs bar-shuffled {best.Ordering.RealVsShuffledAuc:F3}. Calibrate it: musiccluster calibrate --model {outPath} --data {dataFolder} --window-bars {options.WindowBars}");
                 return cancellation.IsCancellationRequested ? 130 : 0;
+            }
+            catch (OperationCanceledException)
+            {
+                error.WriteLine("stopped before the first critic step: nothing was written");
+                return 130;
             }
             catch (Exception e) when (e is CheckpointFormatException or DatasetFormatException or ArgumentException or IOException or UnauthorizedAccessException)
             {

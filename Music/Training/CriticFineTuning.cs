@@ -21,6 +21,10 @@ public sealed record CriticFineTuningOptions
     /// <summary>Held-out pieces the ordering is measured on (the first ones of the split), to keep measuring cheap.</summary>
     public int EvaluationPieces { get; init; } = 32;
 
+    /// <summary>Start the critic from the generator's token embedding and first blocks (<see cref="CriticInitialization"/>)
+    /// instead of its own weights; the checkpoint's own critic is then not measured as a candidate.</summary>
+    public bool InitializeFromGenerator { get; init; }
+
     public CriticFineTuningOptions EnsureValid()
     {
         Training.EnsureValid();
@@ -41,7 +45,8 @@ public sealed record CriticFineTuningResult(IReadOnlyList<CriticFineTuningEvalua
 /// Fine-tunes the critic of a trained checkpoint so that it orders real pieces above random tokens and above the same
 /// pieces with their bars shuffled (<see cref="CriticTraining"/> with explicit shuffled-bar negatives), measuring the
 /// ordering on held-out pieces as it goes and keeping the best critic: the one with the highest real-vs-shuffled AUC
-/// among those that reach real-vs-random 0.99 (any, if none does; step 0, the checkpoint's own critic, competes too).
+/// among those that reach real-vs-random 0.99 (any, if none does; step 0, the checkpoint's own critic, competes too,
+/// unless the critic is started from the generator's layers).
 /// The generator and everything else in the checkpoint stay as they were.
 /// </summary>
 public static class CriticFineTuning
@@ -61,6 +66,7 @@ public static class CriticFineTuning
 
         using var checkpoint = ModelCheckpoint.Unpack(archive, source);
         var critic = checkpoint.Critic ?? throw new CheckpointFormatException(source, 0, "the checkpoint has no critic to fine-tune");
+        if (options.InitializeFromGenerator) CriticInitialization.FromGenerator(critic, checkpoint.Generator);
         var windows = new CriticWindowScorer(critic, checkpoint.Info.Vocabulary, new CriticScorerOptions { WindowBars = options.WindowBars });
         var measured = heldOut.Take(options.EvaluationPieces).ToArray();
         var training = options.Training;
@@ -76,7 +82,9 @@ public static class CriticFineTuning
             var evaluation = new CriticFineTuningEvaluation(done, CriticOrdering.Measure(windows, measured, training.Seed), lastEstimate);
             evaluations.Add(evaluation);
             evaluated?.Invoke(evaluation);
-            if (best is null || Better(evaluation.Ordering, best.Ordering))
+            // A critic started from the generator is no candidate before it has been trained.
+            bool candidate = done > 0 || !options.InitializeFromGenerator;
+            if (candidate && (best is null || Better(evaluation.Ordering, best.Ordering)))
             {
                 best = evaluation;
                 bestArchive = ModelCheckpoint.WithCritic(archive, critic, done == 0 ? null : optimizer, MetadataField, Note(options, evaluation, source));
@@ -85,13 +93,22 @@ public static class CriticFineTuning
             int chunk = Math.Min(options.EvaluateEvery, training.Steps - done);
             int offset = done;
             // Each chunk draws its own windows (seed + offset), so chunks do not repeat one another's batches.
-            var report = CriticTraining.Train(windows, train, training with { Steps = chunk, Seed = training.Seed + offset }, cancellation, optimizer,
-                (step, estimate) => stepCompleted?.Invoke(offset + step + 1, estimate));
+            CriticTrainingReport report;
+            try
+            {
+                report = CriticTraining.Train(windows, train, training with { Steps = chunk, Seed = training.Seed + offset }, cancellation, optimizer,
+                    (step, estimate) => stepCompleted?.Invoke(offset + step + 1, estimate));
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                break; // stopping keeps the best critic measured so far; the unmeasured part of this chunk is dropped
+            }
             done += chunk;
             lastEstimate = report.WassersteinEstimates.Count > 0 ? report.WassersteinEstimates[^1] : null;
         }
+        if (best is null) throw new OperationCanceledException("critic fine-tuning was cancelled before its first step", cancellation);
         // Step 0 keeps the checkpoint's own critic optimizer state: nothing was changed.
-        if (best!.Step == 0) bestArchive = archive;
+        if (best.Step == 0) bestArchive = archive;
         return new CriticFineTuningResult(evaluations, best, bestArchive!);
     }
 
@@ -113,6 +130,7 @@ public static class CriticFineTuning
         ["windowPermutationShare"] = options.Training.WindowPermutationShare,
         ["gradientPenaltyWeight"] = options.Training.GradientPenaltyWeight,
         ["windowBars"] = options.WindowBars,
+        ["initializedFromGenerator"] = options.InitializeFromGenerator,
         ["seed"] = options.Training.Seed,
         ["heldOutPieces"] = evaluation.Ordering.Pieces,
         ["heldOutRealVsRandomAuc"] = evaluation.Ordering.RealVsRandomAuc,

@@ -11,7 +11,8 @@ public sealed class BenchCommandTests
         Assert.True(result.ExitCode == 0, result.Error);
         JsonElement figures = JsonDocument.Parse(result.Output).RootElement;
         foreach (string key in new[] { "midiParseMBps", "gemmGflops", "tokenizeTokensPerSec", "trainTokensPerSec", "trainMfu", "generateTokensPerSecWithKvCache",
-                     "generateTokensPerSecWithoutKvCache", "kvCacheSpeedup", "firstNoteMs", "scoreWindowsPerSecBatch1", "scoreWindowsPerSecBatch32" })
+                     "generateTokensPerSecWithoutKvCache", "kvCacheSpeedup", "firstNoteMs", "scoreWindowsPerSecBatch1", "scoreWindowsPerSecBatch32",
+                     "scoreEndToEndWindowsPerSecBatch1", "scoreEndToEndWindowsPerSecBatch32", "scoreEndToEndMeanWindowTokens" })
         {
             Assert.True(figures.TryGetProperty(key, out JsonElement value), $"missing {key}");
             Assert.True(value.GetDouble() > 0, $"{key} = {value}");
