@@ -75,10 +75,13 @@ internal static class TrainCriticCommand
                 var train = dataset.ReadSplit("train").Select(s => s.Tokens).ToArray();
                 var heldOut = dataset.ReadSplit(splitName).Select(s => s.Tokens).ToArray();
 
+                // The best critic so far is written whenever it changes, so a run that is killed keeps it.
+                CheckpointRecord? record = null;
+                void Keep(CriticFineTuningEvaluation evaluation, CheckpointArchive best) => record = Write(best, source, outPath);
                 CriticFineTuningResult result = parse.GetValue(json)
-                    ? CriticFineTuning.Run(archive, source, train, heldOut, options, cancellation: cancellation)
-                    : WithProgress(error, archive, source, train, heldOut, options, splitName, cancellation);
-                var record = Write(result.Checkpoint, source, outPath);
+                    ? CriticFineTuning.Run(archive, source, train, heldOut, options, cancellation: cancellation, bestChanged: Keep)
+                    : WithProgress(error, archive, source, train, heldOut, options, splitName, Keep, cancellation);
+                record ??= Write(result.Checkpoint, source, outPath);
                 var best = result.Best;
                 var summary = new
                 {
@@ -116,7 +119,7 @@ internal static class TrainCriticCommand
     }
 
     private static CriticFineTuningResult WithProgress(TextWriter error, CheckpointArchive archive, string source, int[][] train, int[][] heldOut,
-        CriticFineTuningOptions options, string split, CancellationToken cancellation)
+        CriticFineTuningOptions options, string split, Action<CriticFineTuningEvaluation, CheckpointArchive> keep, CancellationToken cancellation)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
         CriticFineTuningResult? result = null;
@@ -129,7 +132,8 @@ internal static class TrainCriticCommand
                     evaluated: e => console.MarkupLineInterpolated(
                         $"step {e.Step}: {split} AUC real vs random {e.Ordering.RealVsRandomAuc:F3}, real vs bar-shuffled {e.Ordering.RealVsShuffledAuc:F3} (W estimate {e.WassersteinEstimate:F3})"),
                     stepCompleted: (step, _) => task.Value = step,
-                    cancellation: cancellation);
+                    cancellation: cancellation,
+                    bestChanged: keep);
             });
         return result!;
     }

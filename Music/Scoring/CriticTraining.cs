@@ -22,7 +22,7 @@ public sealed record CriticTrainingOptions
     /// penalty's double backward pass costs more than the rest of a step.</summary>
     public int GradientPenaltyInterval { get; init; } = 1;
 
-    /// <summary>Share of negative windows with real bars in a wrong order; the rest are random tokens.</summary>
+    /// <summary>Share of negative windows with real bars in a wrong order (rounded to whole rows of every batch); the rest are random tokens.</summary>
     public double ShuffledShare { get; init; } = 0.5;
 
     /// <summary>
@@ -95,6 +95,9 @@ public static class CriticTraining
             for (int step = 0; step < options.Steps; step++)
             {
                 cancellation.ThrowIfCancellationRequested();
+                // A fixed number of each kind per batch: with a share drawn per row, some small batches hold no random
+                // negative at all, and a critic fine-tuned on such batches was seen to swing its score of noise.
+                int shuffledRows = (int)Math.Round(options.BatchSize * options.ShuffledShare);
                 var real = new List<int[]>(options.BatchSize);
                 var negative = new List<int[]>(options.BatchSize);
                 for (int row = 0; row < options.BatchSize; row++)
@@ -104,7 +107,7 @@ public static class CriticTraining
                     var window = realWindows[piece][bar];
                     var realWindow = realSequences[piece][window.Start..window.End];
                     real.Add(realWindow);
-                    negative.Add(random.NextDouble() >= options.ShuffledShare
+                    negative.Add(row >= shuffledRows
                         ? CriticNegatives.RandomTokens(window.Length, vocabulary.Count, random)
                         : random.NextDouble() < options.WindowPermutationShare
                             ? PermutedWindow(windows, realWindow, realSequences[piece], bar, random)

@@ -38,7 +38,8 @@ public sealed record CriticFineTuningOptions
 /// <summary>One measurement of the critic during fine-tuning: after <paramref name="Step"/> steps, on the held-out pieces.</summary>
 public sealed record CriticFineTuningEvaluation(int Step, CriticOrderingResult Ordering, double? WassersteinEstimate);
 
-/// <summary>What fine-tuning gave: every measurement, the step kept, and the checkpoint with that critic.</summary>
+/// <summary>What fine-tuning gave: every measurement, the step kept, and the checkpoint with that critic (the
+/// original archive itself when no step improved on the checkpoint's own critic).</summary>
 public sealed record CriticFineTuningResult(IReadOnlyList<CriticFineTuningEvaluation> Evaluations, CriticFineTuningEvaluation Best, CheckpointArchive Checkpoint);
 
 /// <summary>
@@ -55,7 +56,7 @@ public static class CriticFineTuning
 
     public static CriticFineTuningResult Run(CheckpointArchive archive, string source, IReadOnlyList<int[]> train, IReadOnlyList<int[]> heldOut,
         CriticFineTuningOptions? options = null, Action<CriticFineTuningEvaluation>? evaluated = null, Action<int, double>? stepCompleted = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, Action<CriticFineTuningEvaluation, CheckpointArchive>? bestChanged = null)
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(train);
@@ -87,7 +88,8 @@ public static class CriticFineTuning
             if (candidate && (best is null || Better(evaluation.Ordering, best.Ordering)))
             {
                 best = evaluation;
-                bestArchive = ModelCheckpoint.WithCritic(archive, critic, done == 0 ? null : optimizer, MetadataField, Note(options, evaluation, source));
+                bestArchive = done == 0 ? archive : ModelCheckpoint.WithCritic(archive, critic, optimizer, MetadataField, Note(options, evaluation, source));
+                bestChanged?.Invoke(evaluation, bestArchive);
             }
             if (done >= training.Steps || cancellation.IsCancellationRequested) break;
             int chunk = Math.Min(options.EvaluateEvery, training.Steps - done);
@@ -107,8 +109,6 @@ public static class CriticFineTuning
             lastEstimate = report.WassersteinEstimates.Count > 0 ? report.WassersteinEstimates[^1] : null;
         }
         if (best is null) throw new OperationCanceledException("critic fine-tuning was cancelled before its first step", cancellation);
-        // Step 0 keeps the checkpoint's own critic optimizer state: nothing was changed.
-        if (best.Step == 0) bestArchive = archive;
         return new CriticFineTuningResult(evaluations, best, bestArchive!);
     }
 
