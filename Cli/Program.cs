@@ -20,6 +20,7 @@ root.Subcommands.Add(GenerateCommand.Create(new PieceFiles(
     Read: path => MidiFileReader.ReadFile(path),
     Write: (piece, path) => MidiFileWriter.WriteFile(piece, path))));
 root.Subcommands.Add(CalibrateCommand.Create());
+root.Subcommands.Add(TrainCriticCommand.Create());
 root.Subcommands.Add(ScoreCommand.Create(scoringModels, midiReader));
 root.Subcommands.Add(EvalCommand.Create(scoringModels, ObjectiveMetricsComparison.OverlapAreas,
     (vocabulary, bars) => PieceGeneration.ConstraintFor(TokenizerFactory.FromVocabulary(vocabulary), bars)));

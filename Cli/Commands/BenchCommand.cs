@@ -4,6 +4,7 @@ using System.Text.Json;
 using MusicCluster.Music.Data;
 using MusicCluster.Music.Midi;
 using MusicCluster.Music.Models;
+using MusicCluster.Music.Scoring;
 using MusicCluster.Music.Tokens;
 using Spectre.Console;
 
@@ -128,6 +129,11 @@ internal static class BenchCommand
         {
             CriticBenchmark critic = ModelBenchmarks.MeasureCriticWindows(settings.Model, batch, windowLength: settings.Quick ? 16 : 64, windows: settings.Quick ? 32 : 64);
             figures[$"scoreWindowsPerSecBatch{batch}"] = critic.WindowsPerSecond;
+            // End to end through CriticScorer (bar finding, 4-bar windows of synthetic pieces, batching, calibration):
+            // what a live meter (batch 1) and a scoring job (batch 32) get, next to the critic's raw forward passes above.
+            ScoreWindowsBenchmark scorer = CriticScorerBenchmarks.MeasureScoreWindows(settings.Model, batch, pieces: settings.Quick ? 2 : 12);
+            figures[$"scoreEndToEndWindowsPerSecBatch{batch}"] = scorer.WindowsPerSecond;
+            figures["scoreEndToEndMeanWindowTokens"] = scorer.MeanWindowTokens;
         }
     }
 }

@@ -19,8 +19,13 @@ internal static class CalibrateCommand
         var model = new Option<string>("--model") { Description = "Checkpoint (.ckpt) whose critic to calibrate", Required = true };
         var data = new Option<string>("--data") { Description = "Dataset folder with held-out real pieces", Required = true };
         var split = new Option<string>("--split") { Description = "Held-out split to calibrate on", DefaultValueFactory = _ => "valid" };
+        var windowBars = new Option<int>("--window-bars")
+        {
+            Description = "Bars per scoring window; recorded in the calibration, and scoring with it uses the same size",
+            DefaultValueFactory = _ => CriticScorerOptions.DefaultWindowBars,
+        };
         var json = CommonOptions.Json();
-        var command = new Command("calibrate", "Calibrate a checkpoint's critic against held-out real pieces (writes {name}.calibration.json)") { model, data, split, json };
+        var command = new Command("calibrate", "Calibrate a checkpoint's critic against held-out real pieces (writes {name}.calibration.json)") { model, data, split, windowBars, json };
         command.SetAction(parse =>
         {
             TextWriter output = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
@@ -32,13 +37,13 @@ internal static class CalibrateCommand
                 using ModelCheckpoint checkpoint = ModelCheckpoint.LoadFile(modelPath, dataset.Vocabulary);
                 if (checkpoint.Critic is null) throw new ArgumentException($"checkpoint {modelPath} has no critic");
                 (string modelId, string checkpointId) = CheckpointScoringModelSource.IdsOf(modelPath);
-                var windows = new CriticWindowScorer(checkpoint.Critic, checkpoint.Info.Vocabulary);
+                var windows = new CriticWindowScorer(checkpoint.Critic, checkpoint.Info.Vocabulary, new CriticScorerOptions { WindowBars = parse.GetValue(windowBars) });
                 ScoreCalibration calibration = CalibrationBuilder.FromRealSequences(windows,
                     dataset.ReadSplit(splitName).Select(s => (IReadOnlyList<int>)s.Tokens), modelId, checkpointId);
                 string target = CheckpointScoringModelSource.CalibrationPathOf(modelPath);
                 File.WriteAllText(target, calibration.ToJson());
-                var summary = new { model = modelId, checkpoint = checkpointId, split = splitName, windows = calibration.ReferenceScores.Count, output = target };
-                output.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(summary, CliJson.Options) : $"Wrote {target}: {calibration.ReferenceScores.Count} real windows of split {splitName}");
+                var summary = new { model = modelId, checkpoint = checkpointId, split = splitName, windows = calibration.ReferenceScores.Count, windowBars = calibration.WindowBars, output = target };
+                output.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(summary, CliJson.Options) : $"Wrote {target}: {calibration.ReferenceScores.Count} real {calibration.WindowBars}-bar windows of split {splitName}");
                 return 0;
             }
             catch (Exception e) when (e is CheckpointFormatException or DatasetFormatException or ArgumentException or IOException or FileNotFoundException)

@@ -80,6 +80,7 @@ internal static class EvalCommand
         output.WriteLine($"NLL per token {result.NllPerToken:F4} nats over {result.NllTokens:N0} tokens ({result.NllMethod})");
         output.WriteLine($"critic AUC real vs generated {result.CriticAuc:F3} ({result.RealPieces} real, {result.GeneratedPieces} generated, {result.GeneratedUndecodable} undecodable)");
         output.WriteLine($"mean score real {result.MeanRealScore:F1}, generated {result.MeanGeneratedScore:F1}");
+        output.WriteLine($"ordering over {result.Ordering.Pieces} real pieces: AUC real vs random tokens {result.Ordering.RealVsRandomAuc:F3}, real vs bar-shuffled {result.Ordering.RealVsShuffledAuc:F3}");
         if (result.Metrics is null) output.WriteLine("objective metrics: not available in this build");
         else foreach (var (name, value) in result.Metrics) output.WriteLine($"{name} {value:F4}");
         return 0;

@@ -6,16 +6,28 @@ namespace MusicCluster.Music.Scoring;
 /// <summary>
 /// Scores token sequences with a critic and its calibration: per bar the calibrated score of the window of bars
 /// ending with it, overall the calibrated mean of those raw scores. <see cref="StartLive"/> scores bars one by one
-/// as tokens arrive and ends with the same result as <see cref="Score"/> over the whole sequence.
-/// Not thread-safe: one scorer per thread (the critic module is shared state).
+/// as tokens arrive and ends with the same result as <see cref="Score"/> over the whole sequence. Windows have the
+/// calibration's size (<see cref="ScoreCalibration.WindowBars"/>): percentiles of raw scores of other windows would
+/// compare different things. Not thread-safe: one scorer per thread (the critic module is shared state).
 /// </summary>
 public sealed class CriticScorer
 {
+    /// <param name="options">Batch size and window size; null: the calibration's window size. Options with another
+    /// window size than the calibration's are refused.</param>
     public CriticScorer(TransformerCritic critic, Vocabulary vocabulary, ScoreCalibration calibration, CriticScorerOptions? options = null)
     {
-        Windows = new CriticWindowScorer(critic, vocabulary, options);
         Calibration = calibration ?? throw new ArgumentNullException(nameof(calibration));
+        options = (options ?? ForCalibration(calibration)).EnsureValid();
+        if (options.WindowBars != calibration.WindowBars)
+            throw new ArgumentException(
+                $"the calibration of {calibration.ModelId}/{calibration.CheckpointId} was made with windows of {calibration.WindowBars} bars, not {options.WindowBars}: scores of other windows are on another scale",
+                nameof(options));
+        Windows = new CriticWindowScorer(critic, vocabulary, options);
     }
+
+    /// <summary>Default options with the calibration's window size (set a batch size with <c>with</c>).</summary>
+    public static CriticScorerOptions ForCalibration(ScoreCalibration calibration) =>
+        new() { WindowBars = (calibration ?? throw new ArgumentNullException(nameof(calibration))).WindowBars };
 
     public CriticWindowScorer Windows { get; }
 

@@ -26,7 +26,7 @@ public static class CriticScorerBenchmarks
         var config = architecture with { VocabSize = vocabulary.Count };
         torch.random.manual_seed(2);
         using var critic = new TransformerCritic(config, device ?? CPU);
-        var scorer = new CriticScorer(critic, vocabulary, ScoreCalibration.Build([0.0], "benchmark", "random-weights"),
+        var scorer = new CriticScorer(critic, vocabulary, ScoreCalibration.Build([0.0], "benchmark", "random-weights", windowBars),
             new CriticScorerOptions { WindowBars = windowBars, BatchSize = batchSize });
         var tokenizer = new EventTokenizer();
         var sequences = SyntheticCorpus.Generate(pieces, 7).Select(tokenizer.Encode).ToArray();

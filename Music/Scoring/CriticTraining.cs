@@ -1,5 +1,6 @@
 using MusicCluster.Music.Models;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MusicCluster.Music.Scoring;
@@ -21,8 +22,21 @@ public sealed record CriticTrainingOptions
     /// penalty's double backward pass costs more than the rest of a step.</summary>
     public int GradientPenaltyInterval { get; init; } = 1;
 
-    /// <summary>Share of negative windows cut from bar-shuffled real pieces; the rest are random tokens.</summary>
+    /// <summary>Share of negative windows with real bars in a wrong order (rounded to whole rows of every batch); the rest are random tokens.</summary>
     public double ShuffledShare { get; init; } = 0.5;
+
+    /// <summary>
+    /// Of the shuffled negatives, the share made by permuting the bars of the very window that is the row's real
+    /// example (the same tokens in another bar order: only the order can tell them apart); the others are the
+    /// window ending at the same bar of the same piece with all its bars shuffled (what scoring a shuffled piece
+    /// sees). Pairing a negative with its real window keeps the piece's key, texture and length out of the signal.
+    /// </summary>
+    public double WindowPermutationShare { get; init; } = 0.5;
+
+    /// <summary>Adam's betas. The WGAN-GP defaults of the adversarial phase are (0, 0.9).</summary>
+    public double Beta1 { get; init; } = 0.5;
+
+    public double Beta2 { get; init; } = 0.9;
 
     public long Seed { get; init; } = 1;
 
@@ -34,6 +48,10 @@ public sealed record CriticTrainingOptions
         if (!(GradientPenaltyWeight >= 0) || !double.IsFinite(GradientPenaltyWeight)) throw new ArgumentOutOfRangeException(nameof(GradientPenaltyWeight), GradientPenaltyWeight, "gradientPenaltyWeight must be finite and >= 0");
         if (GradientPenaltyInterval < 1) throw new ArgumentOutOfRangeException(nameof(GradientPenaltyInterval), GradientPenaltyInterval, "gradientPenaltyInterval must be >= 1");
         if (!(ShuffledShare >= 0 && ShuffledShare <= 1)) throw new ArgumentOutOfRangeException(nameof(ShuffledShare), ShuffledShare, "shuffledShare must be in [0, 1]");
+        if (!(WindowPermutationShare >= 0 && WindowPermutationShare <= 1))
+            throw new ArgumentOutOfRangeException(nameof(WindowPermutationShare), WindowPermutationShare, "windowPermutationShare must be in [0, 1]");
+        if (!(Beta1 >= 0 && Beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(Beta1), Beta1, "beta1 must be in [0, 1)");
+        if (!(Beta2 >= 0 && Beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(Beta2), Beta2, "beta2 must be in [0, 1)");
         return this;
     }
 }
@@ -43,14 +61,18 @@ public sealed record CriticTrainingReport(IReadOnlyList<double> WassersteinEstim
 
 /// <summary>
 /// Trains a critic alone, WGAN-GP style, on the scoring windows of real token sequences against random-token
-/// windows and windows of bar-shuffled real pieces: loss = mean(negative) - mean(real) + lambda * gradient penalty.
-/// Not the adversarial training of the generator (Music/Training); this gives tests and tools a critic that has
-/// learned what real windows look like, quickly, with the same windows that scoring and calibration use.
+/// windows and real bars in a wrong order: loss = mean(negative) - mean(real) + lambda * gradient penalty.
+/// Not the adversarial training of the generator (Music/Training); this gives tests a critic that has learned what
+/// real windows look like, quickly, and fine-tunes a trained model's critic (`musiccluster train-critic`), with the
+/// same windows that scoring and calibration use.
 /// </summary>
 public static class CriticTraining
 {
+    /// <param name="optimizer">An optimizer over the critic's parameters to continue with (its state is updated, so a
+    /// caller can save it); null: a new Adam with the options' rate and betas.</param>
+    /// <param name="stepCompleted">Called after each step with its index and Wasserstein estimate (on the training thread).</param>
     public static CriticTrainingReport Train(CriticWindowScorer windows, IReadOnlyList<int[]> realSequences, CriticTrainingOptions? options = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, OptimizerHelper? optimizer = null, Action<int, double>? stepCompleted = null)
     {
         ArgumentNullException.ThrowIfNull(windows);
         ArgumentNullException.ThrowIfNull(realSequences);
@@ -63,7 +85,8 @@ public static class CriticTraining
         var random = new Random(unchecked((int)options.Seed));
         torch.random.manual_seed(options.Seed);
         using var mixing = new torch.Generator((ulong)options.Seed);
-        using var optimizer = optim.Adam(critic.parameters(), lr: options.LearningRate, beta1: 0.5, beta2: 0.9);
+        using var ownOptimizer = optimizer is null ? optim.Adam(critic.parameters(), lr: options.LearningRate, beta1: options.Beta1, beta2: options.Beta2) : null;
+        var stepper = optimizer ?? ownOptimizer!;
         var estimates = new List<double>(options.Steps);
         bool wasTraining = critic.training;
         critic.train();
@@ -72,16 +95,23 @@ public static class CriticTraining
             for (int step = 0; step < options.Steps; step++)
             {
                 cancellation.ThrowIfCancellationRequested();
+                // A fixed number of each kind per batch: with a share drawn per row, some small batches hold no random
+                // negative at all, and a critic fine-tuned on such batches was seen to swing its score of noise.
+                int shuffledRows = (int)Math.Round(options.BatchSize * options.ShuffledShare);
                 var real = new List<int[]>(options.BatchSize);
                 var negative = new List<int[]>(options.BatchSize);
                 for (int row = 0; row < options.BatchSize; row++)
                 {
                     int piece = random.Next(realSequences.Count);
-                    var window = realWindows[piece][random.Next(realWindows[piece].Count)];
-                    real.Add(realSequences[piece][window.Start..window.End]);
-                    negative.Add(random.NextDouble() < options.ShuffledShare
-                        ? ShuffledWindow(windows, realSequences[random.Next(realSequences.Count)], random)
-                        : CriticNegatives.RandomTokens(window.Length, vocabulary.Count, random));
+                    int bar = random.Next(realWindows[piece].Count);
+                    var window = realWindows[piece][bar];
+                    var realWindow = realSequences[piece][window.Start..window.End];
+                    real.Add(realWindow);
+                    negative.Add(row >= shuffledRows
+                        ? CriticNegatives.RandomTokens(window.Length, vocabulary.Count, random)
+                        : random.NextDouble() < options.WindowPermutationShare
+                            ? PermutedWindow(windows, realWindow, realSequences[piece], bar, random)
+                            : ShuffledPieceWindow(windows, realSequences[piece], bar, random));
                 }
                 using var scope = NewDisposeScope();
                 int time = Math.Max(real.Max(w => w.Length), negative.Max(w => w.Length));
@@ -98,10 +128,12 @@ public static class CriticTraining
                     var either = valid.narrow(0, 0, real.Count).logical_or(valid.narrow(0, real.Count, negative.Count));
                     loss = loss + options.GradientPenaltyWeight * options.GradientPenaltyInterval * critic.GradientPenalty(realOneHot, negativeOneHot, either, mixing);
                 }
-                optimizer.zero_grad();
+                stepper.zero_grad();
                 loss.backward();
-                optimizer.step();
-                estimates.Add((realScores.mean() - negativeScores.mean()).item<float>());
+                stepper.step();
+                double estimate = (realScores.mean() - negativeScores.mean()).item<float>();
+                estimates.Add(estimate);
+                stepCompleted?.Invoke(step, estimate);
             }
         }
         finally
@@ -111,12 +143,22 @@ public static class CriticTraining
         return new CriticTrainingReport(estimates);
     }
 
-    private static int[] ShuffledWindow(CriticWindowScorer windows, int[] sequence, Random random)
+    /// <summary>The window of bar <paramref name="bar"/> of the piece with all its bars shuffled (bars keep their
+    /// lengths' multiset, so the window may be a little longer or shorter than the real one).</summary>
+    private static int[] ShuffledPieceWindow(CriticWindowScorer windows, int[] sequence, int bar, Random random)
     {
         var shuffled = CriticNegatives.ShuffleBars(sequence, windows.Vocabulary, random);
         var ranges = windows.Windows(shuffled);
-        var window = ranges[random.Next(ranges.Count)];
+        var window = ranges[Math.Min(bar, ranges.Count - 1)];
         return shuffled[window.Start..window.End];
+    }
+
+    /// <summary>The real window with its whole bars permuted (a partial first bar or header stays first); a window
+    /// with fewer than two whole bars has no other order, so the shuffled piece's window stands in.</summary>
+    private static int[] PermutedWindow(CriticWindowScorer windows, int[] realWindow, int[] sequence, int bar, Random random)
+    {
+        var permuted = CriticNegatives.ShuffleBars(realWindow, windows.Vocabulary, random);
+        return permuted.AsSpan().SequenceEqual(realWindow) ? ShuffledPieceWindow(windows, sequence, bar, random) : permuted;
     }
 
     /// <summary>One-hot rows padded with all-zero vectors to <paramref name="time"/> positions, and the mask of real positions.</summary>

@@ -4,7 +4,8 @@ namespace MusicCluster.Music.Scoring;
 /// What `musiccluster eval` reports (JSON, camelCase). <see cref="CriticAuc"/> is the probability that the critic
 /// scores a real piece of the split above a generated one (0.5: it cannot tell them apart).
 /// <see cref="Metrics"/> holds the objective metrics' overlap areas (real vs generated) when a metrics function is
-/// wired, else null.
+/// wired, else null. <see cref="Ordering"/> is what the scorer must get right on real music: real above
+/// bar-shuffled and above random tokens.
 /// </summary>
 public sealed record EvaluationResult
 {
@@ -21,5 +22,8 @@ public sealed record EvaluationResult
     public required double MeanGeneratedScore { get; init; }
     /// <summary>Generated sequences that do not decode to a piece (left out of the metrics, kept in the AUC).</summary>
     public required int GeneratedUndecodable { get; init; }
+    /// <summary>The critic's ordering over every real piece of the split (not capped by MaxPieces): AUC of the real
+    /// pieces over random token sequences of the same lengths, and over the same pieces with their bars shuffled.</summary>
+    public required CriticOrderingResult Ordering { get; init; }
     public IReadOnlyDictionary<string, double>? Metrics { get; init; }
 }

@@ -8,7 +8,8 @@ namespace MusicCluster.Music.Scoring;
 /// <summary>
 /// Evaluates a generator and its critic on a dataset split: NLL per token (nats, the whole split, see
 /// <see cref="EvaluationNll"/>), then as many generated pieces as real ones (through <see cref="Sampler"/>, from
-/// &lt;bos&gt;), the critic's AUC between real and generated, and, when a metrics function is given, the objective
+/// &lt;bos&gt;), the critic's AUC between real and generated, its ordering of real pieces above their bar shuffles and
+/// random tokens (<see cref="CriticOrdering"/>), and, when a metrics function is given, the objective
 /// metrics of both sets.
 /// </summary>
 /// <param name="metrics">Objective metrics: (real pieces, generated pieces) -> named figures, e.g. the overlap
@@ -37,6 +38,9 @@ public sealed class EvaluationRunner(TransformerGenerator generator, CriticScore
         progress?.Report("scoring real and generated pieces");
         double[] realScores = real.Select(s => scorer.Score(s).RawOverall).ToArray();
         double[] generatedScores = generated.Select(s => scorer.Score(s).RawOverall).ToArray();
+
+        progress?.Report($"ordering: {all.Count} real pieces vs their bar shuffles and random tokens");
+        var ordering = CriticOrdering.Measure(scorer.Windows, all, options.Sampling.Seed);
 
         IReadOnlyDictionary<string, double>? figures = null;
         int undecodable = 0;
@@ -67,6 +71,7 @@ public sealed class EvaluationRunner(TransformerGenerator generator, CriticScore
             MeanRealScore = realScores.Average(scorer.Calibration.Percentile),
             MeanGeneratedScore = generatedScores.Average(scorer.Calibration.Percentile),
             GeneratedUndecodable = undecodable,
+            Ordering = ordering,
             Metrics = figures,
         };
     }

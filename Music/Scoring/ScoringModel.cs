@@ -5,7 +5,8 @@ namespace MusicCluster.Music.Scoring;
 
 /// <summary>
 /// A loaded model as scoring and evaluation need it: the critic with its calibration, the generator (for
-/// evaluation; may be null for a critic-only model), the vocabulary, and the ids that every score names.
+/// evaluation; may be null for a critic-only model), the vocabulary, and the ids that every score names. Scoring
+/// windows have the calibration's size unless options say otherwise (and then they must agree with it).
 /// Owns the modules and disposes them.
 /// </summary>
 public sealed class ScoringModel : IDisposable
@@ -25,7 +26,7 @@ public sealed class ScoringModel : IDisposable
         ModelId = modelId;
         CheckpointId = checkpointId;
         Generator = generator;
-        Options = options ?? new CriticScorerOptions();
+        Options = options ?? CriticScorer.ForCalibration(calibration);
         Scorer = new CriticScorer(critic, vocabulary, calibration, Options);
     }
 

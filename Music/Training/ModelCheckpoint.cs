@@ -87,6 +87,25 @@ public sealed class ModelCheckpoint : IDisposable
     }
 
     /// <summary>
+    /// The same checkpoint with another critic: every part and every metadata field kept except the critic's weights
+    /// and its optimizer state (replaced by <paramref name="criticOptimizer"/>'s, or dropped when null), plus
+    /// <paramref name="note"/> under <paramref name="noteName"/> in the metadata (what was done to the critic).
+    /// The generator is untouched, so its figures stay valid.
+    /// </summary>
+    public static CheckpointArchive WithCritic(CheckpointArchive original, TransformerCritic critic, OptimizerHelper? criticOptimizer, string noteName, JsonNode note)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        ArgumentNullException.ThrowIfNull(critic);
+        ArgumentException.ThrowIfNullOrWhiteSpace(noteName);
+        var metadata = (JsonObject)original.Metadata.DeepClone();
+        metadata[noteName] = note.DeepClone();
+        var parts = new Dictionary<string, byte[]>(original.Parts, StringComparer.Ordinal) { [CriticPart] = ModuleBytes(critic) };
+        parts.Remove(CriticOptimizerPart);
+        if (criticOptimizer is not null) parts[CriticOptimizerPart] = OptimizerBytes(criticOptimizer);
+        return new CheckpointArchive(metadata, parts);
+    }
+
+    /// <summary>
     /// Rebuilds the models of a checkpoint. <paramref name="expectedVocabulary"/>, when given, must be the
     /// checkpoint's vocabulary (a model for another vocabulary would read the data's ids as other tokens).
     /// </summary>

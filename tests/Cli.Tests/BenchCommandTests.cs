@@ -12,7 +12,8 @@ public sealed class BenchCommandTests
         JsonElement figures = JsonDocument.Parse(result.Output).RootElement;
         foreach (string key in new[] { "midiParseMBps", "gemmGflops", "tokenizeTokensPerSec", "trainTokensPerSec", "trainMfu", "generateTokensPerSecWithKvCache",
                      "generateTokensPerSecWithoutKvCache", "kvCacheSpeedup", "firstNoteMs", "scoreWindowsPerSecBatch1", "scoreWindowsPerSecBatch32",
-                     "sessionsTokensPerSec.1", "sessionsTokensPerSec.8", "sessionsTokensPerSec.32", "directTokensPerSec", "grainOverheadRatio" })
+                     "sessionsTokensPerSec.1", "sessionsTokensPerSec.8", "sessionsTokensPerSec.32", "directTokensPerSec", "grainOverheadRatio",
+                     "scoreEndToEndWindowsPerSecBatch1", "scoreEndToEndWindowsPerSecBatch32", "scoreEndToEndMeanWindowTokens" })
         {
             Assert.True(figures.TryGetProperty(key, out JsonElement value), $"missing {key}");
             Assert.True(value.GetDouble() > 0, $"{key} = {value}");

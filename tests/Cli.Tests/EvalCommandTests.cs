@@ -28,6 +28,9 @@ public class EvalCommandTests
         Assert.Equal("test", root.GetProperty("split").GetString());
         Assert.True(root.GetProperty("nllPerToken").GetDouble() > 0);
         Assert.InRange(root.GetProperty("criticAuc").GetDouble(), 0, 1);
+        Assert.Equal(TokenDataset.Open(data).ReadSplit("test").Count(), root.GetProperty("ordering").GetProperty("pieces").GetInt32());
+        Assert.InRange(root.GetProperty("ordering").GetProperty("realVsShuffledAuc").GetDouble(), 0, 1);
+        Assert.InRange(root.GetProperty("ordering").GetProperty("realVsRandomAuc").GetDouble(), 0, 1);
         Assert.Equal(realPieces, root.GetProperty("realPieces").GetInt32());
         Assert.Equal(realPieces, root.GetProperty("generatedPieces").GetInt32());
         Assert.Equal(realPieces, root.GetProperty("metrics").GetProperty("pitchClassEntropyOverlap").GetDouble());

@@ -27,7 +27,7 @@ internal sealed class InMemoryScoringModels : IScoringModelSource
         var critic = new TransformerCritic(config);
         var generator = new TransformerGenerator(config);
         string id = model ?? DefaultId;
-        var calibration = ScoreCalibration.Build([-0.5, -0.25, 0, 0.25, 0.5], id, CheckpointId);
+        var calibration = ScoreCalibration.Build([-0.5, -0.25, 0, 0.25, 0.5], id, CheckpointId, windowBars: 2);
         return new ScoringModel(id, CheckpointId, critic, generator, vocabulary, calibration, new CriticScorerOptions { WindowBars = 2 });
     }
 }

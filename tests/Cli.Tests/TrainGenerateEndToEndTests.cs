@@ -66,4 +66,41 @@ public sealed class TrainGenerateEndToEndTests : IDisposable
         using var evaluation = JsonDocument.Parse(evaluated.Output);
         Assert.True(evaluation.RootElement.GetProperty("nllPerToken").GetDouble() > 0);
     }
+
+    [Fact]
+    public async Task The_critic_is_fine_tuned_then_calibrated_and_scores_with_the_recorded_window_size()
+    {
+        (string data, string model) = await TrainWithBuiltToolAsync(mleSteps: 10);
+        string tuned = Path.Combine(folder, "tuned", "critic.ckpt");
+
+        var wrongOut = await CliHarness.RunBuiltToolAsync("train-critic", "--model", model, "--data", data, "--out", Path.Combine(folder, "critic.bin"));
+        Assert.Equal(2, wrongOut.ExitCode);
+        Assert.Contains(".ckpt", wrongOut.Error);
+
+        var fineTuned = await CliHarness.RunBuiltToolAsync("train-critic", "--model", model, "--data", data, "--out", tuned, "--steps", "4", "--batch-size", "2",
+            "--evaluate-every", "2", "--evaluation-pieces", "2", "--window-bars", "2", "--threads", "1", "--json");
+        Assert.True(fineTuned.ExitCode == 0, fineTuned.Error);
+        using (var summary = JsonDocument.Parse(fineTuned.Output))
+        {
+            JsonElement root = summary.RootElement;
+            Assert.Equal([0, 2, 4], root.GetProperty("evaluations").EnumerateArray().Select(e => e.GetProperty("step").GetInt32()));
+            Assert.Contains(root.GetProperty("bestStep").GetInt32(), new[] { 0, 2, 4 });
+            Assert.InRange(root.GetProperty("best").GetProperty("realVsShuffledAuc").GetDouble(), 0, 1);
+            Assert.Equal(new FileInfo(tuned).Length, root.GetProperty("bytes").GetInt64());
+        }
+        // The record beside it lets every loader verify length and SHA-256.
+        Assert.True(File.Exists(Path.ChangeExtension(tuned, ".json")));
+
+        var calibrated = await CliHarness.RunBuiltToolAsync("calibrate", "--model", tuned, "--data", data, "--window-bars", "2", "--json");
+        Assert.True(calibrated.ExitCode == 0, calibrated.Error);
+        using (var calibration = JsonDocument.Parse(calibrated.Output))
+            Assert.Equal(2, calibration.RootElement.GetProperty("windowBars").GetInt32());
+
+        string midi = Path.Combine(folder, "piece.mid");
+        MidiFileWriter.WriteFile(MusicCluster.Music.Data.SyntheticCorpus.Generate(1, seed: 4)[0], midi);
+        var scored = await CliHarness.RunBuiltToolAsync("score", midi, "--model", tuned, "--json");
+        Assert.True(scored.ExitCode == 0, scored.Error);
+        using var scores = JsonDocument.Parse(scored.Output);
+        Assert.Equal(2, scores.RootElement.GetProperty("model").GetProperty("windowBars").GetInt32());
+    }
 }

@@ -37,18 +37,38 @@ public sealed class CalibrationTests
     }
 
     [Fact]
-    public void Json_round_trip_keeps_the_scores_and_the_model_it_belongs_to()
+    public void Json_round_trip_keeps_the_scores_the_window_size_and_the_model_it_belongs_to()
     {
-        var copy = ScoreCalibration.FromJson(Sample.ToJson());
+        var copy = ScoreCalibration.FromJson(ScoreCalibration.Build([3.0, 1.0, 2.0, 2.0, 4.0], "model-a", "ckpt-7", windowBars: 6).ToJson());
         Assert.Equal("model-a", copy.ModelId);
         Assert.Equal("ckpt-7", copy.CheckpointId);
+        Assert.Equal(6, copy.WindowBars);
         Assert.Equal([1.0, 2.0, 2.0, 3.0, 4.0], copy.ReferenceScores);
         Assert.Equal(Sample.Percentile(2.5), copy.Percentile(2.5));
     }
 
+    [Fact]
+    public void A_format_1_file_without_a_window_size_reads_as_windows_of_four_bars()
+    {
+        var old = ScoreCalibration.FromJson("""{"formatVersion":1,"modelId":"m","checkpointId":"c","referenceScores":[1,2]}""");
+        Assert.Equal(ScoreCalibration.FormatVersion1WindowBars, old.WindowBars);
+        Assert.Equal(4, old.WindowBars);
+        Assert.Equal(75.0, old.Percentile(2), 9);
+    }
+
+    [Fact]
+    public void Build_refuses_a_window_size_out_of_range()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => ScoreCalibration.Build([1], "m", "c", windowBars: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ScoreCalibration.Build([1], "m", "c", windowBars: 1025));
+    }
+
     [Theory]
     [InlineData("{", "$")]
-    [InlineData("""{"formatVersion":2,"modelId":"m","checkpointId":"c","referenceScores":[1]}""", "formatVersion")]
+    [InlineData("""{"formatVersion":3,"modelId":"m","checkpointId":"c","windowBars":4,"referenceScores":[1]}""", "formatVersion")]
+    [InlineData("""{"formatVersion":2,"modelId":"m","checkpointId":"c","referenceScores":[1]}""", "windowBars")]
+    [InlineData("""{"formatVersion":2,"modelId":"m","checkpointId":"c","windowBars":0,"referenceScores":[1]}""", "windowBars")]
+    [InlineData("""{"formatVersion":2,"modelId":"m","checkpointId":"c","windowBars":"four","referenceScores":[1]}""", "windowBars")]
     [InlineData("""{"formatVersion":1,"checkpointId":"c","referenceScores":[1]}""", "modelId")]
     [InlineData("""{"formatVersion":1,"modelId":"m","referenceScores":[1]}""", "checkpointId")]
     [InlineData("""{"formatVersion":1,"modelId":"m","checkpointId":"c","referenceScores":[]}""", "referenceScores")]

@@ -18,5 +18,8 @@ internal static class CriticScorerFixtures
     public static TransformerCritic Critic(Vocabulary vocabulary, int context = 128, int width = 32, long seed = 2) =>
         TinyModels.Critic(TinyModels.Config(vocab: vocabulary.Count, context: context, layers: 2, heads: 2, width: width, feedForward: width * 2));
 
-    public static ScoreCalibration Calibration(params double[] raw) => ScoreCalibration.Build(raw.Length == 0 ? [0.0] : raw, "tiny-model", "ckpt-0001");
+    public static ScoreCalibration Calibration(params double[] raw) => WindowCalibration(CriticScorerOptions.DefaultWindowBars, raw);
+
+    public static ScoreCalibration WindowCalibration(int windowBars, params double[] raw) =>
+        ScoreCalibration.Build(raw.Length == 0 ? [0.0] : raw, "tiny-model", "ckpt-0001", windowBars);
 }

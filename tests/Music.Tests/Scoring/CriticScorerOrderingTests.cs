@@ -36,6 +36,9 @@ public sealed class CriticScorerOrderingTests(ITestOutputHelper output)
         double aucRandom = AucCalculator.Compute(real, noise), aucShuffled = AucCalculator.Compute(real, shuffled);
         output.WriteLine($"AUC real vs random {aucRandom:F3}, real vs bar-shuffled {aucShuffled:F3} (not asserted)");
         Assert.True(aucRandom >= 0.99, $"AUC real vs random {aucRandom:F3} < 0.99");
+        var ordering = CriticOrdering.Measure(windows, heldOut, seed: 8);
+        Assert.True(ordering.RealVsRandomAuc >= 0.99, $"CriticOrdering: AUC real vs random {ordering.RealVsRandomAuc:F3} < 0.99");
+        Assert.True(ordering.MeanReal > ordering.MeanRandom);
         // Calibrated: random token sequences sit at the bottom of the scale.
         Assert.True(heldOut.Take(4).All(s => scorer.Score(CriticNegatives.RandomTokens(s.Length, vocabulary.Count, random)).Overall < 5));
     }

@@ -39,11 +39,34 @@ public sealed class CriticScorerTests
     }
 
     [Fact]
+    public void Scoring_uses_the_window_size_the_calibration_was_made_with()
+    {
+        var vocabulary = CriticScorerFixtures.Events.Vocabulary;
+        using var critic = CriticScorerFixtures.Critic(vocabulary, context: 96, width: 16);
+        var tokens = CriticScorerFixtures.EventSequences(2)[1];
+        var twoBars = new CriticWindowScorer(critic, vocabulary, new CriticScorerOptions { WindowBars = 2 });
+        var calibration = CalibrationBuilder.FromRealSequences(twoBars, [CriticScorerFixtures.EventSequences(2)[0]], "tiny-model", "ckpt-0001");
+        Assert.Equal(2, calibration.WindowBars);
+
+        var scorer = new CriticScorer(critic, vocabulary, calibration);
+        Assert.Equal(2, scorer.Windows.Options.WindowBars);
+        Assert.Equal(twoBars.ScoreBars(tokens), scorer.Score(tokens).RawBars);
+        Assert.NotEqual(new CriticWindowScorer(critic, vocabulary).ScoreBars(tokens), scorer.Score(tokens).RawBars);
+        using (var model = new ScoringModel("tiny-model", "ckpt-0001", CriticScorerFixtures.Critic(vocabulary, context: 96, width: 16), null, vocabulary, calibration))
+            Assert.Equal(2, model.Scorer.Windows.Options.WindowBars);
+
+        var batched = new CriticScorer(critic, vocabulary, calibration, CriticScorer.ForCalibration(calibration) with { BatchSize = 1 });
+        Assert.Equal(scorer.Score(tokens).RawBars, batched.Score(tokens).RawBars);
+        var mismatch = Assert.Throws<ArgumentException>(() => new CriticScorer(critic, vocabulary, calibration, new CriticScorerOptions { WindowBars = 4 }));
+        Assert.Contains("windows of 2 bars, not 4", mismatch.Message);
+    }
+
+    [Fact]
     public void Live_scoring_in_any_chunks_gives_the_whole_piece_score_and_names_the_model()
     {
         var vocabulary = CriticScorerFixtures.Events.Vocabulary;
         using var critic = CriticScorerFixtures.Critic(vocabulary, context: 96, width: 16);
-        var calibration = CriticScorerFixtures.Calibration(-0.2, -0.1, 0, 0.1, 0.2);
+        var calibration = CriticScorerFixtures.WindowCalibration(2, -0.2, -0.1, 0, 0.1, 0.2);
         var scorer = new CriticScorer(critic, vocabulary, calibration, new CriticScorerOptions { WindowBars = 2, BatchSize = 3 });
         var tokens = CriticScorerFixtures.EventSequences(2)[1];
         var whole = scorer.Score(tokens);

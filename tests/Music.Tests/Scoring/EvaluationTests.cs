@@ -74,7 +74,7 @@ public sealed class EvaluationTests
         var config = TinyModels.Config(vocab: Grid.Count, context: 64, width: 16);
         using var generator = TinyModels.Generator(config);
         using var critic = TinyModels.Critic(config);
-        var scorer = new CriticScorer(critic, Grid, ScoreCalibration.Build([0.0, 0.1], "eval-model", "ckpt-3"), new CriticScorerOptions { WindowBars = 1 });
+        var scorer = new CriticScorer(critic, Grid, ScoreCalibration.Build([0.0, 0.1], "eval-model", "ckpt-3", windowBars: 1), new CriticScorerOptions { WindowBars = 1 });
         (int Real, int Generated)? seen = null;
         var runner = new EvaluationRunner(generator, scorer, (real, generated) =>
         {
@@ -94,6 +94,9 @@ public sealed class EvaluationTests
         Assert.Equal(0, result.GeneratedUndecodable); // 128 grid cells are whole steps; <bos> was dropped
         Assert.Equal((validPieces, validPieces), seen);
         Assert.Equal(0.5, result.Metrics!["pitchRangeOverlap"]);
+        // The ordering covers every real piece of the split, measured as CriticOrdering does with the sampling seed.
+        var valid = dataset.ReadSplit(DatasetSplits.Valid).Select(s => s.Tokens).ToArray();
+        Assert.Equal(CriticOrdering.Measure(scorer.Windows, valid, seed: 4), result.Ordering);
 
         var json = JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web));
         var back = JsonSerializer.Deserialize<EvaluationResult>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;

@@ -1,0 +1,19 @@
+using MusicCluster.Music.Scoring;
+using MusicCluster.Music.Training;
+
+namespace MusicCluster.Music.Tests.Scoring;
+
+/// <summary>The calibration that ships with the default model stays readable by this build (whatever format it was written in).</summary>
+public sealed class ShippedCalibrationTests
+{
+    [Fact]
+    public void The_shipped_calibration_loads_for_the_shipped_checkpoint_with_four_bar_windows()
+    {
+        string checkpoint = ShippedModel.CheckpointPath ?? throw new InvalidOperationException("the build carries no DefaultModel/default.ckpt");
+        string path = CheckpointScoringModelSource.CalibrationPathOf(checkpoint);
+        var calibration = ScoreCalibration.FromJson(File.ReadAllText(path), path);
+        Assert.Equal((ShippedModel.ModelId, "default"), (calibration.ModelId, calibration.CheckpointId));
+        Assert.Equal(4, calibration.WindowBars);
+        Assert.True(calibration.ReferenceScores.Count > 100, $"{calibration.ReferenceScores.Count} reference windows");
+    }
+}
