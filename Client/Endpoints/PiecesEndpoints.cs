@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using MusicCluster.Client.Hosting;
 using MusicCluster.Client.Services;
 using MusicCluster.Grains.Interfaces.Library;
 using MusicCluster.Grains.Library;
 
 namespace MusicCluster.Client.Endpoints;
 
-/// <summary>/api/pieces: the library (list, search, sort, page), one piece, its files, ratings.</summary>
+/// <summary>/api/pieces: the library (list, search, sort, page), one piece, its files, ratings, deletion (admin).</summary>
 internal static class PiecesEndpoints
 {
     public sealed record RatingRequest(int Stars);
@@ -31,6 +32,8 @@ internal static class PiecesEndpoints
             .WithSummary("Nearest real pieces of the configured reference data set (MusicCluster:ReferenceDataset), with the longest shared passage");
         group.MapGet("/{id}/{format}", GetFileAsync).WithName("GetPieceFile").WithSummary("The piece as midi, musicxml, wav or jianpu (SVG)");
         group.MapPost("/{id}/ratings", RateAsync).WithName("RatePiece").WithSummary("Rate a piece with 1-5 stars");
+        group.MapDelete("/{id}", DeleteAsync).RequireAuthorization(AuthHosting.AdminPolicy).WithName("DeletePiece")
+            .WithSummary("Delete a piece: its files, its ratings and its library entry (admin)");
         return endpoints;
     }
 
@@ -64,6 +67,12 @@ internal static class PiecesEndpoints
         if (await library.GetAsync(id) is null) return TypedResults.Problem($"No piece '{id}'", statusCode: StatusCodes.Status404NotFound, title: "Not Found");
         byte[] bytes = await library.GetFileAsync(id, target.Format);
         return TypedResults.File(bytes, target.ContentType, id + target.Extension);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAsync(LibraryService library, string id)
+    {
+        if (!PieceIds.IsValid(id)) return InvalidId(id);
+        return await library.DeleteAsync(id) ? TypedResults.NoContent() : TypedResults.Problem($"No piece '{id}'", statusCode: StatusCodes.Status404NotFound, title: "Not Found");
     }
 
     private static async Task<Results<Ok<RatingSummary>, ProblemHttpResult, ValidationProblem>> RateAsync(LibraryService library, string id, RatingRequest request)

@@ -11,6 +11,9 @@ public sealed class LibraryService(IClusterClient cluster)
 
     public Task<PieceDetails> CreateAsync(string id, NewPiece piece) => cluster.GetGrain<IPieceGrain>(id).CreateAsync(piece);
 
+    /// <summary>False when there is no such piece.</summary>
+    public Task<bool> DeleteAsync(string id) => cluster.GetGrain<IPieceGrain>(id).DeleteAsync();
+
     public Task<RatingSummary> RateAsync(string id, int stars) => cluster.GetGrain<IPieceGrain>(id).RateAsync(stars);
 
     public Task<byte[]> GetFileAsync(string id, PieceFormat format) => cluster.GetGrain<IPieceGrain>(id).GetFileAsync(format);

@@ -5,6 +5,9 @@ public interface ILibraryGrain : IGrainWithIntegerKey
 {
     Task UpsertAsync(PieceSummary summary);
 
+    /// <summary>Drops a piece from the index (nothing happens when it is not listed).</summary>
+    Task RemoveAsync(string pieceId);
+
     Task<LibraryPage> ListAsync(LibraryQuery query);
 
     Task<int> CountAsync();

@@ -15,6 +15,12 @@ public interface IPieceGrain : IGrainWithStringKey
     /// <summary>Records a (new) score, e.g. after another model is promoted.</summary>
     Task SetScoreAsync(PieceScore score);
 
+    /// <summary>
+    /// Removes the piece: from the library index first (so no listing points at it), then its MIDI and rendered
+    /// files, then its state. False when there is no piece with this id.
+    /// </summary>
+    Task<bool> DeleteAsync();
+
     /// <summary>The piece in a format; MusicXML, WAV and jianpu are rendered on first request and kept in blob storage.</summary>
     Task<byte[]> GetFileAsync(PieceFormat format);
 }

@@ -40,6 +40,12 @@ public sealed class LibraryGrain(
         return Task.CompletedTask;
     }
 
+    public Task RemoveAsync(string pieceId)
+    {
+        if (state.State.Pieces.Remove(pieceId)) _dirty = true;
+        return Task.CompletedTask;
+    }
+
     public Task<int> CountAsync() => Task.FromResult(state.State.Pieces.Count);
 
     public Task<LibraryPage> ListAsync(LibraryQuery query)

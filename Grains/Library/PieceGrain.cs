@@ -79,6 +79,16 @@ public sealed partial class PieceGrain(
         await UpdateLibraryAsync();
     }
 
+    public async Task<bool> DeleteAsync()
+    {
+        if (!state.State.Exists) return false;
+        await GrainFactory.GetGrain<ILibraryGrain>(0).RemoveAsync(Id);
+        foreach (PieceFormat format in Enum.GetValues<PieceFormat>()) await blobs.DeleteAsync(BlobOf(format));
+        await state.ClearStateAsync();
+        state.State = new PieceState();
+        return true;
+    }
+
     public async Task<byte[]> GetFileAsync(PieceFormat format)
     {
         RequireExists();

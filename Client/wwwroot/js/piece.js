@@ -21,6 +21,14 @@
         }
     };
 
+    // Admins only (the button is rendered for them alone; the API refuses anyone else).
+    document.getElementById('delete-piece')?.addEventListener('click', async () => {
+        if (!confirm('Delete this piece, its files and its ratings for good?')) return;
+        const response = await fetch(`/api/pieces/${id}`, { method: 'DELETE' });
+        if (response.ok) location.assign('/library');
+        else alert(`The piece could not be deleted: HTTP ${response.status}`);
+    });
+
     const summary = document.getElementById('rating-summary');
     document.querySelectorAll('#rating-buttons button').forEach(button => button.addEventListener('click', async () => {
         const response = await fetch(`/api/pieces/${id}/ratings`, {
