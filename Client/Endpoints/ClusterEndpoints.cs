@@ -17,9 +17,11 @@ internal static class ClusterEndpoints
         return endpoints;
     }
 
-    private static async Task<ClusterResponse> GetClusterAsync(ClusterService cluster)
+    private static async Task<ClusterResponse> GetClusterAsync(ClusterService cluster) => ToResponse(await cluster.GetSnapshotAsync());
+
+    /// <summary>What GET /api/cluster and the status hub's Cluster stream send.</summary>
+    public static ClusterResponse ToResponse(ClusterSnapshot snapshot)
     {
-        ClusterSnapshot snapshot = await cluster.GetSnapshotAsync();
         return new ClusterResponse(
             snapshot.Silos.Select(s => new SiloResponse(s.Address, s.Name, s.HostName, s.Status, s.Accelerators, s.ActivationCount, s.StartedAt,
                 s.TrainingSlots, s.TrainingRuns, s.GenerationSessions, s.Grains)).ToList(),

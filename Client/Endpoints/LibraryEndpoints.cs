@@ -17,9 +17,11 @@ internal static class LibraryEndpoints
         return endpoints;
     }
 
-    private static async Task<SeedingView> GetSeedingAsync(LibraryService library)
+    private static async Task<SeedingView> GetSeedingAsync(LibraryService library) => ToView(await library.GetSeedingAsync());
+
+    /// <summary>What GET /api/library/seeding and the status hub's Seeding stream send.</summary>
+    public static SeedingView ToView(SeedingProgress p)
     {
-        SeedingProgress p = await library.GetSeedingAsync();
         return new SeedingView(p.Status.ToString(), p.Done, p.Total, p.AddedThisRun, p.Error, p.StartedAt, p.FinishedAt, LibraryService.DescribeSeeding(p));
     }
 }

@@ -59,6 +59,7 @@ internal static class WebHosting
         app.MapSweepEndpoints();
         app.MapModelsEndpoints();
         app.MapHub<TrainingHub>("/hubs/training");
+        app.MapHub<StatusHub>("/hubs/status");
         app.MapLibraryEndpoints();
         if (OrleansHosting.ModeOf(app.Configuration) == OrleansMode.Embedded)
             app.MapOrleansDashboard("/dashboard");

@@ -14,7 +14,14 @@ public sealed class ModelsModel(ModelsService models) : PageModel
 
     [TempData] public string? Problem { get; set; }
 
-    public async Task OnGetAsync() => Catalog = await models.GetCatalogAsync();
+    /// <summary>The scoring job rescoring the library after a promotion (?rescoring=id), whose progress the page follows live.</summary>
+    public Guid? RescoringJobId { get; private set; }
+
+    public async Task OnGetAsync(Guid? rescoring)
+    {
+        RescoringJobId = rescoring;
+        Catalog = await models.GetCatalogAsync();
+    }
 
     public async Task<IActionResult> OnPostPromoteAsync(string modelId, string checkpointId)
     {
@@ -30,6 +37,8 @@ public sealed class ModelsModel(ModelsService models) : PageModel
             Message = $"{modelId}/{checkpointId} is the default model now. " + (result.RescoringJobId is { } job
                 ? $"Rescoring the library (scoring job {job})."
                 : $"The library could not be rescored: {result.RescoringProblem}");
+            // In the address, not TempData (whose serializer turns a GUID string into a Guid the property cannot take).
+            if (result.RescoringJobId is { } rescoring) return RedirectToPage(new { rescoring });
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or ArgumentException)
         {

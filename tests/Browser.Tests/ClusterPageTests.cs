@@ -15,6 +15,11 @@ public sealed class ClusterPageTests(ClientProcessFixture client) : IClassFixtur
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows.First).ToContainTextAsync("Active");
         await Assertions.Expect(page.GetByTestId("silo-count")).ToHaveTextAsync("1");
+        await Assertions.Expect(rows.First.GetByTestId("training-slots")).ToContainTextAsync("of 1");
+        // The table stays live through the status hub: a newer snapshot replaces the one the page was rendered with.
+        string rendered = await page.Locator("#taken-at").InnerTextAsync();
+        await Assertions.Expect(page.Locator("#taken-at")).Not.ToHaveTextAsync(rendered, new() { Timeout = 30_000 });
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
         await browser.ScreenshotAsync("cluster");
 
         Assert.Empty(browser.Errors);

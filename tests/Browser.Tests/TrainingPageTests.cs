@@ -74,6 +74,11 @@ public sealed partial class TrainingPageTests(ClientProcessFixture client) : ICl
         await Assertions.Expect(page.GetByTestId("model").Filter(new() { HasText = runId })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("promote").First).ToBeVisibleAsync();
         await browser.ScreenshotAsync("models");
+        // Promoting makes the checkpoint the default and rescores the (here empty) library; the page follows the job live.
+        await page.GetByTestId("promote").First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("models-message")).ToContainTextAsync("is the default model now");
+        await Assertions.Expect(page.GetByTestId("rescoring")).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#rescoring-message")).ToContainTextAsync("Rescoring completed");
 
         await page.GotoAsync(Url("/training"));
         await Assertions.Expect(page.Locator($"tr[data-run='{runId}'] [data-field=status]")).ToHaveTextAsync("Stopped");

@@ -162,6 +162,20 @@ public sealed class TrainingApiTests(TrainingClientFixture fixture) : IClassFixt
         Assert.Equal("Stopped", stopped.GetProperty("status").GetString());
         string checkpoint = stopped.GetProperty("checkpoints").EnumerateArray().Last().GetProperty("checkpointId").GetString()!;
 
+        // The models page's promote form (what an admin clicks) works too: it redirects back with a message.
+        string form = await admin.GetStringAsync("/models");
+        string token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        HttpResponseMessage posted = await admin.PostAsync("/models?handler=Promote", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["modelId"] = id, ["checkpointId"] = checkpoint, ["__RequestVerificationToken"] = token,
+        }));
+        Assert.True(posted.StatusCode == HttpStatusCode.Redirect, $"{posted.StatusCode}: {await posted.Content.ReadAsStringAsync()}");
+        HttpResponseMessage after = await admin.GetAsync(posted.Headers.Location);
+        string afterBody = await after.Content.ReadAsStringAsync();
+        Assert.True(after.StatusCode == HttpStatusCode.OK, $"{after.StatusCode}: {afterBody}");
+        Assert.Contains("is the default model now", afterBody);
+        Assert.Contains("data-testid=\"rescoring\"", afterBody);
+
         // The stopped run's last checkpoint is registered and calibrated: promote it.
         var models = await fixture.Anonymous.GetFromJsonAsync<JsonElement>("/api/models");
         Assert.Contains(models.GetProperty("models").EnumerateArray(), m => m.GetProperty("modelId").GetString() == id);

@@ -1,4 +1,4 @@
-// Keeps the cluster table current by polling GET /api/cluster.
+// Keeps the cluster table current from the status hub's Cluster stream (the same shape as GET /api/cluster).
 (() => {
     const body = document.querySelector('#silos tbody');
     const cell = (text, className) => {
@@ -31,9 +31,14 @@
             sessions.textContent = silo.generationSessions + ' generation session(s)';
             work.append(sessions);
             const grains = silo.grains.slice(0, 6).map(g => g.grainType + ' ' + g.activations).join(', ');
+            const slots = cell(silo.trainingRuns.length + ' of ' + silo.trainingSlots, 'text-end');
+            slots.dataset.testid = 'training-slots';
+            work.dataset.testid = 'running-work';
+            const grainCell = cell(grains, 'small');
+            grainCell.dataset.testid = 'grain-types';
             tr.append(address, cell(silo.hostName), cell(silo.status, silo.status === 'Active' ? 'status-active' : 'status-other'),
-                cell(silo.accelerators, 'text-end'), cell(silo.trainingRuns.length + ' of ' + silo.trainingSlots, 'text-end'), work,
-                cell(silo.activationCount, 'text-end'), cell(grains, 'small'), cell(new Date(silo.startedAt).toISOString()));
+                cell(silo.accelerators, 'text-end'), slots, work, cell(silo.activationCount, 'text-end'), grainCell,
+                cell(new Date(silo.startedAt).toISOString()));
             return tr;
         });
         body.replaceChildren(...rows);
@@ -41,13 +46,8 @@
         document.getElementById('accelerator-total').textContent = cluster.silos.reduce((n, s) => n + s.accelerators, 0);
         document.getElementById('taken-at').textContent = new Date(cluster.takenAt).toISOString();
     };
-    const refresh = async () => {
-        try {
-            const response = await fetch('/api/cluster', { headers: { accept: 'application/json' } });
-            if (response.ok) render(await response.json());
-        } finally {
-            setTimeout(refresh, 5000);
-        }
-    };
-    setTimeout(refresh, 5000);
+    const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/status').withAutomaticReconnect().build();
+    const follow = () => connection.stream('Cluster').subscribe({ next: render, error: () => { }, complete: () => { } });
+    connection.onreconnected(follow);
+    connection.start().then(follow).catch(() => { });
 })();
