@@ -1,3 +1,4 @@
+using MusicCluster.Music.Training;
 using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -93,7 +94,7 @@ public static class ModelBenchmarks
         torch.random.manual_seed(4);
         using var model = new TransformerGenerator(config, device);
         model.train();
-        using var optimizer = optim.Adam(model.parameters(), lr: 1e-4);
+        using var optimizer = new ScalarSafeAdam(model.parameters(), lr: 1e-4);
         using var random = new torch.Generator(5, CPU);
         using var tokens = randint(0, config.VocabSize, [batchSize, sequenceLength + 1], dtype: int64, generator: random).to(device);
 

@@ -1,3 +1,4 @@
+using MusicCluster.Music.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,9 +18,9 @@ internal static class RotaryPositions
         // Angles are computed in float64 on the CPU so that the same position always gets bit-identical tables,
         // whether it is reached by a full forward pass or by an incremental step.
         int half = headWidth / 2;
-        var exponents = arange(0, half, dtype: float64, device: CPU) * (2.0 / headWidth);
+        var exponents = TorchScalars.Range(0, half, float64, CPU).Times(2.0 / headWidth);
         var inverseFrequencies = pow(rotaryBase, exponents).reciprocal();
-        var positions = arange(offset, offset + length, dtype: float64, device: CPU);
+        var positions = TorchScalars.Range(offset, offset + length, float64, CPU);
         var angles = outer(positions, inverseFrequencies);
         var both = cat([angles, angles], dim: -1);
         var cos = both.cos().to(dtype, device);
@@ -35,6 +36,6 @@ internal static class RotaryPositions
         var first = x.narrow(-1, 0, half);
         var second = x.narrow(-1, half, half);
         var rotated = cat([second.neg(), first], dim: -1);
-        return scope.MoveToOuter(x * cos + rotated * sin);
+        return scope.MoveToOuter((x * cos).Plus(rotated * sin));
     }
 }

@@ -1,3 +1,4 @@
+using MusicCluster.Music.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -50,13 +51,13 @@ internal sealed class SelfAttention : nn.Module<Tensor, AttentionContext, Tensor
     private Tensor ExplicitAttention(Tensor query, Tensor key, Tensor value, Tensor? mask, bool causal)
     {
         using var scope = NewDisposeScope();
-        var scores = query.matmul(key.transpose(-2, -1)) * (1.0 / Math.Sqrt(headWidth));
+        var scores = query.matmul(key.transpose(-2, -1)).Times(1.0 / Math.Sqrt(headWidth));
         if (causal)
         {
             long queries = scores.size(-2), keys = scores.size(-1);
             mask = ones(queries, keys, dtype: @bool, device: scores.device).tril();
         }
-        if (mask is not null) scores = scores.masked_fill(mask.logical_not(), float.NegativeInfinity);
+        if (mask is not null) scores = scores.MaskedToNegativeInfinity(mask.logical_not());
         var weights = nn.functional.dropout(scores.softmax(-1), dropout, training);
         return scope.MoveToOuter(weights.matmul(value));
     }

@@ -1,3 +1,4 @@
+using MusicCluster.Music.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -29,8 +30,8 @@ internal sealed class TransformerBlock : nn.Module<Tensor, AttentionContext, Ten
     public override Tensor forward(Tensor x, AttentionContext context)
     {
         using var scope = NewDisposeScope();
-        var afterAttention = x + residualDropout.forward(attention.forward(attentionNorm.forward(x), context));
-        var afterFeedForward = afterAttention + residualDropout.forward(feedForward.forward(feedForwardNorm.forward(afterAttention)));
+        var afterAttention = x.Plus(residualDropout.forward(attention.forward(attentionNorm.forward(x), context)));
+        var afterFeedForward = afterAttention.Plus(residualDropout.forward(feedForward.forward(feedForwardNorm.forward(afterAttention))));
         return scope.MoveToOuter(afterFeedForward);
     }
 }

@@ -1,3 +1,4 @@
+using MusicCluster.Music.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -81,11 +82,11 @@ public sealed class TransformerCritic : nn.Module<Tensor, Tensor?, Tensor>
             throw new ArgumentException($"real [{string.Join(", ", real.shape)}] and fake [{string.Join(", ", fake.shape)}] batches differ in shape", nameof(fake));
         using var scope = NewDisposeScope();
         var mix = rand([real.size(0), 1, 1], dtype: real.dtype, device: real.device, generator: random);
-        var between = (mix * real.detach() + (1 - mix) * fake.detach()).requires_grad_();
+        var between = (mix * real.detach()).Plus(mix.SubtractedFrom(1) * fake.detach()).requires_grad_();
         var scores = SequenceScores(between, valid);
         // create_graph to differentiate the gradient again; TorchSharp does not imply retain_graph from it.
         var gradient = torch.autograd.grad([scores.sum()], [between], create_graph: true, retain_graph: true)[0];
-        var penalty = (gradient.flatten(1).norm(1) - 1).pow(2).mean();
+        var penalty = gradient.flatten(1).norm(1).Plus(-1).Power(2).mean();
         return scope.MoveToOuter(penalty);
     }
 

@@ -1,3 +1,4 @@
+using MusicCluster.Music.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -138,7 +139,7 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
         var cos = cosTable.index_select(0, positionIndex).view(rows, 1, 1, Config.HeadWidth);
         var sin = sinTable.index_select(0, positionIndex).view(rows, 1, 1, Config.HeadWidth);
         // Row i may attend to its own slot's positions 0..positions[i]; later ones belong to longer rows.
-        var mask = arange(visible, dtype: int64, device: Device).unsqueeze(0).le(positionIndex.unsqueeze(1)).view(rows, 1, 1, visible);
+        var mask = TorchScalars.Range(0, visible, int64, Device).unsqueeze(0).le(positionIndex.unsqueeze(1)).view(rows, 1, 1, visible);
         var context = new AttentionContext(cos, sin, mask, false, cache.StepView(slotIndex, positionIndex, visible));
         var input = tensor(tokens.Select(t => (long)t).ToArray(), [rows, 1], dtype: int64, device: Device);
         var logits = Layers(input, context).select(1, 0).to(float32).cpu().contiguous();

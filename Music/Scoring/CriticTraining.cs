@@ -1,3 +1,5 @@
+using MusicCluster.Music.Training;
+using MusicCluster.Music.Runtime;
 using MusicCluster.Music.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -85,7 +87,7 @@ public static class CriticTraining
         var random = new Random(unchecked((int)options.Seed));
         torch.random.manual_seed(options.Seed);
         using var mixing = new torch.Generator((ulong)options.Seed);
-        using var ownOptimizer = optimizer is null ? optim.Adam(critic.parameters(), lr: options.LearningRate, beta1: options.Beta1, beta2: options.Beta2) : null;
+        using var ownOptimizer = optimizer is null ? new ScalarSafeAdam(critic.parameters(), lr: options.LearningRate, beta1: options.Beta1, beta2: options.Beta2) : null;
         var stepper = optimizer ?? ownOptimizer!;
         var estimates = new List<double>(options.Steps);
         bool wasTraining = critic.training;
@@ -126,7 +128,7 @@ public static class CriticTraining
                     var realOneHot = oneHot.narrow(0, 0, real.Count);
                     var negativeOneHot = oneHot.narrow(0, real.Count, negative.Count);
                     var either = valid.narrow(0, 0, real.Count).logical_or(valid.narrow(0, real.Count, negative.Count));
-                    loss = loss + options.GradientPenaltyWeight * options.GradientPenaltyInterval * critic.GradientPenalty(realOneHot, negativeOneHot, either, mixing);
+                    loss = loss.Plus(critic.GradientPenalty(realOneHot, negativeOneHot, either, mixing).Times(options.GradientPenaltyWeight * options.GradientPenaltyInterval));
                 }
                 stepper.zero_grad();
                 loss.backward();

@@ -71,7 +71,7 @@ public static class CriticFineTuning
         var windows = new CriticWindowScorer(critic, checkpoint.Info.Vocabulary, new CriticScorerOptions { WindowBars = options.WindowBars });
         var measured = heldOut.Take(options.EvaluationPieces).ToArray();
         var training = options.Training;
-        using var optimizer = torch.optim.Adam(critic.parameters(), lr: training.LearningRate, beta1: training.Beta1, beta2: training.Beta2);
+        using var optimizer = new ScalarSafeAdam(critic.parameters(), lr: training.LearningRate, beta1: training.Beta1, beta2: training.Beta2);
 
         var evaluations = new List<CriticFineTuningEvaluation>();
         CriticFineTuningEvaluation? best = null;

@@ -1,3 +1,4 @@
+using MusicCluster.Music.Runtime;
 using static TorchSharp.torch;
 
 namespace MusicCluster.Music.Training;
@@ -14,11 +15,11 @@ public static class GumbelSoftmax
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(temperature);
         using var scope = NewDisposeScope();
         // Uniform noise kept away from 0 and 1 so both logarithms stay finite.
-        var uniform = rand(logits.shape, dtype: logits.dtype, device: logits.device, generator: random).clamp(1e-10, 1 - 1e-7);
+        var uniform = rand(logits.shape, dtype: logits.dtype, device: logits.device, generator: random).Clamped(1e-10, 1 - 1e-7);
         var gumbel = -(-uniform.log()).log();
-        var soft = ((logits + gumbel) / temperature).softmax(-1);
+        var soft = logits.Plus(gumbel).DividedBy(temperature).softmax(-1);
         var hard = nn.functional.one_hot(soft.argmax(-1), logits.size(-1)).to(soft.dtype);
-        return scope.MoveToOuter(hard - soft.detach() + soft);
+        return scope.MoveToOuter((hard - soft.detach()).Plus(soft));
     }
 
     /// <summary>Temperature at <paramref name="progress"/> in [0, 1]: geometric from <paramref name="start"/> to <paramref name="end"/>.</summary>

@@ -1,3 +1,4 @@
+using MusicCluster.Music.Runtime;
 using System.Diagnostics;
 using MusicCluster.Music.Models;
 using MusicCluster.Music.Storage.Checkpoints;
@@ -281,7 +282,7 @@ public sealed class Trainer : IDisposable
             var realScore = Critic.SequenceScores(real).mean();
             var fakeScore = Critic.SequenceScores(fake).mean();
             var gradientPenalty = Critic.GradientPenalty(real, fake, random: random);
-            var loss = fakeScore - realScore + Config.GradientPenaltyWeight * gradientPenalty;
+            var loss = (fakeScore - realScore).Plus(gradientPenalty.Times(Config.GradientPenaltyWeight));
             loss.backward();
             critic.step();
             criticLoss += loss.item<float>();
@@ -298,7 +299,7 @@ public sealed class Trainer : IDisposable
         var mle = MleLoss(logits, targets);
         var samples = GumbelSoftmax.StraightThrough(logits, temperature, random);
         var adversarial = -Critic.SequenceScores(samples).mean();
-        var generatorLoss = adversarial + Config.MleWeight * mle;
+        var generatorLoss = adversarial.Plus(mle.Times(Config.MleWeight));
         generatorLoss.backward();
         ClipGenerator();
         optimizer.step();
@@ -343,12 +344,12 @@ public sealed class Trainer : IDisposable
     private OptimizerHelper GeneratorOptimizerFor(long step)
     {
         if (PhaseOf(step) == TrainingPhase.Mle)
-            return mleOptimizer ??= optim.AdamW(Generator.parameters(), lr: Config.LearningRate, weight_decay: Config.WeightDecay);
-        return adversarialOptimizer ??= optim.Adam(Generator.parameters(), lr: Config.AdversarialLearningRate,
+            return mleOptimizer ??= new ScalarSafeAdamW(Generator.parameters(), lr: Config.LearningRate, weightDecay: Config.WeightDecay);
+        return adversarialOptimizer ??= new ScalarSafeAdam(Generator.parameters(), lr: Config.AdversarialLearningRate,
             beta1: Config.AdversarialBeta1, beta2: Config.AdversarialBeta2);
     }
 
-    private OptimizerHelper CriticOptimizer() => criticOptimizer ??= optim.Adam(Critic.parameters(), lr: Config.CriticLearningRate,
+    private OptimizerHelper CriticOptimizer() => criticOptimizer ??= new ScalarSafeAdam(Critic.parameters(), lr: Config.CriticLearningRate,
         beta1: Config.AdversarialBeta1, beta2: Config.AdversarialBeta2);
 
     public void Dispose()

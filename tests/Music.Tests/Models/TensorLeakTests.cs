@@ -1,3 +1,5 @@
+using MusicCluster.Music.Runtime;
+using MusicCluster.Music.Training;
 using MusicCluster.Music.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -37,7 +39,7 @@ public sealed class TensorLeakTests
         var config = TinyModels.Config();
         using var model = TinyModels.Generator(config);
         model.train();
-        using var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
+        using var optimizer = new ScalarSafeAdam(model.parameters(), lr: 1e-3);
         using var tokens = tensor(TinyModels.Tokens(4 * 17, config.VocabSize, 1), [4, 17], dtype: int64);
 
         void Step()
@@ -63,7 +65,7 @@ public sealed class TensorLeakTests
         var config = TinyModels.Config();
         using var critic = TinyModels.Critic(config);
         critic.train();
-        using var optimizer = optim.Adam(critic.parameters(), lr: 1e-4, beta1: 0.0, beta2: 0.9);
+        using var optimizer = new ScalarSafeAdam(critic.parameters(), lr: 1e-4, beta1: 0.0, beta2: 0.9);
         using var random = new torch.Generator(3);
 
         void Step()
@@ -73,7 +75,7 @@ public sealed class TensorLeakTests
             var real = critic.OneHot(randint(0, config.VocabSize, [2, 8], generator: random));
             var fake = randn([2, 8, config.VocabSize], generator: random).softmax(-1);
             var penalty = critic.GradientPenalty(real, fake, random: random);
-            var loss = critic.SequenceScores(fake).mean() - critic.SequenceScores(real).mean() + 10 * penalty;
+            var loss = (critic.SequenceScores(fake).mean() - critic.SequenceScores(real).mean()).Plus(penalty.Times(10));
             loss.backward();
             optimizer.step();
         }

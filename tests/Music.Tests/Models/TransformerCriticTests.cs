@@ -1,3 +1,4 @@
+using MusicCluster.Music.Runtime;
 using MusicCluster.Music.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -41,7 +42,7 @@ public sealed class TransformerCriticTests
         Assert.True(gradient.abs().sum().item<float>() > 0);
 
         // WGAN-GP: (|grad| - 1)^2 must itself be differentiable in the critic's weights (double backward).
-        var penalty = (gradient.flatten(1).norm(1) - 1).pow(2).mean();
+        var penalty = gradient.flatten(1).norm(1).Plus(-1).Power(2).mean();
         penalty.backward();
         var withGradient = critic.parameters().Where(p => p.grad is { } g && g.abs().sum().item<float>() > 0).Count();
         Assert.True(withGradient > critic.parameters().Count() / 2, $"only {withGradient} parameters got a gradient from the penalty");

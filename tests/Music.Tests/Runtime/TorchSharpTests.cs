@@ -23,7 +23,7 @@ public sealed class TorchSharpTests
         var layer1 = nn.Linear(3, 4, dtype: float64);
         var layer2 = nn.Linear(4, 1, dtype: float64);
         Tensor input = randn(new long[] { 5, 3 }, dtype: float64);
-        Func<Tensor> loss = () => layer2.forward(tanh(layer1.forward(input))).pow(2).mean();
+        Func<Tensor> loss = () => layer2.forward(tanh(layer1.forward(input))).Power(2).mean();
 
         loss().backward();
         Tensor analytic = layer1.weight!.grad!.clone();
