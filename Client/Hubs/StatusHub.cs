@@ -1,3 +1,4 @@
+using MusicCluster.Grains.Interfaces.Cluster;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.SignalR;
 using MusicCluster.Client.Endpoints;
@@ -18,11 +19,11 @@ internal sealed class StatusHub(ClusterService cluster, LibraryService library, 
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
 
     /// <summary>The same value GET /api/cluster returns, now and then every period.</summary>
-    public async IAsyncEnumerable<ClusterEndpoints.ClusterResponse> Cluster([EnumeratorCancellation] CancellationToken cancellation)
+    public async IAsyncEnumerable<ClusterSnapshot> Cluster([EnumeratorCancellation] CancellationToken cancellation)
     {
         while (!cancellation.IsCancellationRequested)
         {
-            yield return ClusterEndpoints.ToResponse(await cluster.GetSnapshotAsync());
+            yield return await cluster.GetSnapshotAsync();
             await Task.Delay(Period, clock, cancellation);
         }
     }
