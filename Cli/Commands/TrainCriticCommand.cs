@@ -35,6 +35,8 @@ internal static class TrainCriticCommand
             DefaultValueFactory = _ => defaults.Training.WindowPermutationShare,
         };
         var penalty = Positive(new Option<int>("--gradient-penalty-interval") { Description = "Apply the WGAN-GP penalty every N steps", DefaultValueFactory = _ => defaults.Training.GradientPenaltyInterval });
+        var loss = new Option<CriticLoss>("--loss") { Description = "wasserstein (the WGAN critic's objective) or logistic (a classifier's)", DefaultValueFactory = _ => defaults.Training.Loss };
+        var penaltyWeight = new Option<double>("--gradient-penalty-weight") { Description = "WGAN-GP weight lambda; 0 turns the penalty off", DefaultValueFactory = _ => defaults.Training.GradientPenaltyWeight };
         var windowBars = Positive(new Option<int>("--window-bars") { Description = "Bars per scoring window", DefaultValueFactory = _ => defaults.WindowBars });
         var every = Positive(new Option<int>("--evaluate-every") { Description = "Measure the held-out ordering every N steps", DefaultValueFactory = _ => defaults.EvaluateEvery });
         var pieces = Positive(new Option<int>("--evaluation-pieces") { Description = "Held-out pieces to measure on", DefaultValueFactory = _ => defaults.EvaluationPieces });
@@ -44,7 +46,7 @@ internal static class TrainCriticCommand
         threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 256) r.AddError("--threads must be from 1 to 256"); });
         var json = CommonOptions.Json();
         var command = new Command("train-critic", "Fine-tune a checkpoint's critic against random and bar-shuffled negatives (the generator stays as it is)")
-            { model, data, output, split, steps, batch, rate, shuffled, permuted, penalty, windowBars, every, pieces, fromGenerator, seed, threads, json };
+            { model, data, output, split, steps, batch, rate, shuffled, permuted, penalty, loss, penaltyWeight, windowBars, every, pieces, fromGenerator, seed, threads, json };
         command.SetAction((parse, cancellation) => Task.Run(() =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
@@ -59,6 +61,7 @@ internal static class TrainCriticCommand
                     {
                         Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(rate), ShuffledShare = parse.GetValue(shuffled),
                         WindowPermutationShare = parse.GetValue(permuted), GradientPenaltyInterval = parse.GetValue(penalty), Seed = parse.GetValue(seed),
+                        Loss = parse.GetValue(loss), GradientPenaltyWeight = parse.GetValue(penaltyWeight),
                     },
                     WindowBars = parse.GetValue(windowBars),
                     EvaluateEvery = parse.GetValue(every),

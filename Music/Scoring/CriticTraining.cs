@@ -7,9 +7,22 @@ using static TorchSharp.torch;
 
 namespace MusicCluster.Music.Scoring;
 
+/// <summary>What the critic minimises while it learns to score real windows above negative ones.</summary>
+public enum CriticLoss
+{
+    /// <summary>mean(negative) - mean(real) (+ the gradient penalty): the WGAN critic's own objective.</summary>
+    Wasserstein,
+
+    /// <summary>softplus(-real) + softplus(negative), means over the batch: a classifier's loss, whose gradient
+    /// comes from the windows still scored on the wrong side, where the Wasserstein gradient is the same for all.</summary>
+    Logistic,
+}
+
 /// <summary>Settings of <see cref="CriticTraining"/>.</summary>
 public sealed record CriticTrainingOptions
 {
+    public CriticLoss Loss { get; init; } = CriticLoss.Wasserstein;
+
     public int Steps { get; init; } = 300;
 
     /// <summary>Real windows per step (and as many negative ones).</summary>
@@ -44,6 +57,7 @@ public sealed record CriticTrainingOptions
 
     public CriticTrainingOptions EnsureValid()
     {
+        if (!Enum.IsDefined(Loss)) throw new ArgumentOutOfRangeException(nameof(Loss), Loss, "loss must be wasserstein or logistic");
         if (Steps < 0) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "steps must be >= 0");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "batchSize must be >= 1");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "learningRate must be a finite number > 0");
@@ -122,7 +136,9 @@ public static class CriticTraining
                 var scores = critic.SequenceScores(oneHot, valid);
                 var realScores = scores.narrow(0, 0, real.Count);
                 var negativeScores = scores.narrow(0, real.Count, negative.Count);
-                var loss = negativeScores.mean() - realScores.mean();
+                var loss = options.Loss == CriticLoss.Logistic
+                    ? Softplus(realScores.neg()).mean().Plus(Softplus(negativeScores).mean())
+                    : negativeScores.mean() - realScores.mean();
                 if (options.GradientPenaltyWeight > 0 && step % options.GradientPenaltyInterval == 0)
                 {
                     var realOneHot = oneHot.narrow(0, 0, real.Count);
@@ -162,6 +178,9 @@ public static class CriticTraining
         var permuted = CriticNegatives.ShuffleBars(realWindow, windows.Vocabulary, random);
         return permuted.AsSpan().SequenceEqual(realWindow) ? ShuffledPieceWindow(windows, sequence, bar, random) : permuted;
     }
+
+    /// <summary>log(1 + e^x), computed as log(1 + e^-|x|) + max(x, 0) so that large scores do not overflow.</summary>
+    private static Tensor Softplus(Tensor x) => x.abs().neg().exp().log1p().Plus(x.relu());
 
     /// <summary>One-hot rows padded with all-zero vectors to <paramref name="time"/> positions, and the mask of real positions.</summary>
     private static (Tensor OneHot, Tensor Valid) Batch(TransformerCritic critic, List<int[]> rows, int time)

@@ -128,6 +128,7 @@ public static class CriticFineTuning
         ["learningRate"] = options.Training.LearningRate,
         ["shuffledShare"] = options.Training.ShuffledShare,
         ["windowPermutationShare"] = options.Training.WindowPermutationShare,
+        ["loss"] = options.Training.Loss.ToString(),
         ["gradientPenaltyWeight"] = options.Training.GradientPenaltyWeight,
         ["windowBars"] = options.WindowBars,
         ["initializedFromGenerator"] = options.InitializeFromGenerator,

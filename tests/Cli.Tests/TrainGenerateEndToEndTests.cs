@@ -78,7 +78,8 @@ public sealed class TrainGenerateEndToEndTests : IDisposable
         Assert.Contains(".ckpt", wrongOut.Error);
 
         var fineTuned = await CliHarness.RunBuiltToolAsync("train-critic", "--model", model, "--data", data, "--out", tuned, "--steps", "4", "--batch-size", "2",
-            "--evaluate-every", "2", "--evaluation-pieces", "2", "--window-bars", "2", "--threads", "1", "--json");
+            "--evaluate-every", "2", "--evaluation-pieces", "2", "--window-bars", "2", "--loss", "logistic", "--gradient-penalty-weight", "0",
+            "--threads", "1", "--json");
         Assert.True(fineTuned.ExitCode == 0, fineTuned.Error);
         using (var summary = JsonDocument.Parse(fineTuned.Output))
         {

@@ -92,6 +92,9 @@ public sealed class CriticFineTuningTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Options(steps: 10, evaluateEvery: 0).EnsureValid());
         Assert.Throws<ArgumentOutOfRangeException>(() => (Options(steps: 10, evaluateEvery: 5) with { WindowBars = 0 }).EnsureValid());
+        var unknownLoss = Options(steps: 10, evaluateEvery: 5);
+        unknownLoss = unknownLoss with { Training = unknownLoss.Training with { Loss = (CriticLoss)7 } };
+        Assert.Contains("loss", Assert.Throws<ArgumentOutOfRangeException>(() => unknownLoss.EnsureValid()).Message);
         var archive = TinyCheckpoint();
         var withoutCritic = new CheckpointArchive(archive.Metadata, archive.Parts.Where(p => p.Key != ModelCheckpoint.CriticPart).ToDictionary());
         var error = Assert.Throws<CheckpointFormatException>(() =>
