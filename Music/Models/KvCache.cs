@@ -10,6 +10,7 @@ namespace MusicCluster.Music.Models;
 /// </summary>
 public sealed class KvCache : IAttentionCache, IDisposable
 {
+    private readonly LayerKeyValues storage;
     private readonly Tensor[] keys;
     private readonly Tensor[] values;
     private bool disposed;
@@ -21,15 +22,9 @@ public sealed class KvCache : IAttentionCache, IDisposable
         Config = config;
         BatchSize = batchSize;
         Capacity = config.ContextLength;
-        keys = new Tensor[config.Layers];
-        values = new Tensor[config.Layers];
-        long[] shape = [batchSize, config.Heads, config.ContextLength, config.HeadWidth];
-        for (int layer = 0; layer < config.Layers; layer++)
-        {
-            // Detached from any dispose scope open around the caller: the cache outlives each sampling step.
-            keys[layer] = zeros(shape, dtype: dtype, device: device).DetachFromDisposeScope();
-            values[layer] = zeros(shape, dtype: dtype, device: device).DetachFromDisposeScope();
-        }
+        storage = new LayerKeyValues(config, batchSize, device, dtype);
+        keys = storage.Keys;
+        values = storage.Values;
     }
 
     public TransformerConfig Config { get; }
@@ -69,6 +64,6 @@ public sealed class KvCache : IAttentionCache, IDisposable
     {
         if (disposed) return;
         disposed = true;
-        foreach (var tensor in keys.Concat(values)) tensor.Dispose();
+        storage.Dispose();
     }
 }

@@ -11,6 +11,7 @@ namespace MusicCluster.Music.Models;
 /// </summary>
 public sealed class SlotKvCache : IDisposable
 {
+    private readonly LayerKeyValues storage;
     private readonly Tensor[] keys;
     private readonly Tensor[] values;
     private readonly int[] lengths;
@@ -24,14 +25,9 @@ public sealed class SlotKvCache : IDisposable
         Slots = slots;
         Capacity = config.ContextLength;
         lengths = new int[slots];
-        keys = new Tensor[config.Layers];
-        values = new Tensor[config.Layers];
-        long[] shape = [slots, config.Heads, config.ContextLength, config.HeadWidth];
-        for (int layer = 0; layer < config.Layers; layer++)
-        {
-            keys[layer] = zeros(shape, dtype: dtype, device: device).DetachFromDisposeScope();
-            values[layer] = zeros(shape, dtype: dtype, device: device).DetachFromDisposeScope();
-        }
+        storage = new LayerKeyValues(config, slots, device, dtype);
+        keys = storage.Keys;
+        values = storage.Values;
     }
 
     public TransformerConfig Config { get; }
@@ -76,7 +72,7 @@ public sealed class SlotKvCache : IDisposable
     {
         if (disposed) return;
         disposed = true;
-        foreach (var tensor in keys.Concat(values)) tensor.Dispose();
+        storage.Dispose();
     }
 
     private sealed class Step(SlotKvCache cache, Tensor slotIndex, Tensor positions, int visible) : IAttentionCache
