@@ -42,15 +42,11 @@ public static class PieceGeneration
     public static GeneratedPiece Generate(TransformerGenerator model, Vocabulary vocabulary, int bars, SamplingOptions options, Piece? primer = null,
         Action<int>? onToken = null, CancellationToken cancellation = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(bars, 1);
-        if (model.Config.VocabSize != vocabulary.Count)
-            throw new ArgumentException($"the model has {model.Config.VocabSize} token ids but vocabulary {vocabulary.Version} has {vocabulary.Count}", nameof(vocabulary));
-        var tokenizer = TokenizerFactory.FromVocabulary(vocabulary);
+        var tokenizer = TokenizerFor(model, vocabulary, bars);
         int[] primerTokens = PrimerTokens(tokenizer, primer);
         int limit = TokenLimit(tokenizer, bars);
         var sampled = Sampler.Sample(model, primerTokens, options with { MaxNewTokens = limit }, ConstraintFor(tokenizer, bars), onToken, cancellation);
-        int[] tokens = sampled.Tokens.ToArray();
-        return new GeneratedPiece(Decode(tokenizer, tokens), tokens, primerTokens.Length, sampled.StopReason == StopReason.Complete);
+        return Finished(tokenizer, sampled, primerTokens.Length);
     }
 
     /// <summary>Most new tokens a piece of <paramref name="bars"/> bars may take before it is cut.</summary>
@@ -65,21 +61,29 @@ public static class PieceGeneration
     public static IReadOnlyList<GeneratedPiece> GenerateBatch(TransformerGenerator model, Vocabulary vocabulary, int bars, int count, SamplingOptions options,
         CancellationToken cancellation = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(bars, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        if (model.Config.VocabSize != vocabulary.Count)
-            throw new ArgumentException($"the model has {model.Config.VocabSize} token ids but vocabulary {vocabulary.Version} has {vocabulary.Count}", nameof(vocabulary));
-        var tokenizer = TokenizerFactory.FromVocabulary(vocabulary);
+        var tokenizer = TokenizerFor(model, vocabulary, bars);
         int[] primer = PrimerTokens(tokenizer, null);
         int limit = TokenLimit(tokenizer, bars);
         var primers = Enumerable.Repeat<IReadOnlyList<int>>(primer, count).ToList();
         var constraints = Enumerable.Range(0, count).Select(_ => (ITokenConstraint?)ConstraintFor(tokenizer, bars)).ToList();
         var sampled = Sampler.SampleBatch(model, primers, options with { MaxNewTokens = limit }, constraints, cancellation: cancellation);
-        return sampled.Select(s =>
-        {
-            int[] tokens = s.Tokens.ToArray();
-            return new GeneratedPiece(Decode(tokenizer, tokens), tokens, primer.Length, s.StopReason == StopReason.Complete);
-        }).ToList();
+        return sampled.Select(s => Finished(tokenizer, s, primer.Length)).ToList();
+    }
+
+    /// <summary>The tokenizer of <paramref name="vocabulary"/>, once the request is known to fit the model.</summary>
+    private static ITokenizer TokenizerFor(TransformerGenerator model, Vocabulary vocabulary, int bars)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bars, 1);
+        if (model.Config.VocabSize != vocabulary.Count)
+            throw new ArgumentException($"the model has {model.Config.VocabSize} token ids but vocabulary {vocabulary.Version} has {vocabulary.Count}", nameof(vocabulary));
+        return TokenizerFactory.FromVocabulary(vocabulary);
+    }
+
+    private static GeneratedPiece Finished(ITokenizer tokenizer, SampledSequence sampled, int primerTokens)
+    {
+        int[] tokens = sampled.Tokens.ToArray();
+        return new GeneratedPiece(Decode(tokenizer, tokens), tokens, primerTokens, sampled.StopReason == StopReason.Complete);
     }
 
     /// <summary>Decodes a sampled sequence; one cut at the token limit loses its unfinished last event (or grid step).</summary>
