@@ -130,6 +130,32 @@ public sealed class CriticScorerTests
     }
 
     [Fact]
+    public void Shuffled_bars_leave_the_opening_time_signature_tempo_and_key_at_the_opening()
+    {
+        var vocabulary = CriticScorerFixtures.Events.Vocabulary;
+        string[] Settings(IEnumerable<int> ids) => ids.Select(vocabulary.TokenOf)
+            .Where(t => t.StartsWith("TimeSig_") || t.StartsWith("Tempo_") || t.StartsWith("Key_")).ToArray();
+        foreach (var tokens in CriticScorerFixtures.EventSequences(6))
+        {
+            int firstBar = Array.IndexOf(tokens, EventVocabulary.BarId);
+            int secondBar = Array.IndexOf(tokens, EventVocabulary.BarId, firstBar + 1);
+            string[] opening = Settings(tokens[firstBar..secondBar]);
+            Assert.NotEmpty(opening);
+            for (int seed = 0; seed < 5; seed++)
+            {
+                var shuffled = CriticNegatives.ShuffleBars(tokens, vocabulary, new Random(seed));
+                int shuffledSecond = Array.IndexOf(shuffled, EventVocabulary.BarId, firstBar + 1);
+                Assert.Equal(opening, Settings(shuffled[firstBar..shuffledSecond]));
+                Assert.Equal(Settings(tokens).Order(), Settings(shuffled).Order());
+                Assert.Equal("TimeSig_", vocabulary.TokenOf(shuffled[firstBar + 1])[..8]);
+                // Every note of the piece is still there, in whole bars.
+                Assert.Equal(tokens.Where(t => vocabulary.TokenOf(t).StartsWith("Pitch_")).Order(),
+                    shuffled.Where(t => vocabulary.TokenOf(t).StartsWith("Pitch_")).Order());
+            }
+        }
+    }
+
+    [Fact]
     public void The_benchmark_scores_every_bar_window_through_the_scorer()
     {
         var result = CriticScorerBenchmarks.MeasureScoreWindows(TinyModels.Config(context: 64, width: 16), batchSize: 4, windowBars: 2, pieces: 2);
