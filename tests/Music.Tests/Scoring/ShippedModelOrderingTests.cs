@@ -9,11 +9,15 @@ namespace MusicCluster.Music.Tests.Scoring;
 
 /// <summary>
 /// The shipped model's scorer orders what it should. The JSB chorales may not be copied into the repository, so the
-/// pieces in the place of real ones are what the shipped generator (trained on the JSB train split) writes: 8
-/// grammar-constrained pieces of 4 bars, sampled in one batch with a fixed seed. Against them: the same pieces with
+/// pieces in the place of real ones are what the shipped generator (trained on the JSB train split) writes: 64
+/// grammar-constrained pieces of 8 bars, sampled in one batch with a fixed seed. Against them: the same pieces with
 /// their bars shuffled, and random token sequences of the same lengths, scored through the shipped critic and
-/// calibration exactly as `musiccluster score` does. The same figures on real held-out chorales (the JSB test split)
-/// are measured by `musiccluster eval` and recorded in Music/DefaultModel/README.md.
+/// calibration exactly as `musiccluster score` does.
+/// The issue's figures are on real held-out chorales, measured by `musiccluster train-critic` / `eval` and recorded
+/// in Music/DefaultModel/README.md: real vs random 1.000, real vs bar-shuffled 0.980 (77 JSB test chorales). The
+/// generator's own pieces hold together across bar lines less than Bach's, so their shuffles are harder to tell:
+/// this critic orders these 64 at 0.71, the critic shipped before it at 0.50 (chance). The bar-order assertion
+/// here is therefore a guard against losing what the fine-tuning gave (>= 0.65), not the 0.8 of real pieces.
 /// </summary>
 [Collection(TinyModels.Collection)]
 public sealed class ShippedModelOrderingTests(ITestOutputHelper output)
@@ -22,7 +26,7 @@ public sealed class ShippedModelOrderingTests(ITestOutputHelper output)
     {
         using var model = new CheckpointScoringModelSource().Load(null);
         var generator = model.Generator ?? throw new InvalidOperationException("the shipped checkpoint has no generator");
-        const int pieces = 8, bars = 4;
+        const int pieces = 64, bars = 8;
         var table = ((EventTokenizer)TokenizerFactory.FromVocabulary(model.Vocabulary)).Table;
         var sampled = Sampler.SampleBatch(generator,
             Enumerable.Repeat<IReadOnlyList<int>>([EventVocabulary.BeginId], pieces).ToArray(),
@@ -37,12 +41,10 @@ public sealed class ShippedModelOrderingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_shipped_critic_ranks_generated_chorales_above_random_tokens()
+    public void The_shipped_critic_ranks_generated_chorales_above_their_bar_shuffles_and_random_tokens()
     {
         var ordering = MeasureOnGeneratedPieces();
         Assert.True(ordering.RealVsRandomAuc >= 0.99, $"AUC real vs random {ordering.RealVsRandomAuc:F3} < 0.99");
+        Assert.True(ordering.RealVsShuffledAuc >= 0.65, $"AUC generated vs their bar shuffles {ordering.RealVsShuffledAuc:F3} < 0.65");
     }
-
-    // Real vs bar-shuffled >= 0.8 is not asserted: the shipped critic does not meet it yet (0.522 on the 77 JSB test
-    // chorales, 0.49-0.64 on generated pieces; Music/DefaultModel/README.md), an open item of issue 5.
 }
