@@ -18,6 +18,7 @@ internal static class AuthHosting
     public static WebApplicationBuilder AddMusicClusterAuth(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<AdminCredentials>();
+        builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddHostedService<AdminPasswordInitializer>();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>

@@ -6,7 +6,7 @@ using MusicCluster.Client.Services.Admin;
 
 namespace MusicCluster.Client.Pages;
 
-public sealed class LoginModel(AdminCredentials credentials) : PageModel
+public sealed class LoginModel(AdminCredentials credentials, LoginThrottle throttle) : PageModel
 {
     [BindProperty] public string? Password { get; set; }
 
@@ -20,12 +20,23 @@ public sealed class LoginModel(AdminCredentials credentials) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
+        var address = HttpContext.Connection.RemoteIpAddress;
+        if (throttle.RetryAfter(address) is { } wait)
+        {
+            int seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            Error = $"Too many wrong passwords from your address: try again in {seconds} s.";
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Page();
+        }
         if (!await credentials.VerifyAsync(Password))
         {
+            throttle.RecordFailure(address);
             Error = "That is not the admin password.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
+        throttle.RecordSuccess(address);
         await HttpContext.SignInAsync(AuthHosting.AdminPrincipal());
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
     }
