@@ -11,7 +11,7 @@
         const cell = document.createElement("span");
         cell.className = "bar-score badge me-1 mb-1";
         cell.dataset.testid = "bar-score";
-        cell.style.background = PianoRoll.colour(score);
+        cell.style.background = scoreColour(score);
         cell.textContent = `bar ${bar + 1}: ${score.toFixed(0)}`;
         container.appendChild(cell);
     }

@@ -1,7 +1,7 @@
-// Draws a piano roll on a canvas: time (quarter notes) left to right, pitch bottom to top, bar lines, and every note
-// coloured by the critic score of its bar (red 0 -> yellow 50 -> green 100; grey when unscored).
-window.PianoRoll = (() => {
-    const scoreColour = (score, alpha = 1) => score == null ? `hsl(220 10% 55% / ${alpha})` : `hsl(${Math.round(1.2 * Math.max(0, Math.min(100, score)))} 75% 40% / ${alpha})`;
+// The piece page's piano roll: the whole piece fitted to the canvas, time (quarter notes) left to right, pitch bottom
+// to top, bar lines, every note coloured by the critic score of its bar (score-colour.js), and a playhead.
+// (The live views grow their roll as notes arrive: pianoroll.js.)
+window.PieceRoll = (() => {
 
     const barOf = (barStarts, time) => {
         let bar = 0;
@@ -46,5 +46,5 @@ window.PianoRoll = (() => {
         }
     };
 
-    return { draw, scoreColour };
+    return { draw };
 })();

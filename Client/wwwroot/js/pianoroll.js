@@ -1,5 +1,5 @@
 // A canvas piano roll that grows as notes arrive. Notes: { start, duration, pitch, velocity, bar } in quarter notes.
-// Bar scores (0-100) colour a strip under each bar.
+// Bar scores (0-100) colour a strip under each bar (score-colour.js). (The piece page draws a whole piece: piano-roll.js.)
 "use strict";
 window.PianoRoll = class PianoRoll {
     constructor(canvas, options) {
@@ -32,19 +32,14 @@ window.PianoRoll = class PianoRoll {
             ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x, c.height); ctx.stroke();
         }
         for (const [bar, score] of this.barScores) {
-            ctx.fillStyle = PianoRoll.colour(score);
+            ctx.fillStyle = scoreColour(score);
             ctx.fillRect(bar * this.quartersPerBar * this.quarterWidth + 1, c.height - strip, this.quartersPerBar * this.quarterWidth - 2, strip - 2);
         }
         for (const n of this.notes) {
-            ctx.fillStyle = this.barScores.has(n.bar) ? PianoRoll.colour(this.barScores.get(n.bar)) : "#3b5bdb";
+            ctx.fillStyle = this.barScores.has(n.bar) ? scoreColour(this.barScores.get(n.bar)) : "#3b5bdb";
             const y = (high - n.pitch) * rowHeight;
             ctx.fillRect(n.start * this.quarterWidth, y, Math.max(2, n.duration * this.quarterWidth - 1), Math.max(2, rowHeight - 1));
         }
-    }
-    // Red (0) through amber to green (100).
-    static colour(score) {
-        const hue = Math.round(Math.max(0, Math.min(100, score)) * 1.2);
-        return `hsl(${hue}, 70%, 45%)`;
     }
 };
 

@@ -16,7 +16,7 @@
         try {
             const roll = await getJson(`/api/pieces/${id}/notes`);
             const audio = document.querySelector('[data-testid="piece-audio"]');
-            const redraw = () => PianoRoll.draw(canvas, roll, audio && !audio.paused ? audio.currentTime / roll.secondsPerQuarter : null);
+            const redraw = () => PieceRoll.draw(canvas, roll, audio && !audio.paused ? audio.currentTime / roll.secondsPerQuarter : null);
             redraw();
             window.addEventListener('resize', redraw);
             const follow = () => { redraw(); if (!audio.paused) requestAnimationFrame(follow); };

@@ -19,12 +19,12 @@
         const cell = document.createElement("span");
         cell.className = "bar-score badge me-1 mb-1";
         cell.dataset.testid = "bar-score";
-        cell.style.background = PianoRoll.colour(score);
+        cell.style.background = scoreColour(score);
         cell.textContent = `bar ${bar + 1}: ${score.toFixed(0)}`;
         meter.appendChild(cell);
         latest.textContent = score.toFixed(0);
         latest.style.width = `${Math.max(3, score)}%`;
-        latest.style.background = PianoRoll.colour(score);
+        latest.style.background = scoreColour(score);
     }
     function showStatus(s, tokens) {
         status.textContent = `${s} · ${tokens} tokens · ${notes} notes`;
