@@ -28,6 +28,7 @@ internal static class WebHosting
         builder.Services.AddScoped<GenerationService>();
         builder.Services.AddScoped<ScoringService>();
         builder.Services.AddSingleton<GenerationRelay>();
+        builder.Services.AddSingleton<StatusFeeds>();
         // Enums travel as names (status "Running", not 1) in the API and the hubs alike.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));

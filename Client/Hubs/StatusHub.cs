@@ -10,35 +10,25 @@ namespace MusicCluster.Client.Hubs;
 
 /// <summary>
 /// /hubs/status: live views of state that changes without a grain to observe — the cluster's silos, the starter
-/// library's seeding and a scoring job's progress — as server-to-client streams. The hub reads the grains every
-/// <see cref="Period"/> and sends a value only when it changed (the cluster every time: its timestamp moves), so
-/// a page holds one connection instead of polling the API; a stream ends when its work is over or the page leaves.
+/// library's seeding and a scoring job's progress — as server-to-client streams. <see cref="StatusFeeds"/> reads each
+/// once every <see cref="StatusFeeds.Period"/> for all connections together; a stream sends a value only when it
+/// changed (the cluster every time: its timestamp moves), so a page holds one connection instead of polling the API;
+/// a stream ends when its work is over or the page leaves.
 /// </summary>
-internal sealed class StatusHub(ClusterService cluster, LibraryService library, ScoringService scoring, TimeProvider clock) : Hub
+internal sealed class StatusHub(StatusFeeds feeds) : Hub
 {
-    public static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
-
     /// <summary>The same value GET /api/cluster returns, now and then every period.</summary>
-    public async IAsyncEnumerable<ClusterSnapshot> Cluster([EnumeratorCancellation] CancellationToken cancellation)
-    {
-        while (!cancellation.IsCancellationRequested)
-        {
-            yield return await cluster.GetSnapshotAsync();
-            await Task.Delay(Period, clock, cancellation);
-        }
-    }
+    public IAsyncEnumerable<ClusterSnapshot> Cluster(CancellationToken cancellation) => feeds.Cluster.SubscribeAsync(0, cancellation);
 
     /// <summary>The same value GET /api/library/seeding returns, whenever it changes, until seeding is no longer running.</summary>
     public async IAsyncEnumerable<LibraryEndpoints.SeedingView> Seeding([EnumeratorCancellation] CancellationToken cancellation)
     {
         SeedingProgress? last = null;
-        while (!cancellation.IsCancellationRequested)
+        await foreach (SeedingProgress now in feeds.Seeding.SubscribeAsync(0, cancellation))
         {
-            SeedingProgress now = await library.GetSeedingAsync();
             if (now != last) yield return LibraryEndpoints.ToView(now);
             if (now.Status != SeedingStatus.Running) yield break;
             last = now;
-            await Task.Delay(Period, clock, cancellation);
         }
     }
 
@@ -46,14 +36,35 @@ internal sealed class StatusHub(ClusterService cluster, LibraryService library, 
     public async IAsyncEnumerable<ScoringJobProgress> ScoringJob(Guid jobId, [EnumeratorCancellation] CancellationToken cancellation)
     {
         ScoringJobProgress? last = null;
-        while (!cancellation.IsCancellationRequested)
+        await foreach (ScoringJobProgress? now in feeds.ScoringJobs.SubscribeAsync(jobId, cancellation))
         {
-            ScoringJobProgress? now = await scoring.GetJobAsync(jobId);
             if (now is null) yield break;
             if (now != last) yield return now;
             if (now.Status is not (ScoringJobStatus.Pending or ScoringJobStatus.Running)) yield break;
             last = now;
-            await Task.Delay(Period, clock, cancellation);
         }
+    }
+}
+
+/// <summary>The shared readers behind <see cref="StatusHub"/>: one per kind of state (and per scoring job). The services
+/// they read through are scoped, so each read takes a scope of its own, as TrainingLiveRelay does.</summary>
+internal sealed class StatusFeeds(IServiceScopeFactory scopes, TimeProvider clock, ILogger<StatusFeeds> logger)
+{
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
+
+    public SharedPoll<int, ClusterSnapshot> Cluster { get; } =
+        new(_ => ReadAsync<ClusterService, ClusterSnapshot>(scopes, s => s.GetSnapshotAsync()), Period, clock, logger);
+
+    public SharedPoll<int, SeedingProgress> Seeding { get; } =
+        new(_ => ReadAsync<LibraryService, SeedingProgress>(scopes, s => s.GetSeedingAsync()), Period, clock, logger);
+
+    public SharedPoll<Guid, ScoringJobProgress?> ScoringJobs { get; } =
+        new(id => ReadAsync<ScoringService, ScoringJobProgress?>(scopes, s => s.GetJobAsync(id)), Period, clock, logger);
+
+    private static async Task<TValue> ReadAsync<TService, TValue>(IServiceScopeFactory scopes, Func<TService, Task<TValue>> read)
+        where TService : notnull
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<TService>());
     }
 }
