@@ -7,14 +7,6 @@
     const uploadError = document.getElementById("upload-error");
     const uploadOverall = document.getElementById("upload-overall");
 
-    function badge(container, bar, score) {
-        const cell = document.createElement("span");
-        cell.className = "bar-score badge me-1 mb-1";
-        cell.dataset.testid = "bar-score";
-        cell.style.background = scoreColour(score);
-        cell.textContent = `bar ${bar + 1}: ${score.toFixed(0)}`;
-        container.appendChild(cell);
-    }
     async function score(blob, name) {
         const data = new FormData();
         data.append("file", blob, name);
@@ -44,7 +36,7 @@
                 // Bar by bar, as if listening through the piece.
                 await new Promise(r => setTimeout(r, 120));
                 uploadRoll.setBarScore(bar, result.bars[bar]);
-                badge(uploadBars, bar, result.bars[bar]);
+                appendBarScore(uploadBars, bar, result.bars[bar]);
             }
             uploadOverall.textContent = `Overall ${result.overall.toFixed(1)} · model ${result.modelId}/${result.checkpointId}`;
         } catch (err) { uploadError.textContent = err.message; }
@@ -148,7 +140,7 @@
             for (const n of played) track.addNote({ midi: n.pitch, time: n.time, duration: n.duration, velocity: n.velocity / 127 });
             const result = await score(new Blob([midi.toArray()], { type: "audio/midi" }), "played.mid");
             playedBars.replaceChildren();
-            result.bars.forEach((s, bar) => { badge(playedBars, bar, s); playedRoll.setBarScore(bar, s); });
+            result.bars.forEach((s, bar) => { appendBarScore(playedBars, bar, s); playedRoll.setBarScore(bar, s); });
             playedOverall.textContent = `Overall ${result.overall.toFixed(1)}`;
             playedError.textContent = "";
         } catch (err) { playedError.textContent = err.message; }

@@ -16,12 +16,7 @@
     function field(name) { const v = form.elements[name].value.trim(); return v === "" ? null : v; }
     function showBar(bar, score) {
         roll.setBarScore(bar, score);
-        const cell = document.createElement("span");
-        cell.className = "bar-score badge me-1 mb-1";
-        cell.dataset.testid = "bar-score";
-        cell.style.background = scoreColour(score);
-        cell.textContent = `bar ${bar + 1}: ${score.toFixed(0)}`;
-        meter.appendChild(cell);
+        appendBarScore(meter, bar, score);
         latest.textContent = score.toFixed(0);
         latest.style.width = `${Math.max(3, score)}%`;
         latest.style.background = scoreColour(score);
