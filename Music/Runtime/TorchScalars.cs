@@ -20,7 +20,6 @@ namespace MusicCluster.Music.Runtime;
 public static class TorchScalars
 {
     public static readonly Scalar One = 1.0.ToScalar();
-    public static readonly Scalar Zero = 0.0.ToScalar();
     public static readonly Scalar NegativeInfinity = double.NegativeInfinity.ToScalar();
 
     /// <summary>A Scalar for one call; the caller disposes it (<c>using var s = TorchScalars.Of(x);</c>).</summary>
@@ -28,9 +27,6 @@ public static class TorchScalars
 
     /// <summary>a + b (the <c>+</c> operator would pass a temporary alpha of 1).</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
-
-    /// <summary>In-place a += b.</summary>
-    public static Tensor PlusInPlace(this Tensor a, Tensor b) => a.add_(b, One);
 
     /// <summary>x + value.</summary>
     public static Tensor Plus(this Tensor x, double value)

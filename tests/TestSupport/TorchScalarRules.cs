@@ -25,6 +25,14 @@ public static partial class TorchScalarRules
         @"|^TorchSharp\.torch\+optim::(Adam|AdamW)\(")]              // step() makes temporaries per parameter
     private static partial Regex MakesScalarInside();
 
+    /// <summary>Fails, listing every violation, when the assemblies make an unheld Scalar (callers <paramref name="except"/> names aside).</summary>
+    public static void AssertNone(IEnumerable<string> assemblyPaths, Func<IlCall, bool>? except = null)
+    {
+        var violations = assemblyPaths.SelectMany(Violations).Where(v => except is null || !except(v))
+            .Select(v => v.ToString()).Distinct().ToList();
+        Xunit.Assert.True(violations.Count == 0, "unheld TorchSharp scalars (use TorchScalars / ScalarSafeAdam):\n" + string.Join("\n", violations));
+    }
+
     public static IReadOnlyList<IlCall> Violations(string assemblyPath) => IlCallScanner.Calls(assemblyPath)
         .Where(call => (MakesScalar().IsMatch(call.Callee) && !call.Caller.StartsWith(Home + "::", StringComparison.Ordinal))
             || MakesScalarInside().IsMatch(call.Callee))

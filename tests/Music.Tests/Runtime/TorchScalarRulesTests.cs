@@ -9,11 +9,8 @@ public sealed class TorchScalarRulesTests
     [Fact]
     public void The_music_library_and_its_tests_hold_every_scalar_they_give_libtorch()
     {
-        var violations = new[] { typeof(TorchScalars).Assembly.Location, typeof(TorchScalarRulesTests).Assembly.Location }
-            .SelectMany(TorchScalarRules.Violations)
-            .Where(v => !v.Caller.Contains("+" + nameof(Offenders) + "::", StringComparison.Ordinal))
-            .Select(v => v.ToString()).Distinct().ToList();
-        Assert.True(violations.Count == 0, "unheld TorchSharp scalars (use TorchScalars / ScalarSafeAdam):\n" + string.Join("\n", violations));
+        TorchScalarRules.AssertNone([typeof(TorchScalars).Assembly.Location, typeof(TorchScalarRulesTests).Assembly.Location],
+            except: v => v.Caller.Contains("+" + nameof(Offenders) + "::", StringComparison.Ordinal));
     }
 
     [Fact]
