@@ -29,10 +29,20 @@ internal static class GenerateCommand
         var topP = new Option<double?>("--top-p") { Description = "Nucleus sampling: only the most likely tokens holding probability P" };
         var seed = new Option<long>("--seed") { Description = "Same seed, same model, same options: the same piece", DefaultValueFactory = _ => 1 };
         var primer = new Option<string?>("--primer") { Description = "MIDI file to continue" };
+        var candidates = new Option<int?>("--candidates")
+        {
+            Description = $"Critic-guided sampling: keep the best of N continuations per bar, by the critic (1 = off; default {CriticGuidance.DefaultCandidates} " +
+                "when the model has a calibration beside it, else 1)",
+        };
+        candidates.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is int n && n is < CriticGuidance.MinCandidates or > CriticGuidance.MaxCandidates)
+                r.AddError($"--candidates must be from {CriticGuidance.MinCandidates} to {CriticGuidance.MaxCandidates}");
+        });
         var output = new Option<string>("--out") { Description = "MIDI file to write", Required = true };
         var json = CommonOptions.Json();
         var command = new Command("generate", "Generate a piece with a trained model and write it as MIDI")
-            { model, bars, temperature, topK, topP, seed, primer, output, json };
+            { model, bars, temperature, topK, topP, seed, primer, candidates, output, json };
         command.SetAction((parse, cancellation) => Task.Run(() =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output, stderr = parse.InvocationConfiguration.Error;
@@ -49,10 +59,20 @@ internal static class GenerateCommand
                     Seed = parse.GetValue(seed),
                 };
                 Piece? primerPiece = parse.GetValue(primer) is { } primerPath ? ReadPrimer(files, primerPath) : null;
+                bool calibrated = File.Exists(CheckpointScoringModelSource.CalibrationPathOf(modelPath));
+                int perBar = parse.GetValue(candidates) ?? (calibrated ? CriticGuidance.DefaultCandidates : 1);
+                if (perBar > 1 && !calibrated)
+                    throw new UsageException($"--candidates {perBar} needs the model's critic calibration ({CheckpointScoringModelSource.CalibrationPathOf(modelPath)}): " +
+                        $"run `musiccluster calibrate --model {modelPath} --data <dataset>`, or pass --candidates 1");
                 using var checkpoint = ModelCheckpoint.LoadFile(modelPath);
                 options.EnsureValid(checkpoint.Generator.Config.VocabSize);
-                var generated = PieceGeneration.Generate(checkpoint.Generator, checkpoint.Info.Vocabulary, parse.GetValue(bars), options, primerPiece,
-                    cancellation: cancellation);
+                GeneratedPiece generated;
+                if (perBar == 1)
+                    generated = PieceGeneration.Generate(checkpoint.Generator, checkpoint.Info.Vocabulary, parse.GetValue(bars), options, primerPiece,
+                        cancellation: cancellation);
+                else
+                    generated = CriticGuidedGeneration.Generate(checkpoint.Generator, checkpoint.Info.Vocabulary, GuidingCritic(checkpoint, modelPath),
+                        parse.GetValue(bars), perBar, options, primerPiece, cancellation: cancellation);
                 string outPath = Path.GetFullPath(parse.GetValue(output)!);
                 files.Write(generated.Piece with
                 {
@@ -71,15 +91,16 @@ internal static class GenerateCommand
                                 ["topK"] = options.TopK?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
                                 ["topP"] = options.TopP?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
                                 ["primer"] = parse.GetValue(primer) is { } p ? Path.GetFileName(p) : "",
+                                ["candidates"] = perBar.ToString(System.Globalization.CultureInfo.InvariantCulture),
                             },
                             CreatedAt = DateTimeOffset.UtcNow,
                         },
                     },
                 }, outPath);
                 var summary = new GenerateSummary(outPath, Path.GetFullPath(modelPath), checkpoint.Info.Vocabulary.Version, checkpoint.Info.Step,
-                    parse.GetValue(bars), generated.Tokens.Length - generated.PrimerTokens, generated.Piece.Notes.Count, generated.Complete, options.Seed);
+                    parse.GetValue(bars), generated.Tokens.Length - generated.PrimerTokens, generated.Piece.Notes.Count, generated.Complete, options.Seed, perBar);
                 if (parse.GetValue(json)) stdout.WriteLine(JsonSerializer.Serialize(summary, CliJson.Options));
-                else stdout.WriteLine($"Wrote {outPath}: {summary.Notes} notes, {summary.Bars} bars, {summary.NewTokens} tokens (model step {summary.ModelStep}, seed {summary.Seed})" +
+                else stdout.WriteLine($"Wrote {outPath}: {summary.Notes} notes, {summary.Bars} bars, {summary.NewTokens} tokens (model step {summary.ModelStep}, seed {summary.Seed}, {summary.Candidates} candidate(s) per bar)" +
                     (generated.Complete ? "" : " -- cut at the token limit before the last bar was complete"));
                 return 0;
             }
@@ -103,7 +124,23 @@ internal static class GenerateCommand
         return command;
     }
 
-    internal sealed record GenerateSummary(string Out, string Model, string VocabularyVersion, long ModelStep, int Bars, int NewTokens, int Notes, bool Complete, long Seed);
+    internal sealed record GenerateSummary(string Out, string Model, string VocabularyVersion, long ModelStep, int Bars, int NewTokens, int Notes, bool Complete, long Seed, int Candidates);
+
+    /// <summary>The checkpoint's critic, reading windows of the size its calibration was made with (as scoring does).</summary>
+    private static Music.Scoring.CriticWindowScorer GuidingCritic(ModelCheckpoint checkpoint, string modelPath)
+    {
+        if (checkpoint.Critic is null) throw new UsageException($"checkpoint {modelPath} has no critic, so it cannot guide sampling: pass --candidates 1");
+        string calibrationPath = CheckpointScoringModelSource.CalibrationPathOf(modelPath);
+        try
+        {
+            var calibration = Music.Scoring.ScoreCalibration.FromJson(File.ReadAllText(calibrationPath), calibrationPath);
+            return new Music.Scoring.CriticWindowScorer(checkpoint.Critic, checkpoint.Info.Vocabulary, Music.Scoring.CriticScorer.ForCalibration(calibration));
+        }
+        catch (Music.Scoring.CalibrationFormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
 
     private static Piece ReadPrimer(PieceFiles files, string path)
     {

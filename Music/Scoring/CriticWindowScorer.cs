@@ -52,6 +52,24 @@ public sealed class CriticWindowScorer
     public double[] ScoreWindows(IReadOnlyList<int> tokens, IReadOnlyList<TokenWindow> windows) =>
         windows.Count == 0 ? [] : Array.ConvertAll(Critic.ScoreWindows(tokens, windows, Options.BatchSize), s => (double)s);
 
+    /// <summary>
+    /// Raw score of the last bar's window of each sequence, all in one critic batch: how critic-guided sampling
+    /// compares candidate continuations (see Training.CriticGuidance).
+    /// </summary>
+    public double[] ScoreLastBars(IReadOnlyList<IReadOnlyList<int>> sequences)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        var tokens = new List<int>();
+        var windows = new List<TokenWindow>(sequences.Count);
+        foreach (var sequence in sequences)
+        {
+            TokenWindow last = Windows(sequence)[^1];
+            windows.Add(new TokenWindow(last.Start + tokens.Count, last.End + tokens.Count));
+            tokens.AddRange(sequence);
+        }
+        return ScoreWindows(tokens, windows);
+    }
+
     /// <summary>Raw score of every bar's window of a whole sequence.</summary>
     public double[] ScoreBars(IReadOnlyList<int> tokens) => ScoreWindows(tokens, Windows(tokens));
 }

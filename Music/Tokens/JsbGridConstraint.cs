@@ -3,32 +3,37 @@ using MusicCluster.Music.Models;
 namespace MusicCluster.Music.Tokens;
 
 /// <summary>
-/// Keeps sampled JSB grid sequences decodable: after the start token only <c>Silent</c> or pitch tokens (one per
-/// voice, S, A, T, B per 16th-note step), and complete once <c>barsToAdd</c> 4/4 bars (16 steps of 4 voices each)
-/// follow the primer. A primer that does not end on a whole step is continued to one first.
+/// Keeps sampled JSB grid sequences decodable and singable: after the start token one token per voice (S, A, T, B per
+/// 16th-note step), complete once <c>barsToAdd</c> 4/4 bars (16 steps of 4 voices each) follow the primer. A primer
+/// that does not end on a whole step is continued to one first. Sampled cells obey <see cref="ChoraleRules"/>: each
+/// voice a pitch inside its range (no silence), and by default the voice-leading rules of four-part writing. The
+/// primer itself is taken as it is.
 /// </summary>
 public sealed class JsbGridConstraint : ITokenConstraint
 {
     public const int StepsPerBar = 16;
     private readonly int barsToAdd;
+    private readonly ChoraleRules rules;
     private int? targetCells;
 
-    public JsbGridConstraint(int barsToAdd)
+    public JsbGridConstraint(int barsToAdd, ChoraleRules? rules = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(barsToAdd, 1);
         this.barsToAdd = barsToAdd;
+        this.rules = rules ?? ChoraleRules.Default;
     }
 
     public void FillAllowed(ReadOnlySpan<int> tokens, Span<bool> allowed)
     {
-        int cells = Cells(tokens);
-        if (cells < 0)
+        int begin = tokens.IndexOf(JsbGridTokenizer.BeginId);
+        if (begin < 0)
         {
             allowed[JsbGridTokenizer.BeginId] = true;
             return;
         }
-        targetCells ??= (cells + ChoraleGrid.Voices - 1) / ChoraleGrid.Voices * ChoraleGrid.Voices + barsToAdd * StepsPerBar * ChoraleGrid.Voices;
-        allowed[JsbGridTokenizer.SilentId..].Fill(true);
+        var cells = tokens[(begin + 1)..];
+        targetCells ??= (cells.Length + ChoraleGrid.Voices - 1) / ChoraleGrid.Voices * ChoraleGrid.Voices + barsToAdd * StepsPerBar * ChoraleGrid.Voices;
+        rules.FillAllowed(cells, allowed);
     }
 
     public bool IsComplete(ReadOnlySpan<int> tokens) => targetCells is int target && Cells(tokens) >= target;

@@ -20,10 +20,11 @@ public static class PieceGeneration
     /// </summary>
     public const int MaxEventTokensPerBar = 2048;
 
-    public static ITokenConstraint ConstraintFor(ITokenizer tokenizer, int bars) => tokenizer switch
+    /// <param name="chorale">The rules of a grid (four-part chorale) model's cells; default: range and voice leading.</param>
+    public static ITokenConstraint ConstraintFor(ITokenizer tokenizer, int bars, ChoraleRules? chorale = null) => tokenizer switch
     {
         EventTokenizer events => new EventGrammarConstraint(events.Table, bars),
-        JsbGridTokenizer => new JsbGridConstraint(bars),
+        JsbGridTokenizer => new JsbGridConstraint(bars, chorale),
         _ => throw new ArgumentException($"no grammar constraint for tokenizer {tokenizer.Vocabulary.Kind}", nameof(tokenizer)),
     };
 
@@ -72,7 +73,7 @@ public static class PieceGeneration
     }
 
     /// <summary>The tokenizer of <paramref name="vocabulary"/>, once the request is known to fit the model.</summary>
-    private static ITokenizer TokenizerFor(TransformerGenerator model, Vocabulary vocabulary, int bars)
+    internal static ITokenizer TokenizerFor(TransformerGenerator model, Vocabulary vocabulary, int bars)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bars, 1);
         if (model.Config.VocabSize != vocabulary.Count)

@@ -70,10 +70,10 @@ public sealed class GrammarConstraintTests
     }
 
     [Fact]
-    public void The_grid_constraint_allows_only_voice_tokens_and_completes_after_whole_bars()
+    public void The_grid_constraint_allows_only_in_range_pitches_and_completes_after_whole_bars()
     {
         var grid = new JsbGridTokenizer();
-        var constraint = new JsbGridConstraint(2);
+        var constraint = new JsbGridConstraint(2, new ChoraleRules { VoiceLeading = false });
         var tokens = new List<int> { JsbGridTokenizer.BeginId };
         var allowed = new bool[grid.Vocabulary.Count];
         var random = new SplitMix64(4);
@@ -81,11 +81,29 @@ public sealed class GrammarConstraintTests
         {
             Array.Clear(allowed);
             constraint.FillAllowed(tokens.ToArray(), allowed);
-            Assert.False(allowed[JsbGridTokenizer.PadId] || allowed[JsbGridTokenizer.BeginId]);
-            Assert.True(allowed[JsbGridTokenizer.SilentId] && allowed[JsbGridTokenizer.FirstPitchId + 60]);
-            tokens.Add(random.Next(JsbGridTokenizer.SilentId, grid.Vocabulary.Count));
+            VoiceRange range = ChoraleVoiceRanges.ByVoice[(tokens.Count - 1) % 4];
+            var permitted = Enumerable.Range(0, allowed.Length).Where(id => allowed[id]).ToArray();
+            Assert.Equal(Enumerable.Range(JsbGridTokenizer.FirstPitchId + range.Lowest, range.Highest - range.Lowest + 1), permitted);
+            tokens.Add(random.Pick(permitted));
         }
         Assert.Equal(1 + 2 * 16 * 4, tokens.Count);
         Assert.Equal(32, grid.DecodeGrid(tokens.Skip(1).ToArray()).Steps);
+    }
+
+    [Fact]
+    public void A_primer_with_silence_or_out_of_range_notes_is_taken_as_it_is_and_only_new_cells_obey_the_ranges()
+    {
+        var grid = new JsbGridTokenizer();
+        var constraint = new JsbGridConstraint(1);
+        int[] primer = [JsbGridTokenizer.BeginId, JsbGridTokenizer.FirstPitchId + 90, JsbGridTokenizer.SilentId, JsbGridTokenizer.SilentId];
+        var allowed = new bool[grid.Vocabulary.Count];
+        constraint.FillAllowed(primer, allowed);
+        Assert.False(allowed[JsbGridTokenizer.SilentId]);
+        Assert.True(allowed[JsbGridTokenizer.FirstPitchId + 36]);
+        Assert.False(allowed[JsbGridTokenizer.FirstPitchId + 35]);
+        // The primer's unfinished step is finished, then one bar: 3 + 64 cells.
+        var tokens = primer.ToList();
+        while (!constraint.IsComplete(tokens.ToArray())) tokens.Add(JsbGridTokenizer.FirstPitchId + 50);
+        Assert.Equal(primer.Length + 1 + 64, tokens.Count);
     }
 }
