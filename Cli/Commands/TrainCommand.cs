@@ -28,18 +28,19 @@ internal static partial class TrainCommand
         minutes.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is double m && !(m > 0 && double.IsFinite(m))) r.AddError("--minutes must be a positive number"); });
         var output = new Option<string>("--out") { Description = "Output folder (a local blob store): checkpoints go to models/{modelId}/", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in --out (with its config)" };
+        var mleSteps = new Option<int?>("--mle-steps") { Description = "With --resume: a new length for the MLE schedule (still running), to lengthen or shorten it" };
         var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: libtorch's choice)" };
         threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 256) r.AddError("--threads must be from 1 to 256"); });
         var json = CommonOptions.Json();
         var command = new Command("train", "Train a Transformer generator (MLE pre-training, then optional WGAN-GP fine-tuning) on a token dataset")
-            { data, config, steps, minutes, output, resume, threads, json };
+            { data, config, steps, minutes, output, resume, mleSteps, threads, json };
         command.SetAction((parse, cancellation) => Task.Run(() => Run(parse, new Arguments(
             parse.GetValue(data)!, parse.GetValue(config), parse.GetValue(steps), parse.GetValue(minutes), parse.GetValue(output)!,
-            parse.GetValue(resume), parse.GetValue(threads), parse.GetValue(json)), cancellation)));
+            parse.GetValue(resume), parse.GetValue(mleSteps), parse.GetValue(threads), parse.GetValue(json)), cancellation)));
         return command;
     }
 
-    private sealed record Arguments(string Data, string? Config, long? Steps, double? Minutes, string Out, bool Resume, int? Threads, bool Json);
+    private sealed record Arguments(string Data, string? Config, long? Steps, double? Minutes, string Out, bool Resume, int? MleSteps, int? Threads, bool Json);
 
     /// <summary>What `train --json` prints.</summary>
     internal sealed record TrainSummary(string ModelId, long Step, long TotalSteps, string Stop, string? Checkpoint, string? CheckpointPath,
@@ -54,6 +55,7 @@ internal static partial class TrainCommand
             string outFolder = Path.GetFullPath(arguments.Out);
             var data = TrainingData.Load(arguments.Data);
             var store = new CheckpointStore(new LocalFolderBlobStore(outFolder));
+            if (arguments.MleSteps is not null && !arguments.Resume) throw new UsageException("--mle-steps changes a resumed run's schedule: use it with --resume (a new run takes mleSteps from --config)");
             var (trainer, modelId) = arguments.Resume ? Resume(store, outFolder, data, arguments) : Start(data, arguments);
             using (trainer)
             {
@@ -123,7 +125,7 @@ internal static partial class TrainCommand
             ?? throw new UsageException($"--resume: {outFolder} holds no checkpoint (models/*/*.ckpt) to continue from");
         var archive = store.LoadAsync(newest.ModelId, newest.CheckpointId).GetAwaiter().GetResult();
         var checkpoint = ModelCheckpoint.Unpack(archive, newest.Blob, data.Vocabulary);
-        return (Trainer.Resume(checkpoint, newest.Blob, data.Vocabulary, data.Train, data.Valid, data.Dataset), newest.ModelId);
+        return (Trainer.Resume(checkpoint, newest.Blob, data.Vocabulary, data.Train, data.Valid, data.Dataset, arguments.MleSteps), newest.ModelId);
     }
 
     private static TrainingResult WithProgress(TextWriter error, Trainer trainer, CheckpointStore store, string modelId, Arguments arguments, CancellationToken cancellation)

@@ -78,11 +78,26 @@ public sealed class Trainer : IDisposable
     /// Continues a run from a checkpoint. Its config is the checkpoint's; its vocabulary must be the data's
     /// (<see cref="CheckpointFormatException"/> otherwise). The trainer takes ownership of the checkpoint's models.
     /// </summary>
-    public static Trainer Resume(ModelCheckpoint checkpoint, string checkpointName, Vocabulary vocabulary, IReadOnlyList<int[]> train, IReadOnlyList<int[]> valid, DatasetReference? dataset = null)
+    /// <param name="mleSteps">
+    /// A new length for the MLE schedule (warm-up and cosine decay end there), for a run that is still in it: a long
+    /// schedule run in parts can be lengthened while it still pays, or shortened to end within the time there is.
+    /// The cosine continues from the checkpoint's step on the new length; the checkpoints from here on record it.
+    /// </param>
+    public static Trainer Resume(ModelCheckpoint checkpoint, string checkpointName, Vocabulary vocabulary, IReadOnlyList<int[]> train, IReadOnlyList<int[]> valid,
+        DatasetReference? dataset = null, int? mleSteps = null)
     {
         if (!checkpoint.Info.Vocabulary.SameAs(vocabulary))
             throw new CheckpointFormatException(checkpointName, 0, $"it was trained on vocabulary {checkpoint.Info.Vocabulary.Version}, but the data uses {vocabulary.Version}");
-        return new Trainer(checkpoint.Info.RunConfig, vocabulary, train, valid, dataset, checkpoint, checkpointName);
+        RunConfig config = checkpoint.Info.RunConfig;
+        if (mleSteps is int newLength && newLength != config.MleSteps)
+        {
+            if (checkpoint.Info.Step >= config.MleSteps)
+                throw new ArgumentException($"mleSteps: the run finished its MLE schedule ({config.MleSteps} steps) at step {checkpoint.Info.Step}; it can no longer change");
+            if (newLength <= checkpoint.Info.Step)
+                throw new ArgumentException($"mleSteps: {newLength} is not after the checkpoint's step {checkpoint.Info.Step}");
+            config = config with { MleSteps = newLength };
+        }
+        return new Trainer(config, vocabulary, train, valid, dataset, checkpoint, checkpointName);
     }
 
     public RunConfig Config { get; }

@@ -26,6 +26,34 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public async Task A_resumed_run_can_take_a_new_schedule_length_and_its_checkpoints_record_it()
+    {
+        var config = TinyRuns.Config(mleSteps: 6) with { WarmupSteps = 1, MinLearningRateRatio = 0.1 };
+        using (var first = TinyRuns.NewTrainer(config)) first.Run(store, "reschedule", maxSteps: 3);
+        var latest = (await store.ListAsync("reschedule")).OrderBy(r => r.CheckpointId, StringComparer.Ordinal).Last();
+        var archive = await store.LoadAsync("reschedule", latest.CheckpointId);
+
+        using (var shorter = Trainer.Resume(ModelCheckpoint.Unpack(archive, latest.Blob, TinyRuns.Vocabulary), latest.Blob, TinyRuns.Vocabulary,
+            TinyRuns.Train, TinyRuns.Valid, mleSteps: 4))
+        {
+            Assert.Equal(4, shorter.Config.MleSteps);
+            var result = shorter.Run(store, "reschedule");
+            Assert.Equal(4, result.Step);
+            // Step 3 follows the 4-step cosine, not the 6-step one it was started with.
+            double expected = new LearningRateSchedule(config.LearningRate, 1, 4, 0.1).RateAt(3);
+            Assert.NotEqual(new LearningRateSchedule(config.LearningRate, 1, 6, 0.1).RateAt(3), expected, 1e-9);
+            Assert.Equal(expected, result.Metrics[^1].LearningRate, 1e-9);
+        }
+        var newest = (await store.ListAsync("reschedule")).OrderBy(r => r.CheckpointId, StringComparer.Ordinal).Last();
+        using (var saved = ModelCheckpoint.Unpack(await store.LoadAsync("reschedule", newest.CheckpointId), newest.Blob, TinyRuns.Vocabulary))
+            Assert.Equal(4, saved.Info.RunConfig.MleSteps);
+
+        var late = Assert.Throws<ArgumentException>(() => Trainer.Resume(ModelCheckpoint.Unpack(archive, latest.Blob, TinyRuns.Vocabulary), latest.Blob,
+            TinyRuns.Vocabulary, TinyRuns.Train, TinyRuns.Valid, mleSteps: 3));
+        Assert.Contains("mleSteps: 3 is not after the checkpoint's step 3", late.Message);
+    }
+
+    [Fact]
     public void A_resumed_run_continues_the_loss_curve_of_an_uninterrupted_one()
     {
         // 4 MLE + 4 adversarial steps, with dropout, interrupted once in each phase. Every random draw of a step
