@@ -23,7 +23,7 @@ public sealed record ChoraleRules
     {
         int voice = cells.Length % ChoraleGrid.Voices;
         int stepStart = cells.Length - voice;
-        VoiceRange range = ChoraleVoiceRanges.ByVoice[voice];
+        VoiceRange range = ChoraleVoices.Ranges[voice];
         if (!VoiceLeading)
         {
             MarkRange(range, allowed, _ => true);

@@ -68,7 +68,7 @@ public sealed class ChoraleRulesTests
                 for (int voice = 0; voice < 4; voice++)
                 {
                     int pitch = grid[step, voice];
-                    Assert.True(ChoraleVoiceRanges.ByVoice[voice].Contains(pitch), $"step {step}, {ChoraleGrid.VoiceNames[voice]}: {pitch}");
+                    Assert.True(ChoraleVoices.Ranges[voice].Contains(pitch), $"step {step}, {ChoraleGrid.VoiceNames[voice]}: {pitch}");
                     for (int upper = 0; upper < voice && step > 0; upper++)
                         Assert.False(ChoraleRules.IsParallel(grid[step - 1, upper], grid[step, upper], grid[step - 1, voice], pitch),
                             $"parallel between {ChoraleGrid.VoiceNames[upper]} and {ChoraleGrid.VoiceNames[voice]} at step {step}");

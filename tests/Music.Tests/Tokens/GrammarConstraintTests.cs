@@ -81,7 +81,7 @@ public sealed class GrammarConstraintTests
         {
             Array.Clear(allowed);
             constraint.FillAllowed(tokens.ToArray(), allowed);
-            VoiceRange range = ChoraleVoiceRanges.ByVoice[(tokens.Count - 1) % 4];
+            VoiceRange range = ChoraleVoices.Ranges[(tokens.Count - 1) % 4];
             var permitted = Enumerable.Range(0, allowed.Length).Where(id => allowed[id]).ToArray();
             Assert.Equal(Enumerable.Range(JsbGridTokenizer.FirstPitchId + range.Lowest, range.Highest - range.Lowest + 1), permitted);
             tokens.Add(random.Pick(permitted));
