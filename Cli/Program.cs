@@ -3,7 +3,6 @@ using MusicCluster.Cli.Commands;
 using MusicCluster.Music.Data;
 using MusicCluster.Music.Midi;
 using MusicCluster.Music.Scoring;
-using MusicCluster.Music.Tokens;
 using MusicCluster.Music.Training;
 
 var midiReader = new DelegatePieceReader(path => MidiFileReader.ReadFile(path));
@@ -22,8 +21,7 @@ root.Subcommands.Add(GenerateCommand.Create(new PieceFiles(
 root.Subcommands.Add(CalibrateCommand.Create());
 root.Subcommands.Add(TrainCriticCommand.Create());
 root.Subcommands.Add(ScoreCommand.Create(scoringModels, midiReader));
-root.Subcommands.Add(EvalCommand.Create(scoringModels, ObjectiveMetricsComparison.OverlapAreas,
-    (vocabulary, bars) => PieceGeneration.ConstraintFor(TokenizerFactory.FromVocabulary(vocabulary), bars)));
+root.Subcommands.Add(EvalCommand.Create(scoringModels, ObjectiveMetricsComparison.OverlapAreas));
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(LibraryCommand.Create(scoringModels));
 root.Subcommands.Add(ReferenceCommand.Create());

@@ -17,17 +17,16 @@ public sealed record EvaluationOptions
     /// <summary>Most real pieces used for the critic AUC and the objective metrics (the NLL always covers the whole split); null: all.</summary>
     public int? MaxPieces { get; init; }
 
-    /// <summary>Tokens to sample per generated piece; null: the median length of the split's pieces.</summary>
-    public int? GeneratedTokens { get; init; }
+    /// <summary>Pieces to generate; null: as many as the real pieces used (the split, capped by <see cref="MaxPieces"/>).</summary>
+    public int? GeneratedPieces { get; init; }
+
+    /// <summary>Bars per generated piece, sampled under the tokenizer's grammar constraint (see <see cref="Training.PieceGeneration"/>).</summary>
+    public int GeneratedBars { get; init; } = 12;
 
     public int GenerationBatchSize { get; init; } = 8;
 
-    /// <summary>Temperature, top-k/p and seed of generation (MaxNewTokens and StopTokens are set by the runner).</summary>
+    /// <summary>Temperature, top-k/p and seed of generation (the token limit follows from <see cref="GeneratedBars"/>).</summary>
     public SamplingOptions Sampling { get; init; } = new() { Seed = 1 };
-
-    /// <summary>Makes the grammar constraint of one generated sequence (e.g. the tokenizer's), so that samples
-    /// decode to pieces; null samples freely (undecodable samples are counted and left out of the metrics).</summary>
-    public Func<ITokenConstraint>? Constraint { get; init; }
 
     public EvaluationOptions EnsureValid()
     {
@@ -36,8 +35,8 @@ public sealed record EvaluationOptions
         if (NllBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(NllBatchSize), NllBatchSize, "nllBatchSize must be >= 1");
         if (GenerationBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(GenerationBatchSize), GenerationBatchSize, "generationBatchSize must be >= 1");
         if (MaxPieces is < 1) throw new ArgumentOutOfRangeException(nameof(MaxPieces), MaxPieces, "maxPieces must be >= 1");
-        if (GeneratedTokens is < 1 or > SamplingOptions.MaxTokensLimit)
-            throw new ArgumentOutOfRangeException(nameof(GeneratedTokens), GeneratedTokens, $"generatedTokens must be in [1, {SamplingOptions.MaxTokensLimit}]");
+        if (GeneratedPieces is < 1) throw new ArgumentOutOfRangeException(nameof(GeneratedPieces), GeneratedPieces, "generatedPieces must be >= 1");
+        if (GeneratedBars < 1) throw new ArgumentOutOfRangeException(nameof(GeneratedBars), GeneratedBars, "generatedBars must be >= 1");
         return this;
     }
 }

@@ -3,8 +3,9 @@ namespace MusicCluster.Music.Scoring;
 /// <summary>
 /// What `musiccluster eval` reports (JSON, camelCase). <see cref="CriticAuc"/> is the probability that the critic
 /// scores a real piece of the split above a generated one (0.5: it cannot tell them apart).
-/// <see cref="Metrics"/> holds the objective metrics' overlap areas (real vs generated) when a metrics function is
-/// wired, else null. <see cref="Ordering"/> is what the scorer must get right on real music: real above
+/// <see cref="Chorale"/> holds the figures a musician judges a chorale by (<see cref="ChoraleMetrics"/>) for the real
+/// and the generated pieces. <see cref="Metrics"/> holds the objective metrics' overlap areas (real vs generated)
+/// when a metrics function is wired, else null. <see cref="Ordering"/> is what the scorer must get right on real music: real above
 /// bar-shuffled and above random tokens.
 /// </summary>
 public sealed record EvaluationResult
@@ -20,10 +21,13 @@ public sealed record EvaluationResult
     public required double CriticAuc { get; init; }
     public required double MeanRealScore { get; init; }
     public required double MeanGeneratedScore { get; init; }
-    /// <summary>Generated sequences that do not decode to a piece (left out of the metrics, kept in the AUC).</summary>
-    public required int GeneratedUndecodable { get; init; }
+    /// <summary>Bars asked of each generated piece.</summary>
+    public required int GeneratedBars { get; init; }
+    /// <summary>Generated pieces cut at the token limit before their last bar was complete (still scored and measured).</summary>
+    public required int GeneratedIncomplete { get; init; }
     /// <summary>The critic's ordering over every real piece of the split (not capped by MaxPieces): AUC of the real
     /// pieces over random token sequences of the same lengths, and over the same pieces with their bars shuffled.</summary>
     public required CriticOrderingResult Ordering { get; init; }
+    public required ChoraleComparison Chorale { get; init; }
     public IReadOnlyDictionary<string, double>? Metrics { get; init; }
 }

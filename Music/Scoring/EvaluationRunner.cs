@@ -2,15 +2,16 @@ using MusicCluster.Music.Data;
 using MusicCluster.Music.Models;
 using MusicCluster.Music.Pieces;
 using MusicCluster.Music.Tokens;
+using MusicCluster.Music.Training;
 
 namespace MusicCluster.Music.Scoring;
 
 /// <summary>
 /// Evaluates a generator and its critic on a dataset split: NLL per token (nats, the whole split, see
-/// <see cref="EvaluationNll"/>), then as many generated pieces as real ones (through <see cref="Sampler"/>, from
+/// <see cref="EvaluationNll"/>), then generated pieces of a number of bars (<see cref="PieceGeneration.GenerateBatch"/>, from
 /// &lt;bos&gt;), the critic's AUC between real and generated, its ordering of real pieces above their bar shuffles and
-/// random tokens (<see cref="CriticOrdering"/>), and, when a metrics function is given, the objective
-/// metrics of both sets.
+/// random tokens (<see cref="CriticOrdering"/>), the chorale figures of both sets (<see cref="ChoraleMetrics"/>), and,
+/// when a metrics function is given, the objective metrics of both sets.
 /// </summary>
 /// <param name="metrics">Objective metrics: (real pieces, generated pieces) -> named figures, e.g. the overlap
 /// area of each metric's distribution; null leaves <see cref="EvaluationResult.Metrics"/> empty.</param>
@@ -32,29 +33,27 @@ public sealed class EvaluationRunner(TransformerGenerator generator, CriticScore
         var nll = EvaluationNll.Compute(generator, vocabulary, all, options.NllStride, options.NllBatchSize, cancellation);
 
         var real = options.MaxPieces is int most ? all.Take(most).ToList() : all;
-        progress?.Report($"generating {real.Count} pieces");
-        var generated = Generate(real, vocabulary, options, cancellation);
+        int generatedCount = options.GeneratedPieces ?? real.Count;
+        progress?.Report($"generating {generatedCount} pieces of {options.GeneratedBars} bars");
+        var generated = Generate(generatedCount, real, vocabulary, options, cancellation);
 
         progress?.Report("scoring real and generated pieces");
         double[] realScores = real.Select(s => scorer.Score(s).RawOverall).ToArray();
-        double[] generatedScores = generated.Select(s => scorer.Score(s).RawOverall).ToArray();
+        double[] generatedScores = generated.Select(g => scorer.Score(g.Tokens).RawOverall).ToArray();
 
         progress?.Report($"ordering: {all.Count} real pieces vs their bar shuffles and random tokens");
         var ordering = CriticOrdering.Measure(scorer.Windows, all, options.Sampling.Seed);
 
-        IReadOnlyDictionary<string, double>? figures = null;
-        int undecodable = 0;
         var tokenizer = TokenizerFactory.FromVocabulary(vocabulary);
-        var generatedPieces = new List<Piece>();
-        foreach (var sequence in generated)
-        {
-            try { generatedPieces.Add(tokenizer.Decode(sequence)); }
-            catch (TokenDecodeException) { undecodable++; }
-        }
+        var realPieces = real.Select(s => tokenizer.Decode(s)).ToList();
+        var generatedPieces = generated.Select(g => g.Piece).ToList();
+        progress?.Report("chorale figures");
+        var chorale = new ChoraleComparison(ChoraleMetrics.OfSet(realPieces), ChoraleMetrics.OfSet(generatedPieces));
+        IReadOnlyDictionary<string, double>? figures = null;
         if (metrics is not null)
         {
             progress?.Report("objective metrics");
-            figures = metrics(real.Select(s => tokenizer.Decode(s)).ToList(), generatedPieces);
+            figures = metrics(realPieces, generatedPieces);
         }
 
         return new EvaluationResult
@@ -70,36 +69,33 @@ public sealed class EvaluationRunner(TransformerGenerator generator, CriticScore
             CriticAuc = AucCalculator.Compute(realScores, generatedScores),
             MeanRealScore = realScores.Average(scorer.Calibration.Percentile),
             MeanGeneratedScore = generatedScores.Average(scorer.Calibration.Percentile),
-            GeneratedUndecodable = undecodable,
+            GeneratedBars = options.GeneratedBars,
+            GeneratedIncomplete = generated.Count(g => !g.Complete),
             Ordering = ordering,
+            Chorale = chorale,
             Metrics = figures,
         };
     }
 
-    /// <summary>As many sequences as <paramref name="real"/>, each started from &lt;bos&gt;, stopping at &lt;eos&gt;;
-    /// the &lt;bos&gt; is dropped when the real sequences do not hold one (grid data).</summary>
-    private List<int[]> Generate(List<int[]> real, Vocabulary vocabulary, EvaluationOptions options, CancellationToken cancellation)
+    /// <summary>A generated piece and the tokens the critic scores: as the split's sequences hold them, so without
+    /// the &lt;bos&gt; primer when they hold none (grid data).</summary>
+    private sealed record Sample(Piece Piece, int[] Tokens, bool Complete);
+
+    /// <summary><paramref name="count"/> pieces of the options' bars, from &lt;bos&gt;, <see cref="EvaluationOptions.GenerationBatchSize"/> at a time.</summary>
+    private List<Sample> Generate(int count, List<int[]> real, Vocabulary vocabulary, EvaluationOptions options, CancellationToken cancellation)
     {
         if (!vocabulary.TryGetId("<bos>", out int begin))
             throw new ArgumentException($"vocabulary {vocabulary.Version} has no <bos> token to start generation from");
         bool keepBegin = real[0].Length > 0 && real[0][0] == begin;
-        int length = options.GeneratedTokens ?? Math.Max(1, real.Select(s => s.Length).Order().ElementAt(real.Count / 2) - (keepBegin ? 1 : 0));
-        var sampling = options.Sampling with
+        var samples = new List<Sample>(count);
+        for (int first = 0, group = 0; first < count; first += options.GenerationBatchSize, group++)
         {
-            MaxNewTokens = length,
-            StopTokens = vocabulary.TryGetId("<eos>", out int end) ? [end] : [],
-        };
-        var sequences = new List<int[]>(real.Count);
-        for (int first = 0, group = 0; first < real.Count; first += options.GenerationBatchSize, group++)
-        {
-            int count = Math.Min(options.GenerationBatchSize, real.Count - first);
-            // Sequence i of a batch draws from stream (seed, i): give each batch its own seed so batches differ.
-            var batchOptions = sampling with { Seed = unchecked(sampling.Seed + group * 1_000_003L) };
-            var primers = Enumerable.Repeat<IReadOnlyList<int>>([begin], count).ToArray();
-            var constraints = options.Constraint is { } make ? Enumerable.Range(0, count).Select(_ => (ITokenConstraint?)make()).ToArray() : null;
-            foreach (var sampled in Sampler.SampleBatch(generator, primers, batchOptions, constraints, cancellation: cancellation))
-                sequences.Add(keepBegin ? sampled.Tokens.ToArray() : sampled.NewTokens.ToArray());
+            int batch = Math.Min(options.GenerationBatchSize, count - first);
+            // Piece i of a batch draws from stream (seed, i): give each batch its own seed so batches differ.
+            var sampling = options.Sampling with { Seed = unchecked(options.Sampling.Seed + group * 1_000_003L) };
+            foreach (var piece in PieceGeneration.GenerateBatch(generator, vocabulary, options.GeneratedBars, batch, sampling, cancellation))
+                samples.Add(new Sample(piece.Piece, keepBegin ? piece.Tokens : piece.Tokens[piece.PrimerTokens..], piece.Complete));
         }
-        return sequences.Where(s => s.Length > 0).ToList();
+        return samples;
     }
 }

@@ -75,25 +75,35 @@ public sealed class EvaluationTests
         using var generator = TinyModels.Generator(config);
         using var critic = TinyModels.Critic(config);
         var scorer = new CriticScorer(critic, Grid, ScoreCalibration.Build([0.0, 0.1], "eval-model", "ckpt-3", windowBars: 1), new CriticScorerOptions { WindowBars = 1 });
-        (int Real, int Generated)? seen = null;
+        (IReadOnlyList<Piece> Real, IReadOnlyList<Piece> Generated)? seen = null;
         var runner = new EvaluationRunner(generator, scorer, (real, generated) =>
         {
-            seen = (real.Count, generated.Count);
+            seen = (real, generated);
             return new Dictionary<string, double> { ["pitchRangeOverlap"] = 0.5 };
         });
-        var result = runner.Run(dataset, new EvaluationOptions { Split = DatasetSplits.Valid, GeneratedTokens = 64 * 2, Sampling = new SamplingOptions { Seed = 4 },
-            Constraint = () => new GridCellsOnly() });
+        var result = runner.Run(dataset, new EvaluationOptions { Split = DatasetSplits.Valid, GeneratedPieces = validPieces + 1, GeneratedBars = 2,
+            GenerationBatchSize = 2, Sampling = new SamplingOptions { Seed = 4 } });
 
         Assert.Equal(("eval-model", "ckpt-3", "valid"), (result.ModelId, result.CheckpointId, result.Split));
         Assert.Equal(dataset.ReadSplit(DatasetSplits.Valid).Sum(s => (long)s.Tokens.Length), result.NllTokens);
         // An untrained model is close to uniform over 131 tokens.
         Assert.InRange(result.NllPerToken, Math.Log(131) - 1, Math.Log(131) + 1);
         Assert.Equal(validPieces, result.RealPieces);
-        Assert.Equal(validPieces, result.GeneratedPieces);
+        Assert.Equal(validPieces + 1, result.GeneratedPieces);
+        Assert.Equal((2, 0), (result.GeneratedBars, result.GeneratedIncomplete));
         Assert.InRange(result.CriticAuc, 0, 1);
-        Assert.Equal(0, result.GeneratedUndecodable); // 128 grid cells are whole steps; <bos> was dropped
-        Assert.Equal((validPieces, validPieces), seen);
+        var (realPieces, generatedPieces) = seen!.Value;
+        Assert.Equal(validPieces, realPieces.Count);
+        // Every generated piece is a grid of 2 bars (32 16th steps), whatever the untrained model chose; only a piece
+        // that happens to end in silence ends earlier.
+        Assert.Equal(validPieces + 1, generatedPieces.Count);
+        long twoBars = 2 * 4 * Piece.DefaultTicksPerQuarter;
+        Assert.All(generatedPieces, piece => Assert.InRange(piece.EndTick, 1, twoBars));
+        Assert.Contains(generatedPieces, piece => piece.EndTick == twoBars);
         Assert.Equal(0.5, result.Metrics!["pitchRangeOverlap"]);
+        // The chorale figures are those of the very pieces the metrics saw.
+        Assert.Equal(new ChoraleComparison(ChoraleMetrics.OfSet(realPieces), ChoraleMetrics.OfSet(generatedPieces)), result.Chorale);
+        Assert.Equal(validPieces, result.Chorale.Real.Pieces);
         // The ordering covers every real piece of the split, measured as CriticOrdering does with the sampling seed.
         var valid = dataset.ReadSplit(DatasetSplits.Valid).Select(s => s.Tokens).ToArray();
         Assert.Equal(CriticOrdering.Measure(scorer.Windows, valid, seed: 4), result.Ordering);
@@ -102,17 +112,13 @@ public sealed class EvaluationTests
         var back = JsonSerializer.Deserialize<EvaluationResult>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
         Assert.Equal(result.NllPerToken, back.NllPerToken);
         Assert.Contains("\"criticAuc\"", json);
+        Assert.Equal(result.Chorale, back.Chorale);
+        Assert.Contains("\"parallelsPer100ChordChanges\"", json);
 
         var events = new EventTokenizer().Vocabulary;
         using var eventCritic = TinyModels.Critic(TinyModels.Config(vocab: events.Count, context: 64, width: 16));
         var eventScorer = new CriticScorer(eventCritic, events, ScoreCalibration.Build([0.0], "m", "c"));
         Assert.Contains("vocabulary", Assert.Throws<ArgumentException>(() => new EvaluationRunner(generator, eventScorer).Run(dataset)).Message);
         Assert.Throws<ArgumentException>(() => runner.Run(dataset, new EvaluationOptions { Split = "nope" }));
-    }
-
-    /// <summary>Only Silent and Pitch tokens: every sample of whole steps decodes.</summary>
-    private sealed class GridCellsOnly : ITokenConstraint
-    {
-        public void FillAllowed(ReadOnlySpan<int> tokens, Span<bool> allowed) => allowed[JsbGridTokenizer.SilentId..].Fill(true);
     }
 }
