@@ -38,7 +38,9 @@ public static class ChoraleMetrics
             var tracks = MonophonicVoices(piece);
             voices += tracks.Voices;
             monophonic += tracks.Monophonic;
-            double scale = ObjectiveMetrics.ScaleConsistency(piece);
+            // Weighted by duration: each voice counts once per 16th it sounds (a grid piece cannot tell a held note
+            // from a re-struck one, so counting onsets would weigh its notes by how the grid happened to merge them).
+            double scale = ObjectiveMetrics.ScaleConsistency(steps.SelectMany(step => step).ToList());
             if (!double.IsNaN(scale)) scaleConsistencies.Add(scale);
         }
         return new ChoraleFigures
@@ -86,17 +88,13 @@ public static class ChoraleMetrics
     /// direction, from a fifth to a fifth or from an octave (or unison) to an octave, compound intervals included.
     /// A hidden fifth (into a fifth from another interval) and contrary fifths (opposite directions) are not parallels.
     /// </summary>
-    public static bool IsParallel(int upperBefore, int lowerBefore, int upperAfter, int lowerAfter)
-    {
-        int upperMove = Math.Sign(upperAfter - upperBefore), lowerMove = Math.Sign(lowerAfter - lowerBefore);
-        if (upperMove == 0 || upperMove != lowerMove) return false;
-        int intervalBefore = PitchClass(upperBefore - lowerBefore), intervalAfter = PitchClass(upperAfter - lowerAfter);
-        return intervalBefore == intervalAfter && intervalBefore is 0 or 7;
-    }
+    public static bool IsParallel(int upperBefore, int lowerBefore, int upperAfter, int lowerAfter) =>
+        ChoraleRules.IsParallel(upperBefore, upperAfter, lowerBefore, lowerAfter);
 
     /// <summary>
     /// Steps with at least 3 distinct pitch classes, and those of them whose pitch classes form a triad or seventh
-    /// chord (<see cref="ChordTypes"/>): a step counts once per 16th it lasts.
+    /// chord, a seventh chord with its fifth or another note left out included (<see cref="ChordTypes.IsChord"/>): a
+    /// step counts once per 16th it lasts.
     /// </summary>
     public static (int HarmonicSteps, int ChordSteps) Chords(int[][] steps)
     {

@@ -1,9 +1,10 @@
 namespace MusicCluster.Music.Scoring;
 
 /// <summary>
-/// The chords a chorale is built from, as pitch-class sets: the four triads and five seventh chords. A set is one of
-/// them in any inversion and any spelling exactly when it equals a transposition of its intervals above the root;
-/// a triad with an added non-chord tone, or a seventh chord with a note missing that is no triad by itself, is not.
+/// The chords a chorale is built from, as pitch-class sets: the four triads and five seventh chords, in any inversion
+/// and spelling. <see cref="Name"/> names a set that is exactly one of them; <see cref="IsChord"/> also takes a
+/// seventh chord with one note left out (C E B-flat: a dominant seventh without its fifth, as four-part writing
+/// often has it). A triad with an added non-chord tone is no chord.
 /// </summary>
 public static class ChordTypes
 {
@@ -36,7 +37,9 @@ public static class ChordTypes
         return set;
     }
 
-    public static bool IsChord(int pitchClassSet) => ByPitchClassSet.ContainsKey(pitchClassSet);
+    /// <summary>Whether at least 3 pitch classes are all notes of one triad or seventh chord (a complete one, or a seventh chord missing one note).</summary>
+    public static bool IsChord(int pitchClassSet) =>
+        System.Numerics.BitOperations.PopCount((uint)pitchClassSet) >= 3 && ByPitchClassSet.Keys.Any(chord => (pitchClassSet & ~chord) == 0);
 
     private static Dictionary<int, string> BuildTable()
     {

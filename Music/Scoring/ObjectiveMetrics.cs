@@ -65,18 +65,18 @@ public static class ObjectiveMetrics
     }
 
     /// <summary>The largest share of notes that lie in one major or minor scale, over all 24 scales.</summary>
-    public static double ScaleConsistency(Piece piece)
+    public static double ScaleConsistency(Piece piece) => ScaleConsistency(Pitched(piece).Select(n => n.Pitch).ToList());
+
+    /// <summary>The largest share of <paramref name="pitches"/> (MIDI numbers, each counted as often as it appears) in one of the 24 major and minor scales.</summary>
+    public static double ScaleConsistency(IReadOnlyCollection<int> pitches)
     {
-        var notes = Pitched(piece);
-        if (notes.Count == 0) return double.NaN;
-        var classes = notes.Select(n => ((n.Pitch % 12) + 12) % 12).ToList();
+        if (pitches.Count == 0) return double.NaN;
+        var counts = new int[12];
+        foreach (int pitch in pitches) counts[((pitch % 12) + 12) % 12]++;
         double best = 0;
         for (int root = 0; root < 12; root++)
             foreach (int[] scale in new[] { MajorScale, MinorScale })
-            {
-                var members = scale.Select(s => (s + root) % 12).ToHashSet();
-                best = Math.Max(best, classes.Count(members.Contains) / (double)classes.Count);
-            }
+                best = Math.Max(best, scale.Sum(degree => counts[(degree + root) % 12]) / (double)pitches.Count);
         return best;
     }
 

@@ -2,7 +2,7 @@ namespace MusicCluster.Music.Tokens;
 
 /// <summary>
 /// What a sampled chorale cell may be, given the cells before it (raster order S, A, T, B per 16th step): always a
-/// pitch inside the voice's range (<see cref="ChoraleVoiceRanges"/>), never silence; with <see cref="VoiceLeading"/>
+/// pitch inside the voice's range (<see cref="ChoraleVoices"/>), never silence; with <see cref="VoiceLeading"/>
 /// also the two rules of four-part writing that a model trained on 229 chorales breaks most often: no parallel fifths
 /// or octaves (two voices that both move in the same direction from a perfect fifth, or octave or unison, to the same
 /// interval again) and no voice crossing (a lower voice above a higher one in the same step). When the voice-leading

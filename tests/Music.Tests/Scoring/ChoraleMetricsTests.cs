@@ -96,14 +96,16 @@ public class ChoraleMetricsTests
     }
 
     [Fact]
-    public void Scale_consistency_is_the_objective_metric_averaged_over_pieces()
+    public void Scale_consistency_weighs_notes_by_the_16ths_they_sound_and_is_averaged_over_pieces()
     {
         Piece inKey = Chords([72, 64, 55, 48], [71, 62, 55, 43]);
-        Piece chromatic = Make(new[] { 60, 61, 62, 63 }.Select((p, i) => Q(p, i, 1)));
+        // A C of 8 quarters, then C#, D, Eb, E, F# a quarter each: at best 11 of 13 quarters lie in one scale, but only
+        // 4 of the 6 onsets.
+        Piece chromatic = Make([Q(60, 0, 8), .. new[] { 61, 62, 63, 64, 66 }.Select((p, i) => Q(p, 8 + i, 1))]);
         var figures = ChoraleMetrics.OfSet([inKey, chromatic]);
-        Assert.Equal((ObjectiveMetrics.ScaleConsistency(inKey) + ObjectiveMetrics.ScaleConsistency(chromatic)) / 2, figures.ScaleConsistency!.Value, 12);
-        Assert.Equal(1.0, ObjectiveMetrics.ScaleConsistency(inKey));
-        Assert.Equal(0.75, ObjectiveMetrics.ScaleConsistency(chromatic));
+        Assert.Equal((1.0 + 11 / 13.0) / 2, figures.ScaleConsistency!.Value, 12);
+        Assert.Equal(11 / 13.0, ChoraleMetrics.Of(chromatic).ScaleConsistency!.Value, 12);
+        Assert.Equal(4 / 6.0, ObjectiveMetrics.ScaleConsistency(chromatic), 12);
     }
 
     [Fact]
