@@ -41,6 +41,13 @@ public sealed class NotationScore
     /// <summary>Notation units per quarter note: the 64th-note grid, the shortest value the writers produce.</summary>
     public const int UnitsPerQuarter = 16;
 
+    /// <summary>
+    /// The version of the layout rules (parts, clefs, voices, rows). Raise it when the writers print the same piece
+    /// differently, so that notation stored by an earlier version is made again rather than served as it was.
+    /// Version 2: clefs by voice name or range, one voice per monophonic track, one jianpu row per part.
+    /// </summary>
+    public const int LayoutVersion = 2;
+
     public required IReadOnlyList<NotatedPart> Parts { get; init; }
     public required IReadOnlyList<NotatedBar> Bars { get; init; }
     public required IReadOnlyList<(long Start, KeySignature Key)> Keys { get; init; }
