@@ -25,8 +25,9 @@ public sealed record PieceState
 }
 
 /// <summary>
-/// A piece: MIDI at <c>pieces/{id}.mid</c>, rendered formats beside it on demand, metadata and ratings in grain
-/// state. Every change is mirrored into the library index.
+/// A piece: MIDI at <c>pieces/{id}.mid</c>, rendered formats beside it on demand (notation under the name of the
+/// layout version that wrote it, <c>pieces/{id}.v2.musicxml</c>), metadata and ratings in grain state. Every change is
+/// mirrored into the library index.
 /// </summary>
 public sealed partial class PieceGrain(
     [PersistentState("piece", StorageNames.GrainState)] IPersistentState<PieceState> state,
@@ -84,6 +85,7 @@ public sealed partial class PieceGrain(
         if (!state.State.Exists) return false;
         await GrainFactory.GetGrain<ILibraryGrain>(0).RemoveAsync(Id);
         foreach (PieceFormat format in Enum.GetValues<PieceFormat>()) await blobs.DeleteAsync(BlobOf(format));
+        foreach (string blob in NotationOfEarlierLayouts()) await blobs.DeleteAsync(blob);
         await state.ClearStateAsync();
         state.State = new PieceState();
         return true;
@@ -108,14 +110,29 @@ public sealed partial class PieceGrain(
         return rendered;
     }
 
+    /// <summary>
+    /// Where a format is stored. Notation carries its layout version in the name, so a newer layout renders a piece
+    /// afresh instead of serving what an older one cached.
+    /// </summary>
     private string BlobOf(PieceFormat format) => $"pieces/{Id}" + format switch
     {
         PieceFormat.Midi => ".mid",
-        PieceFormat.MusicXml => ".musicxml",
+        PieceFormat.MusicXml => $".v{NotationScore.LayoutVersion}.musicxml",
         PieceFormat.Wav => ".wav",
-        PieceFormat.Jianpu => ".jianpu.svg",
+        PieceFormat.Jianpu => $".v{NotationScore.LayoutVersion}.jianpu.svg",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown format"),
     };
+
+    /// <summary>Names notation of earlier layouts may be stored under: unversioned before version 2.</summary>
+    private IEnumerable<string> NotationOfEarlierLayouts()
+    {
+        for (int version = 1; version < NotationScore.LayoutVersion; version++)
+        {
+            string suffix = version == 1 ? "" : $".v{version}";
+            yield return $"pieces/{Id}{suffix}.musicxml";
+            yield return $"pieces/{Id}{suffix}.jianpu.svg";
+        }
+    }
 
     private static Piece ParseMidi(byte[] midi)
     {

@@ -11,7 +11,7 @@ public enum JianpuGlyphKind { Note, Rest, Dash, AugmentationDot }
 /// </summary>
 public sealed record JianpuGlyph(JianpuGlyphKind Kind, long Offset, long Duration, JianpuDegree? Degree, int Underlines, int Dots, bool TiedFromPrevious);
 
-/// <summary>One melody line: a voice of a track, its glyphs bar by bar.</summary>
+/// <summary>One row of digits: a part, or one voice of a part whose notes overlap; its glyphs bar by bar.</summary>
 public sealed record JianpuLine(string Name, int Track, int Voice, IReadOnlyList<IReadOnlyList<JianpuGlyph>> Bars);
 
 /// <summary>
@@ -24,21 +24,23 @@ public static class JianpuLayout
 {
     private const long Beat = NotationScore.UnitsPerQuarter;
 
-    public static IReadOnlyList<JianpuLine> Lines(NotationScore score)
-    {
-        var lines = new List<(JianpuLine Line, double MeanPitch)>();
-        foreach (NotatedPart part in score.Parts)
-            for (int v = 0; v < part.Voices.Count; v++)
-            {
-                var measures = MeasureSplitter.Split(part.Voices[v], score.Bars);
-                var bars = score.Bars.Select(bar => (IReadOnlyList<JianpuGlyph>)measures[bar.Index]
-                    .SelectMany(item => Glyphs(item, score.KeyAt(bar.Start))).ToList()).ToList();
-                string name = part.Voices.Count > 1 ? $"{part.Name} ({v + 1})" : part.Name;
-                lines.Add((new JianpuLine(name, part.Track, v + 1, bars), part.Voices[v].MeanPitch));
-            }
-        // Highest line first, as a score reads top-down.
-        return lines.OrderByDescending(l => l.MeanPitch).Select(l => l.Line).ToList();
-    }
+    /// <summary>
+    /// The rows of the score: one per part, since a monophonic track is one voice, and one per voice of a part whose
+    /// notes overlap (one row of digits cannot hold two notes at once). Parts come highest first, as a score reads
+    /// top-down, and the voices of a part stay together, highest first.
+    /// </summary>
+    public static IReadOnlyList<JianpuLine> Lines(NotationScore score) => score.Parts
+        .Where(part => part.Voices.Count > 0)
+        .OrderByDescending(part => part.Voices.SelectMany(v => v.Chords).SelectMany(c => c.Pitches).Average())
+        .SelectMany(part => part.Voices.Select((voice, v) =>
+        {
+            var measures = MeasureSplitter.Split(voice, score.Bars);
+            var bars = score.Bars.Select(bar => (IReadOnlyList<JianpuGlyph>)measures[bar.Index]
+                .SelectMany(item => Glyphs(item, score.KeyAt(bar.Start))).ToList()).ToList();
+            string name = part.Voices.Count > 1 ? $"{part.Name} ({v + 1})" : part.Name;
+            return new JianpuLine(name, part.Track, v + 1, bars);
+        }))
+        .ToList();
 
     public static IEnumerable<JianpuGlyph> Glyphs(MeasureItem item, KeySignature key)
     {

@@ -22,7 +22,7 @@ public sealed record JianpuSvgOptions
 
 /// <summary>
 /// Writes numbered notation (jianpu) as SVG: a header with the title, key ("1=G") and time signature; one row per
-/// melody line (voices of all tracks, highest first); bars laid out in proportion to time so the rows line up,
+/// part, or per voice of a part whose notes overlap (<see cref="JianpuLayout.Lines"/>), highest first; bars laid out in proportion to time so the rows line up,
 /// wrapped into systems across the page. Symbols carry class names (jp-note, jp-rest, jp-dash, jp-underline,
 /// jp-octave-dot, jp-augmentation-dot, jp-tie, jp-barline) and notes carry data-degree, data-accidental and
 /// data-octave, so the page can style them and tests can read them.

@@ -7,10 +7,11 @@ using MusicCluster.Music.Pieces;
 namespace MusicCluster.Music.Notation;
 
 /// <summary>
-/// Writes a piece as partwise MusicXML 4.0: one part per track, bars from the time signatures, notes split at bar
-/// lines and into writable values with ties, rests in the gaps, chords, several voices per part (with backup), a grand
-/// staff for a track with a wide range, key
-/// and time signatures, and tempo as a metronome mark with &lt;sound tempo&gt;. Durations are exact on a 64th grid.
+/// Writes a piece as partwise MusicXML 4.0: one part per track (named after the track, with its clef), bars from the
+/// time signatures, notes split at bar lines and into writable values with ties, rests in the gaps, chords, several
+/// voices per part (with backup) kept apart by stems and rest positions where they share a bar, a grand staff for a
+/// track with a wide range, key and time signatures, and tempo as a metronome mark with &lt;sound tempo&gt;. Durations
+/// are exact on a 64th grid.
 /// </summary>
 public static class MusicXmlWriter
 {
@@ -24,7 +25,7 @@ public static class MusicXmlWriter
         NotationScore score = NotationScore.From(piece);
         var parts = score.Parts.Count > 0
             ? score.Parts
-            : [new NotatedPart(0, string.IsNullOrEmpty(score.Title) ? "Music" : score.Title, 0, 0, [])];
+            : [new NotatedPart(0, string.IsNullOrEmpty(score.Title) ? "Music" : score.Title, 0, 0, [], [Clef.Treble])];
 
         var root = new XElement("score-partwise", new XAttribute("version", "4.0"));
         if (!string.IsNullOrWhiteSpace(score.Title)) root.Add(new XElement("work", new XElement("work-title", score.Title)));
@@ -87,7 +88,6 @@ public static class MusicXmlWriter
     {
         var element = new XElement("part", new XAttribute("id", id));
         var voiceMeasures = part.Voices.Select(v => MeasureSplitter.Split(v, score.Bars)).ToList();
-        bool bass = part.Voices.Count > 0 && part.Voices.SelectMany(v => v.Chords).SelectMany(c => c.Pitches).Average() < 60;
         KeySignature? previousKey = null;
         TimeSignature? previousTime = null;
 
@@ -102,12 +102,9 @@ public static class MusicXmlWriter
             TimeSignature time = WrittenTime(bar);
             if (previousTime is null || previousTime.Numerator != time.Numerator || previousTime.Denominator != time.Denominator)
                 attributes.Add(new XElement("time", new XElement("beats", time.Numerator), new XElement("beat-type", time.Denominator)));
-            if (bar.Index == 0 && part.Staves == 2)
-                attributes.Add(new XElement("staves", 2),
-                    new XElement("clef", new XAttribute("number", 1), new XElement("sign", "G"), new XElement("line", 2)),
-                    new XElement("clef", new XAttribute("number", 2), new XElement("sign", "F"), new XElement("line", 4)));
-            else if (bar.Index == 0)
-                attributes.Add(new XElement("clef", new XElement("sign", bass ? "F" : "G"), new XElement("line", bass ? 4 : 2)));
+            if (bar.Index == 0 && part.Staves > 1) attributes.Add(new XElement("staves", part.Staves));
+            if (bar.Index == 0)
+                for (int s = 0; s < part.Staves; s++) attributes.Add(ClefElement(part.Clefs[s], part.Staves > 1 ? s + 1 : null));
             if (attributes.HasElements) measure.Add(attributes);
             previousKey = key;
             previousTime = time;
@@ -116,20 +113,51 @@ public static class MusicXmlWriter
                 foreach (var (start, bpm) in score.Tempos.Where(t => t.Start >= bar.Start && t.Start < bar.End))
                     measure.Add(TempoDirection(bpm, start - bar.Start));
 
-            for (int v = 0; v < voiceMeasures.Count; v++)
-            {
-                IReadOnlyList<MeasureItem> items = voiceMeasures[v][bar.Index];
-                // The first voice of each staff always fills the bar; other voices appear only where they play.
-                bool firstOfStaff = v == 0 || part.Voices[v - 1].Staff != part.Voices[v].Staff;
-                if (!firstOfStaff && MeasureSplitter.IsEmpty(items)) continue;
-                if (v > 0) measure.Add(new XElement("backup", new XElement("duration", bar.Length)));
-                var shown = new Accidentals(key);
-                int? staff = part.Staves > 1 ? part.Voices[v].Staff : null;
-                foreach (MeasureItem item in items) AddItem(measure, item, v + 1, staff, bar, key, shown);
-            }
-            if (voiceMeasures.Count == 0) AddItem(measure, new MeasureItem(0, bar.Length, [], false, false), 1, null, bar, key, new Accidentals(key));
+            bool firstWritten = true;
+            for (int staff = 1; staff <= part.Staves; staff++)
+                foreach (var (voice, items) in WrittenVoices(part, voiceMeasures, bar, staff))
+                {
+                    if (!firstWritten) measure.Add(new XElement("backup", new XElement("duration", bar.Length)));
+                    firstWritten = false;
+                    var shown = new Accidentals(key);
+                    foreach (MeasureItem item in items) AddItem(measure, item, voice, bar, key, shown);
+                }
             element.Add(measure);
         }
+        return element;
+    }
+
+    /// <summary>
+    /// The voices of one staff written in one bar and how: those that play there, kept apart when there are several; in
+    /// a bar where none plays, one bar of rest (in the staff's first voice, or in a voice of its own on a staff that
+    /// has no notes at all).
+    /// </summary>
+    private static IEnumerable<(VoicePlacement Voice, IReadOnlyList<MeasureItem> Items)> WrittenVoices(
+        NotatedPart part, IReadOnlyList<IReadOnlyList<IReadOnlyList<MeasureItem>>> voiceMeasures, NotatedBar bar, int staff)
+    {
+        int? staffNumber = part.Staves > 1 ? staff : null;
+        Clef clef = part.Clefs[staff - 1];
+        var onStaff = Enumerable.Range(0, part.Voices.Count).Where(v => part.Voices[v].Staff == staff).ToList();
+        var playing = onStaff.Where(v => !MeasureSplitter.IsEmpty(voiceMeasures[v][bar.Index])).ToList();
+        if (playing.Count == 0)
+        {
+            int voice = onStaff.Count > 0 ? onStaff[0] : part.Voices.Count + staff - 1;
+            yield return (new VoicePlacement(voice + 1, staffNumber, clef, 0, 1), [new MeasureItem(0, bar.Length, [], false, false)]);
+            yield break;
+        }
+        for (int i = 0; i < playing.Count; i++)
+            yield return (new VoicePlacement(playing[i] + 1, staffNumber, clef, i, playing.Count), voiceMeasures[playing[i]][bar.Index]);
+    }
+
+    /// <summary>The clef element; staff-numbered on a part with several staves.</summary>
+    private static XElement ClefElement(Clef clef, int? staff)
+    {
+        var element = new XElement("clef");
+        if (staff is not null) element.Add(new XAttribute("number", staff));
+        element.Add(clef == Clef.Bass
+            ? [new XElement("sign", "F"), new XElement("line", 4)]
+            : [new XElement("sign", "G"), new XElement("line", 2)]);
+        if (clef == Clef.TrebleOctaveDown) element.Add(new XElement("clef-octave-change", -1));
         return element;
     }
 
@@ -157,13 +185,13 @@ public static class MusicXmlWriter
         return direction;
     }
 
-    private static void AddItem(XElement measure, MeasureItem item, int voice, int? staff, NotatedBar bar, KeySignature key, Accidentals shown)
+    private static void AddItem(XElement measure, MeasureItem item, VoicePlacement voice, NotatedBar bar, KeySignature key, Accidentals shown)
     {
         if (item.IsRest && item.Offset == 0 && item.Duration == bar.Length)
         {
             var rest = new XElement("note", new XElement("rest", new XAttribute("measure", "yes")),
-                new XElement("duration", item.Duration), new XElement("voice", voice));
-            if (staff is not null) rest.Add(new XElement("staff", staff));
+                new XElement("duration", item.Duration), new XElement("voice", voice.Voice));
+            if (voice.Staff is not null) rest.Add(new XElement("staff", voice.Staff));
             measure.Add(rest);
             return;
         }
@@ -174,18 +202,19 @@ public static class MusicXmlWriter
             bool tieStart = !item.IsRest && (k < values.Count - 1 || item.TiedToNext);
             if (item.IsRest)
             {
-                measure.Add(NoteElement(null, values[k], voice, staff, chord: false, tieStop: false, tieStart: false, key, shown));
+                measure.Add(NoteElement(null, values[k], voice, chord: false, tieStop: false, tieStart: false, key, shown));
                 continue;
             }
             for (int p = 0; p < item.Pitches.Count; p++)
-                measure.Add(NoteElement(item.Pitches[p], values[k], voice, staff, chord: p > 0, tieStop, tieStart, key, shown));
+                measure.Add(NoteElement(item.Pitches[p], values[k], voice, chord: p > 0, tieStop, tieStart, key, shown));
         }
     }
 
-    private static XElement NoteElement(int? pitch, NoteValue value, int voice, int? staff, bool chord, bool tieStop, bool tieStart, KeySignature key, Accidentals shown)
+    private static XElement NoteElement(int? pitch, NoteValue value, VoicePlacement voice, bool chord, bool tieStop, bool tieStart, KeySignature key, Accidentals shown)
     {
         string? accidental = null;
         var note = new XElement("note");
+        if (pitch is null && voice.HidesRests) note.Add(new XAttribute("print-object", "no"));
         if (chord) note.Add(new XElement("chord"));
         if (pitch is int midi)
         {
@@ -198,15 +227,16 @@ public static class MusicXmlWriter
             // (or the key signature) would read its letter differently.
             if (!tieStop) accidental = shown.Show(spelled);
         }
-        else note.Add(new XElement("rest"));
+        else note.Add(RestElement(voice));
         note.Add(new XElement("duration", value.Units));
         if (tieStop) note.Add(new XElement("tie", new XAttribute("type", "stop")));
         if (tieStart) note.Add(new XElement("tie", new XAttribute("type", "start")));
-        note.Add(new XElement("voice", voice));
+        note.Add(new XElement("voice", voice.Voice));
         note.Add(new XElement("type", value.TypeName));
         for (int d = 0; d < value.Dots; d++) note.Add(new XElement("dot"));
         if (accidental is not null) note.Add(new XElement("accidental", accidental));
-        if (staff is not null) note.Add(new XElement("staff", staff));
+        if (pitch is not null && voice.Stem is { } stem) note.Add(new XElement("stem", stem));
+        if (voice.Staff is not null) note.Add(new XElement("staff", voice.Staff));
         if (tieStop || tieStart)
         {
             var notations = new XElement("notations");
@@ -215,5 +245,14 @@ public static class MusicXmlWriter
             note.Add(notations);
         }
         return note;
+    }
+
+    /// <summary>A rest, placed on the staff where its voice shares the bar with others (see <see cref="VoicePlacement"/>).</summary>
+    private static XElement RestElement(VoicePlacement voice)
+    {
+        var rest = new XElement("rest");
+        if (voice.RestPosition is var (step, octave))
+            rest.Add(new XElement("display-step", step.ToString()), new XElement("display-octave", octave));
+        return rest;
     }
 }

@@ -15,8 +15,14 @@ public sealed record NotatedVoice(IReadOnlyList<NotatedChord> Chords, int Staff 
     public double MeanPitch => Chords.Count == 0 ? 0 : Chords.SelectMany(c => c.Pitches).Average();
 }
 
-/// <summary>One track as written music: one staff, or two (a grand staff) for a wide range; its voices, upper staff and highest first.</summary>
-public sealed record NotatedPart(int Track, string Name, int Program, int Channel, IReadOnlyList<NotatedVoice> Voices, int Staves = 1);
+/// <summary>
+/// One track as written music: one staff, or two (a grand staff) for a wide range, with a clef per staff; its voices,
+/// upper staff and highest first.
+/// </summary>
+public sealed record NotatedPart(int Track, string Name, int Program, int Channel, IReadOnlyList<NotatedVoice> Voices, IReadOnlyList<Clef> Clefs)
+{
+    public int Staves => Clefs.Count;
+}
 
 /// <summary>A bar in notation units.</summary>
 public sealed record NotatedBar(int Index, long Start, long Length, TimeSignature TimeSignature)
@@ -25,14 +31,22 @@ public sealed record NotatedBar(int Index, long Start, long Length, TimeSignatur
 }
 
 /// <summary>
-/// A piece quantized to a 64th-note grid and split into parts (one per track) and voices, the common ground of the
-/// MusicXML and jianpu writers. Notes that start together with the same length become one chord; notes that overlap
-/// otherwise go to separate voices, so every voice can be written as a plain sequence of notes, chords and rests.
+/// A piece quantized to a 64th-note grid and split into parts (one per track, named after it, with clefs by voice name
+/// or range) and voices, the common ground of the MusicXML and jianpu writers. Notes that start together with the same
+/// length become one chord; notes that overlap otherwise go to separate voices (<see cref="VoiceSeparator"/>), so every
+/// voice can be written as a plain sequence of notes, chords and rests.
 /// </summary>
 public sealed class NotationScore
 {
     /// <summary>Notation units per quarter note: the 64th-note grid, the shortest value the writers produce.</summary>
     public const int UnitsPerQuarter = 16;
+
+    /// <summary>
+    /// The version of the layout rules (parts, clefs, voices, rows). Raise it when the writers print the same piece
+    /// differently, so that notation stored by an earlier version is made again rather than served as it was.
+    /// Version 2: clefs by voice name or range, one voice per monophonic track, one jianpu row per part.
+    /// </summary>
+    public const int LayoutVersion = 2;
 
     public required IReadOnlyList<NotatedPart> Parts { get; init; }
     public required IReadOnlyList<NotatedBar> Bars { get; init; }
@@ -68,13 +82,10 @@ public sealed class NotationScore
         var parts = quantized.GroupBy(q => q.Note.Track).OrderBy(g => g.Key).Select(group =>
         {
             TrackInfo? info = piece.Tracks.FirstOrDefault(t => t.Index == group.Key);
-            var notes = group.Select(q => (q.Note.Pitch, q.Start, q.End, q.Note.Velocity)).ToList();
-            bool grandStaff = NeedsGrandStaff(notes.Select(n => n.Pitch).ToList());
-            var voices = grandStaff
-                ? SeparateVoices(notes.Where(n => n.Pitch >= SplitPitch), staff: 1).Concat(SeparateVoices(notes.Where(n => n.Pitch < SplitPitch), staff: 2)).ToList()
-                : SeparateVoices(notes, staff: 1);
-            return new NotatedPart(group.Key, string.IsNullOrWhiteSpace(info?.Name) ? $"Track {group.Key + 1}" : info!.Name,
-                info?.Program ?? 0, info?.Channel ?? group.First().Note.Channel, voices, grandStaff ? 2 : 1);
+            string name = string.IsNullOrWhiteSpace(info?.Name) ? $"Track {group.Key + 1}" : info!.Name.Trim();
+            var notes = group.Select(q => new QuantizedNote(q.Note.Pitch, q.Start, q.End, q.Note.Velocity)).ToList();
+            var (voices, clefs) = Staves(name, notes);
+            return new NotatedPart(group.Key, name, info?.Program ?? 0, info?.Channel ?? group.First().Note.Channel, voices, clefs);
         }).ToList();
 
         var keys = piece.KeySignatures.OrderBy(k => k.Tick).Select(k => (ToUnits(Math.Max(0, k.Tick)), k)).ToList();
@@ -96,6 +107,22 @@ public sealed class NotationScore
     public const int SplitPitch = 60;
 
     /// <summary>
+    /// The staves of a part and its voices on them: a grand staff (treble and bass) for a wide-ranging track, one staff
+    /// with the clef its name or range calls for otherwise. A choir voice is sung from one staff whatever its range.
+    /// </summary>
+    private static (IReadOnlyList<NotatedVoice> Voices, IReadOnlyList<Clef> Clefs) Staves(string name, IReadOnlyList<QuantizedNote> notes)
+    {
+        var pitches = notes.Select(n => n.Pitch).ToList();
+        if (ClefChooser.ForVoiceName(name) is null && NeedsGrandStaff(pitches))
+        {
+            var upper = VoiceSeparator.Separate(notes.Where(n => n.Pitch >= SplitPitch), staff: 1);
+            var lower = VoiceSeparator.Separate(notes.Where(n => n.Pitch < SplitPitch), staff: 2);
+            return (upper.Concat(lower).ToList(), [Clef.Treble, Clef.Bass]);
+        }
+        return (VoiceSeparator.Separate(notes, staff: 1), [ClefChooser.Choose(name, pitches)]);
+    }
+
+    /// <summary>
     /// A track gets a grand staff, as piano music is written, when it spans more than two octaves with a good share of
     /// notes on each side of middle C: one clef would need many ledger lines.
     /// </summary>
@@ -104,27 +131,5 @@ public sealed class NotationScore
         if (pitches.Count == 0 || pitches.Max() - pitches.Min() <= 24) return false;
         int low = pitches.Count(p => p < SplitPitch);
         return low >= pitches.Count / 5 && pitches.Count - low >= pitches.Count / 5;
-    }
-
-    /// <summary>
-    /// Greedy voice assignment: chords are taken in time order, higher ones first, and each goes to the first voice that
-    /// is free by its start. Voices are then ordered by mean pitch so the top line comes first.
-    /// </summary>
-    private static IReadOnlyList<NotatedVoice> SeparateVoices(IEnumerable<(int Pitch, long Start, long End, int Velocity)> notes, int staff)
-    {
-        var chords = notes
-            .GroupBy(n => (n.Start, n.End))
-            .Select(g => new NotatedChord(g.Key.Start, g.Key.End - g.Key.Start,
-                g.Select(n => n.Pitch).Distinct().OrderBy(p => p).ToList(), g.Max(n => n.Velocity)))
-            .OrderBy(c => c.Start).ThenByDescending(c => c.Pitches[^1]).ToList();
-
-        var voices = new List<List<NotatedChord>>();
-        foreach (NotatedChord chord in chords)
-        {
-            List<NotatedChord>? free = voices.FirstOrDefault(v => v[^1].End <= chord.Start);
-            if (free is null) voices.Add([chord]);
-            else free.Add(chord);
-        }
-        return voices.Select(v => new NotatedVoice(v, staff)).OrderByDescending(v => v.MeanPitch).ToList();
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MusicCluster.Grains.Interfaces.Library;
 using MusicCluster.Music.Data;
 using MusicCluster.Music.Midi;
+using MusicCluster.Music.Notation;
 
 namespace MusicCluster.Client.Tests;
 
@@ -40,7 +41,7 @@ public sealed class PieceDeletionTests : IAsyncLifetime
         HttpClient anonymous = AdminSession.Anonymous(_factory);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsJsonAsync("/api/pieces/doomed/ratings", new { stars = 4 })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/pieces/doomed/musicxml")).StatusCode);
-        Assert.Equal(["doomed.mid", "doomed.musicxml"], StoredFilesOf("doomed").Order().ToArray());
+        Assert.Equal(["doomed.mid", $"doomed.v{NotationScore.LayoutVersion}.musicxml"], StoredFilesOf("doomed").Order().ToArray());
 
         HttpResponseMessage refused = await anonymous.DeleteAsync("/api/pieces/doomed");
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
@@ -59,6 +60,25 @@ public sealed class PieceDeletionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync("/api/pieces/doomed")).StatusCode);
         PieceDetails again = await CreateAsync("doomed", "Doomed again");
         Assert.Equal(0, again.Rating.Count);
+    }
+
+    [Fact]
+    public async Task Notation_an_earlier_layout_stored_is_rendered_again_and_deleted_with_the_piece()
+    {
+        await CreateAsync("renotated", "Renotated chorale");
+        // What the first layout version left: notation under the unversioned names.
+        string stale = Path.Combine(_settings.DataPath, "pieces", "renotated.musicxml");
+        await File.WriteAllTextAsync(stale, "<score-partwise><part-list><score-part id=\"P1\"><part-name>Track 1</part-name></score-part></part-list></score-partwise>");
+        await File.WriteAllTextAsync(Path.ChangeExtension(stale, ".jianpu.svg"), "<svg/>");
+        HttpClient anonymous = AdminSession.Anonymous(_factory);
+
+        string musicXml = await anonymous.GetStringAsync("/api/pieces/renotated/musicxml");
+        Assert.Contains("<part-name>Soprano</part-name>", musicXml);
+        Assert.DoesNotContain("Track 1", musicXml);
+
+        HttpClient admin = await AdminSession.SignInAsync(_factory);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/pieces/renotated")).StatusCode);
+        Assert.Empty(StoredFilesOf("renotated"));
     }
 
     [Fact]

@@ -1,7 +1,51 @@
 // The piece page's piano roll: the whole piece fitted to the canvas, time (quarter notes) left to right, pitch bottom
-// to top, bar lines, every note coloured by the critic score of its bar (score-colour.js), and a playhead.
-// (The live views grow their roll as notes arrive: pianoroll.js.)
+// to top with note names along a pitch axis, bar lines, every note coloured by the critic score of its bar
+// (score-colour.js), and a playhead. (The live views grow their roll as notes arrive: pianoroll.js.)
 window.PieceRoll = (() => {
+    const names = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'];
+    const noteName = pitch => `${names[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
+    const isBlackKey = pitch => [1, 3, 6, 8, 10].includes(pitch % 12);
+    const axisWidth = 34;
+
+    // Which pitches get a name on the axis: every one where rows are tall enough to read a label each, C E G
+    // (at least three rows apart) where they are not, and only the Cs, one an octave, on a crowded roll.
+    const labelled = (low, high, rowHeight) => {
+        const shown = rowHeight >= 11 ? () => true
+            : rowHeight >= 4 ? p => [0, 4, 7].includes(p % 12)
+            : p => p % 12 === 0;
+        const pitches = [];
+        for (let p = Math.max(0, low); p <= high; p++) if (shown(p)) pitches.push(p);
+        return pitches;
+    };
+
+    // The pitch axis: black-key rows shaded across the roll, a line under every C, and the labels in a gutter.
+    const drawPitchAxis = (g, low, high, y, rowHeight, width, height) => {
+        for (let p = low; p <= high; p++) {
+            if (isBlackKey(p)) {
+                g.fillStyle = 'rgba(0,0,0,0.035)';
+                g.fillRect(axisWidth, y(p), width - axisWidth, rowHeight);
+            }
+            if (p % 12 === 0) {
+                g.strokeStyle = 'rgba(0,0,0,0.15)';
+                g.beginPath(); g.moveTo(axisWidth - 4, y(p) + rowHeight + 0.5); g.lineTo(width, y(p) + rowHeight + 0.5); g.stroke();
+            }
+        }
+        g.fillStyle = '#f4f5f7';
+        g.fillRect(0, 0, axisWidth, height);
+        g.strokeStyle = 'rgba(0,0,0,0.3)';
+        g.beginPath(); g.moveTo(axisWidth + 0.5, 0); g.lineTo(axisWidth + 0.5, height); g.stroke();
+        const pitches = labelled(low, high, rowHeight);
+        g.font = '10px sans-serif';
+        g.textAlign = 'right';
+        g.textBaseline = 'middle';
+        for (const p of pitches) {
+            g.fillStyle = p % 12 === 0 ? 'rgba(0,0,0,0.8)' : 'rgba(0,0,0,0.5)';
+            g.fillText(noteName(p), axisWidth - 4, y(p) + rowHeight / 2);
+        }
+        g.textAlign = 'start';
+        g.textBaseline = 'alphabetic';
+        return pitches.map(noteName);
+    };
 
     const barOf = (barStarts, time) => {
         let bar = 0;
@@ -20,10 +64,12 @@ window.PieceRoll = (() => {
         const pitches = roll.notes.map(n => n.pitch);
         const low = (pitches.length ? Math.min(...pitches) : 60) - 2, high = (pitches.length ? Math.max(...pitches) : 72) + 2;
         const end = Math.max(roll.end, 1);
-        const x = t => 4 + (width - 8) * t / end;
+        const x = t => axisWidth + 4 + (width - axisWidth - 8) * t / end;
         const rowHeight = (height - 4) / (high - low + 1);
         const y = p => 2 + (high - p) * rowHeight;
         const scores = roll.barScores || [];
+        // What the axis shows, for readers of the page's markup (and its tests).
+        canvas.dataset.pitchLabels = drawPitchAxis(g, low, high, y, rowHeight, width, height).join(' ');
         // Bars: a light wash of the bar's score colour, then the bar line and number.
         roll.barStarts.forEach((start, i) => {
             const next = i + 1 < roll.barStarts.length ? roll.barStarts[i + 1] : end;
@@ -46,5 +92,5 @@ window.PieceRoll = (() => {
         }
     };
 
-    return { draw };
+    return { draw, noteName, pitchClassNames: names };
 })();

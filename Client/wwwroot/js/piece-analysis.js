@@ -7,8 +7,7 @@
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         return response.json();
     };
-    const names = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'];
-    const noteName = pitch => `${names[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
+    const names = PieceRoll.pitchClassNames, noteName = PieceRoll.noteName;
     const label = name => name.replaceAll('_', ' ');
 
     const pianoRoll = async () => {

@@ -1,4 +1,5 @@
-// The piece page: staff notation rendered from the piece's MusicXML (OpenSheetMusicDisplay) and star ratings.
+// The piece page: staff notation rendered from the piece's MusicXML (OpenSheetMusicDisplay): a part per track, a
+// staff per voice of a chorale; and star ratings.
 (() => {
     const root = document.getElementById('piece');
     const id = root.dataset.pieceId;
@@ -13,6 +14,9 @@
             const display = new opensheetmusicdisplay.OpenSheetMusicDisplay(staff, { autoResize: true, drawTitle: false, backend: 'svg' });
             await display.load(xml);
             display.render();
+            // How the score was laid out (a staff per voice of a chorale), for readers of the markup and the tests.
+            staff.dataset.parts = display.Sheet.Instruments.map(instrument => instrument.Name).join(', ');
+            staff.dataset.stavesPerSystem = String(display.GraphicSheet.MusicPages[0].MusicSystems[0].StaffLines.length);
             staff.dataset.rendered = 'true';
         } catch (error) {
             staff.textContent = `The staff notation could not be shown: ${error.message}`;

@@ -1,4 +1,5 @@
 using MusicCluster.Music.Pieces;
+using MusicCluster.Music.Tokens;
 
 namespace MusicCluster.Music.Tests.Notation;
 
@@ -115,4 +116,30 @@ public static class TestPieces
             .Concat(Enumerable.Range(0, 16).Select(i => Q(new[] { 36, 43, 48, 43 }[i % 4], i * 0.5, 0.5)))
             .Append(Q(62, 6, 2)).Append(Q(55, 6, 2)),
         title: "Piano", tracks: [new TrackInfo(0, "Piano", 0)]);
+
+    /// <summary>
+    /// Two bars of a four-part chorale in G major as the default model writes one (<see cref="ChoraleGrid.ToPiece"/>:
+    /// tracks 0-3 named Soprano, Alto, Tenor, Bass, one note at a time each), in the voices' JSB ranges
+    /// (S 60-81, A 52-74, T 46-69, B 36-66): I IV V I | vi ii V7 I, the bass moving in eighths in bar 1 and the
+    /// soprano resting on the last beat.
+    /// </summary>
+    public static Piece FourPartChorale()
+    {
+        // Per quarter: soprano, alto, tenor, bass; a pair of values in one voice is two eighths.
+        int[][][] quarters =
+        [
+            [[71], [67], [62], [43]], [[72], [67], [64], [48, 47]], [[74], [66], [57], [45]], [[71], [67], [62], [43, 55]],
+            [[71], [67], [64], [52]], [[72], [69], [64], [45]], [[69], [66], [60], [50]], [[ChoraleGrid.Silent], [62], [59], [43]],
+        ];
+        var steps = new List<int[]>();
+        foreach (int[][] quarter in quarters)
+            for (int step = 0; step < 4; step++)
+                steps.Add(quarter.Select(voice => voice[step * voice.Length / 4]).ToArray());
+        return new ChoraleGrid(steps).ToPiece() with
+        {
+            KeySignatures = [new KeySignature(0, 1, false)],
+            Tempos = [TempoChange.FromBpm(0, 80)],
+            Metadata = new PieceMetadata { Title = "Chorale phrase" },
+        };
+    }
 }
