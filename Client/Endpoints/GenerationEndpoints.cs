@@ -9,7 +9,7 @@ internal static class GenerationEndpoints
 {
     /// <summary>The body of POST /api/generations. PrimerMidi: an uploaded MIDI file, base64 in JSON.</summary>
     public sealed record GenerationBody(int Bars, double? Temperature = null, int? TopK = null, double? TopP = null, long? Seed = null,
-        string? ModelId = null, string? PrimerPieceId = null, byte[]? PrimerMidi = null, string? Title = null);
+        string? ModelId = null, string? PrimerPieceId = null, byte[]? PrimerMidi = null, string? Title = null, int? Candidates = null);
 
     public sealed record Started(Guid Id);
 
@@ -30,7 +30,7 @@ internal static class GenerationEndpoints
 
     private static async Task<Results<Accepted<Started>, ValidationProblem>> StartAsync(GenerationService generations, GenerationBody body)
     {
-        var request = new GenerationRequest(body.Bars, body.Temperature ?? 1.0, body.TopK, body.TopP, body.Seed, body.ModelId, body.PrimerPieceId, body.PrimerMidi, body.Title);
+        var request = new GenerationRequest(body.Bars, body.Temperature ?? 1.0, body.TopK, body.TopP, body.Seed, body.ModelId, body.PrimerPieceId, body.PrimerMidi, body.Title, body.Candidates);
         try
         {
             GenerationSnapshot snapshot = await generations.StartAsync(request);

@@ -13,7 +13,9 @@ public sealed record GenerationRequest(
     [property: Id(6)] string? PrimerPieceId = null,
     /// <summary>An uploaded MIDI file the generation continues (instead of a library piece).</summary>
     [property: Id(7)] byte[]? PrimerMidi = null,
-    [property: Id(8)] string? Title = null)
+    [property: Id(8)] string? Title = null,
+    /// <summary>Critic-guided sampling: the best of this many continuations per bar, by the critic (1 = off; null = the default for the model).</summary>
+    [property: Id(9)] int? Candidates = null)
 {
     public const int MaxBars = 64;
 }

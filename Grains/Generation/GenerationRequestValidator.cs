@@ -20,6 +20,8 @@ public static class GenerationRequestValidator
             throw new ArgumentException($"topK: must be at least 1, got {k}");
         if (request.TopP is double p && !(p > 0 && p <= 1))
             throw new ArgumentException($"topP: must be greater than 0 and at most 1, got {p}");
+        if (request.Candidates is int candidates)
+            Music.Training.CriticGuidance.CheckCandidates(candidates);
         if (request.Seed is long seed && seed < 0)
             throw new ArgumentException($"seed: must be 0 or more, got {seed}");
         if (request.PrimerPieceId is not null && request.PrimerMidi is not null)

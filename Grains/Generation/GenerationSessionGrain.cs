@@ -71,8 +71,12 @@ public sealed class GenerationSessionGrain(
         }
         options = options with { MaxNewTokens = PieceGeneration.TokenLimit(tokenizer, request.Bars) };
 
+        int candidates = request.Candidates ?? (worker.Model.Scorer is null ? 1 : CriticGuidance.DefaultCandidates);
         cancellation = new CancellationTokenSource();
-        GenerationJob job = worker.Generate(primerTokens, options, PieceGeneration.ConstraintFor(tokenizer, request.Bars), cancellation.Token);
+        IGenerationRun job = candidates == 1
+            ? worker.Generate(primerTokens, options, PieceGeneration.ConstraintFor(tokenizer, request.Bars), cancellation.Token)
+            : GuidedGenerationRun.Start(worker, primerTokens, options, request.Bars, candidates, cancellation.Token);
+        request = request with { Candidates = candidates };
         live = new GenerationSnapshot(Id, GenerationStatus.Running, request with { PrimerMidi = null }, model.ModelId, model.CheckpointId, seed, [], [], 0,
             null, null, null, clock.GetUtcNow(), 0, RuntimeIdentity);
         state.State = new GenerationSessionState { Snapshot = live };
@@ -158,7 +162,7 @@ public sealed class GenerationSessionGrain(
     }
 
     /// <summary>Runs on this activation: relays the engine's progress, then stores the piece.</summary>
-    private async Task FollowAsync(GenerationJob job, ModelWorker worker, LiveNotes decoder, int[] primerTokens)
+    private async Task FollowAsync(IGenerationRun job, ModelWorker worker, LiveNotes decoder, int[] primerTokens)
     {
         var allTokens = new List<int>(primerTokens);
         Publish(decoder.Add(primerTokens), [], 0);
@@ -211,6 +215,7 @@ public sealed class GenerationSessionGrain(
             ["topK"] = s.Request.TopK?.ToString(CultureInfo.InvariantCulture) ?? "",
             ["topP"] = s.Request.TopP?.ToString(CultureInfo.InvariantCulture) ?? "",
             ["primer"] = primerLabel,
+            ["candidates"] = (s.Request.Candidates ?? 1).ToString(CultureInfo.InvariantCulture),
             ["session"] = Id.ToString(),
             ["tokens"] = outcome.Sequence.NewTokens.Count().ToString(CultureInfo.InvariantCulture),
         };

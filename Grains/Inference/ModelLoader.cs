@@ -14,7 +14,7 @@ public sealed class ModelLoader(IBlobStore blobs)
 
     public async Task<LoadedModel> LoadAsync(ModelRef reference, CancellationToken cancellation = default)
     {
-        if (reference == ShippedModelEntry.Ref) return LoadShipped();
+        if (ShippedModelEntry.IsShipped(reference)) return LoadShipped(reference);
 
         CheckpointArchive archive = await new CheckpointStore(blobs).LoadAsync(reference.ModelId, reference.CheckpointId, cancellation);
         string calibrationBlob = CalibrationBlobOf(reference);
@@ -23,12 +23,13 @@ public sealed class ModelLoader(IBlobStore blobs)
         return Build(reference, checkpoint, calibration, calibrationBlob);
     }
 
-    private static LoadedModel LoadShipped()
+    private static LoadedModel LoadShipped(ModelRef reference)
     {
-        string path = ShippedModel.CheckpointPath ?? throw new InvalidOperationException("this build carries no shipped model (DefaultModel/default.ckpt next to the program)");
+        string path = ShippedModel.CheckpointPathOf(reference.ModelId)
+            ?? throw new InvalidOperationException($"this build does not carry the shipped model '{reference.ModelId}' (under DefaultModel/ next to the program)");
         string calibrationPath = CheckpointScoringModelSource.CalibrationPathOf(path);
         var checkpoint = ModelCheckpoint.LoadFile(path);
-        return Build(ShippedModelEntry.Ref, checkpoint, File.Exists(calibrationPath) ? File.ReadAllText(calibrationPath) : null, calibrationPath);
+        return Build(reference, checkpoint, File.Exists(calibrationPath) ? File.ReadAllText(calibrationPath) : null, calibrationPath);
     }
 
     private static LoadedModel Build(ModelRef reference, ModelCheckpoint checkpoint, string? calibrationJson, string calibrationSource)

@@ -46,11 +46,14 @@ public sealed class ModelWorker : IDisposable
     public InferenceStatistics Statistics => recorder.Snapshot();
 
     /// <summary>Starts generating a continuation of <paramref name="primer"/>; the job reports as the worker samples.</summary>
-    public GenerationJob Generate(IReadOnlyList<int> primer, SamplingOptions options, ITokenConstraint? constraint, CancellationToken cancellation = default)
+    /// <param name="stream">The random stream of the options' seed to draw from (a batch's sequence index in <see cref="Sampler.SampleBatch"/>).</param>
+    /// <param name="liveScore">Whether the job scores its bars as they complete (critic-guided candidates are scored once, whole).</param>
+    public GenerationJob Generate(IReadOnlyList<int> primer, SamplingOptions options, ITokenConstraint? constraint, CancellationToken cancellation = default,
+        int stream = 0, bool liveScore = true)
     {
         options.EnsureValid(Model.Generator.Config.VocabSize);
-        var sequence = new SamplingSequence(primer, options, Model.Generator.Config.VocabSize, constraint);
-        var job = new GenerationJob(sequence, Model.Scorer?.StartLive(), cancellation);
+        var sequence = new SamplingSequence(primer, options, Model.Generator.Config.VocabSize, constraint, stream);
+        var job = new GenerationJob(sequence, liveScore ? Model.Scorer?.StartLive() : null, cancellation);
         Post(job);
         return job;
     }

@@ -46,6 +46,8 @@ public sealed partial class ModelRegistryGrain(
         ValidateId(entry.Ref.CheckpointId, "checkpointId");
         if (entry.Ref.ModelId == DefaultKeyword)
             throw new ArgumentException($"modelId: '{DefaultKeyword}' is reserved for the shipped model (requests use it to mean the default)");
+        if (Music.Training.ShippedModel.ModelIds.Contains(entry.Ref.ModelId))
+            throw new ArgumentException($"modelId: '{entry.Ref.ModelId}' is the id of a model that ships with the build");
         if (entry.Step < 0) throw new ArgumentException($"step: must be >= 0, got {entry.Step}");
         foreach (var (name, value) in entry.Metrics ?? new Dictionary<string, double>())
             if (!double.IsFinite(value)) throw new ArgumentException($"metrics.{name}: must be a finite number, got {value}");
@@ -70,7 +72,7 @@ public sealed partial class ModelRegistryGrain(
 
     private CheckpointEntry? Find(ModelRef wanted) => AllEntries().FirstOrDefault(e => e.Ref == wanted);
 
-    private IEnumerable<CheckpointEntry> AllEntries() => state.State.Checkpoints.Prepend(ShippedModelEntry.Get());
+    private IEnumerable<CheckpointEntry> AllEntries() => ShippedModelEntry.All().Concat(state.State.Checkpoints);
 
     private ModelCatalog Catalog()
     {

@@ -5,18 +5,30 @@ using MusicCluster.Music.Training;
 
 namespace MusicCluster.Grains.Models;
 
-/// <summary>The registry's entry for the model that ships with the build, read once from its record (default.json).</summary>
+/// <summary>The registry's entries for the models that ship with the build, each read once from its record (the .json beside the checkpoint).</summary>
 public static class ShippedModelEntry
 {
-    public static readonly ModelRef Ref = new(ShippedModel.ModelId, ShippedModel.ModelId);
+    /// <summary>The shipped default model.</summary>
+    public static readonly ModelRef Ref = RefOf(ShippedModel.ModelId);
 
-    private static readonly Lazy<CheckpointEntry> Entry = new(Read);
+    private static readonly Lazy<IReadOnlyList<CheckpointEntry>> Entries = new(() =>
+        ShippedModel.ModelIds.Where(id => id == ShippedModel.ModelId || ShippedModel.CheckpointPathOf(id) is not null).Select(Read).ToList());
 
-    public static CheckpointEntry Get() => Entry.Value;
+    /// <summary>A shipped model's reference: its id is also its checkpoint id.</summary>
+    public static ModelRef RefOf(string modelId) => new(modelId, modelId);
 
-    private static CheckpointEntry Read()
+    /// <summary>Whether <paramref name="reference"/> names a shipped model.</summary>
+    public static bool IsShipped(ModelRef reference) => reference.ModelId == reference.CheckpointId && ShippedModel.ModelIds.Contains(reference.ModelId);
+
+    /// <summary>The shipped default model's entry.</summary>
+    public static CheckpointEntry Get() => All()[0];
+
+    /// <summary>Every shipped model's entry, the default first.</summary>
+    public static IReadOnlyList<CheckpointEntry> All() => Entries.Value;
+
+    private static CheckpointEntry Read(string modelId)
     {
-        string? path = ShippedModel.CheckpointPath;
+        string? path = ShippedModel.CheckpointPathOf(modelId);
         var metrics = new Dictionary<string, double>();
         long step = 0;
         DateTimeOffset created = DateTimeOffset.UnixEpoch;
@@ -36,6 +48,6 @@ public static class ShippedModelEntry
             }
         }
         bool calibrated = path is not null && File.Exists(CheckpointScoringModelSource.CalibrationPathOf(path));
-        return new CheckpointEntry(Ref, step, created, metrics, RunId: null, calibrated, tokenizer);
+        return new CheckpointEntry(RefOf(modelId), step, created, metrics, RunId: null, calibrated, tokenizer);
     }
 }

@@ -17,7 +17,8 @@ public sealed class CheckpointScoringModelSource : IScoringModelSource
     {
         string full = Path.GetFullPath(checkpointPath);
         string folder = Path.GetFileName(Path.GetDirectoryName(full)) ?? "model";
-        // The shipped model lives in a folder named DefaultModel, in the repository and in every build output.
+        // The shipped default model lives in a folder named DefaultModel, in the repository and in every build output;
+        // the other shipped models in folders named by their ids, with checkpoints named so too.
         return (folder == ShippedModel.FolderName ? ShippedModel.ModelId : folder, Path.GetFileNameWithoutExtension(full));
     }
 

@@ -60,6 +60,7 @@
             topK: field("topK") === null ? null : parseInt(field("topK"), 10),
             topP: field("topP") === null ? null : parseFloat(field("topP")),
             seed: field("seed") === null ? null : parseInt(field("seed"), 10),
+            candidates: field("candidates") === null ? null : parseInt(field("candidates"), 10),
             modelId: field("modelId"),
             primerPieceId: field("primerPieceId"),
             primerMidi: await readPrimer(),
