@@ -14,7 +14,17 @@ public sealed class TrainingModel(TrainingService training) : PageModel
     public IReadOnlyList<TrainingDatasetInfo> Datasets { get; private set; } = [];
     public IReadOnlyList<SweepSnapshot> Sweeps { get; private set; } = [];
 
-    public async Task OnGetAsync() => await LoadAsync();
+    /// <summary>The form fields whose defaults differ between datasets, per dataset id (see <see cref="TrainingDatasetChoice.FieldDefaults"/>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> DatasetFieldDefaults { get; private set; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>();
+
+    /// <param name="dataset">A dataset to start the form with, its suggested settings filled in (e.g. /training?dataset=jsb-grid).</param>
+    public async Task OnGetAsync(string? dataset)
+    {
+        await LoadAsync();
+        // An unknown id is not an error here: the page shows the datasets there are.
+        if (Datasets.FirstOrDefault(d => d.Id == (dataset ?? Form.Dataset)) is { } chosen) Form = TrainingForm.For(chosen);
+    }
 
     public async Task<IActionResult> OnPostAsync()
     {
@@ -53,6 +63,7 @@ public sealed class TrainingModel(TrainingService training) : PageModel
     {
         Runs = await training.ListAsync();
         Datasets = await training.GetDatasetsAsync();
+        DatasetFieldDefaults = TrainingDatasetChoice.FieldDefaults(Datasets);
         Sweeps = await training.ListSweepsAsync();
     }
 }

@@ -28,6 +28,28 @@ public sealed class TrainingForm
     [Range(1, 10_000_000)] public int ValidateEvery { get; set; } = 50;
     [Range(0, 10_000_000)] public int CheckpointEvery { get; set; } = 50;
 
+    /// <summary>The form for a run on <paramref name="dataset"/>: the general defaults, with the dataset's suggested settings over them.</summary>
+    public static TrainingForm For(TrainingDatasetInfo dataset)
+    {
+        var form = new TrainingForm { Dataset = dataset.Id };
+        TrainingSettings s = dataset.SuggestedSettings;
+        form.Layers = s.Layers ?? form.Layers;
+        form.Heads = s.Heads ?? form.Heads;
+        form.ModelWidth = s.ModelWidth ?? form.ModelWidth;
+        form.ContextLength = s.ContextLength ?? form.ContextLength;
+        form.Dropout = s.Dropout ?? form.Dropout;
+        form.LearningRate = s.LearningRate ?? form.LearningRate;
+        form.BatchSize = s.BatchSize ?? form.BatchSize;
+        form.MleSteps = s.MleSteps ?? form.MleSteps;
+        form.AdversarialSteps = s.AdversarialSteps ?? form.AdversarialSteps;
+        form.CriticSteps = s.CriticSteps ?? form.CriticSteps;
+        form.GradientPenaltyWeight = s.GradientPenaltyWeight ?? form.GradientPenaltyWeight;
+        form.GumbelTemperature = s.GumbelTemperature ?? form.GumbelTemperature;
+        form.MleWeight = s.MleWeight ?? form.MleWeight;
+        form.ValidateEvery = s.ValidateEvery ?? form.ValidateEvery;
+        return form;
+    }
+
     public TrainingRunRequest ToRequest() => new()
     {
         Dataset = Dataset,

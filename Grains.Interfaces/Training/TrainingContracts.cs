@@ -143,10 +143,29 @@ public sealed record TrainingRunSummary
     [Id(10)] public int? QueuePosition { get; init; }
 }
 
-/// <summary>A dataset a run can train on.</summary>
+/// <summary>
+/// A dataset a run can train on: its tokenizer kind ("event", "jsb-grid"), vocabulary and the size of each split, and
+/// the settings a run on it should start from where its tokens call for other values than the training form's general
+/// defaults (null fields: the form's own).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record TrainingDatasetInfo(
     [property: Id(0)] string Id,
     [property: Id(1)] string Description,
     [property: Id(2)] string Vocabulary,
-    [property: Id(3)] int VocabularySize);
+    [property: Id(3)] int VocabularySize,
+    [property: Id(4)] string Tokenizer,
+    [property: Id(5)] IReadOnlyList<TrainingDatasetSplit> Splits,
+    [property: Id(6)] TrainingSettings SuggestedSettings)
+{
+    /// <summary>The split named <paramref name="name"/> ("train", "valid", "test"), or null.</summary>
+    public TrainingDatasetSplit? Split(string name) => Splits.FirstOrDefault(s => s.Name == name);
+}
+
+/// <summary>One split of a dataset: pieces in the source, sequences (transposed copies included) and tokens.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TrainingDatasetSplit(
+    [property: Id(0)] string Name,
+    [property: Id(1)] int SourcePieces,
+    [property: Id(2)] int Sequences,
+    [property: Id(3)] long Tokens);

@@ -63,11 +63,11 @@ public sealed class GenerationSessionGrain(
         int[] primerTokens;
         try
         {
-            primerTokens = PieceGeneration.PrimerTokens(tokenizer, primer);
+            primerTokens = PieceGeneration.PrimerTokens(tokenizer, primer, worker.Model.Generator.Config.ContextLength);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            throw new ArgumentException($"{(request.PrimerPieceId is null ? "primerMidi" : "primerPieceId")}: the primer cannot be written in the model's tokens ({e.Message})");
+            throw new ArgumentException($"{(request.PrimerPieceId is null ? "primerMidi" : "primerPieceId")}: the primer cannot be read by this model: {e.Message}");
         }
         options = options with { MaxNewTokens = PieceGeneration.TokenLimit(tokenizer, request.Bars) };
 

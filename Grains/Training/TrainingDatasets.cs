@@ -63,7 +63,8 @@ public sealed partial class TrainingDatasets(IBlobStore store)
         string description = id == SyntheticDemoId
             ? $"Synthetic demo corpus ({SyntheticDemoPieces} pieces: chorales, melodies with accompaniment, waltzes), made by the silo"
             : $"{manifest.Source.Kind} {Path.GetFileName(manifest.Source.Path)}: {manifest.Split(DatasetSplits.Train)?.Pieces ?? 0} train sequences";
-        return new TrainingDatasetInfo(id, description, vocabulary.Version, vocabulary.Count);
+        var splits = manifest.Splits.Select(split => new TrainingDatasetSplit(split.Name, split.SourcePieces, split.Pieces, split.Tokens)).ToList();
+        return new TrainingDatasetInfo(id, description, vocabulary.Version, vocabulary.Count, vocabulary.Kind, splits, SuggestedTrainingSettings.For(vocabulary));
     }
 
     /// <summary>The dataset's vocabulary (its manifest). Throws KeyNotFoundException when there is no such dataset.</summary>

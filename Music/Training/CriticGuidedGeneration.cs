@@ -24,7 +24,7 @@ public static class CriticGuidedGeneration
         if (critic.Vocabulary.Version != vocabulary.Version)
             throw new ArgumentException($"the critic reads vocabulary {critic.Vocabulary.Version}, the generator {vocabulary.Version}", nameof(critic));
         var tokenizer = PieceGeneration.TokenizerFor(model, vocabulary, bars);
-        int[] prefix = PieceGeneration.PrimerTokens(tokenizer, primer);
+        int[] prefix = PieceGeneration.PrimerTokens(tokenizer, primer, model.Config.ContextLength);
         int primerLength = prefix.Length;
         var barOptions = options with { MaxNewTokens = PieceGeneration.TokenLimit(tokenizer, 1) };
         bool complete = true;

@@ -28,11 +28,17 @@ public static class PieceGeneration
         _ => throw new ArgumentException($"no grammar constraint for tokenizer {tokenizer.Vocabulary.Kind}", nameof(tokenizer)),
     };
 
-    /// <summary>The tokens a piece primes generation with: the start token, then the piece without its end.</summary>
-    public static int[] PrimerTokens(ITokenizer tokenizer, Piece? primer)
+    /// <summary>
+    /// The tokens a piece primes generation with: the start token, then the piece without its end. A grid model reads
+    /// any piece as four voices (<see cref="ChoraleVoicing"/>), and refuses one the model cannot read at once (its start
+    /// token and cells longer than <paramref name="contextLength"/>) or one that is not four voices; the ArgumentException
+    /// says why. An event model's primer is encoded as it is.
+    /// </summary>
+    /// <param name="contextLength">The model's context length (tokens it reads at once).</param>
+    public static int[] PrimerTokens(ITokenizer tokenizer, Piece? primer, int contextLength)
     {
         if (tokenizer is JsbGridTokenizer grid)
-            return primer is null ? [JsbGridTokenizer.BeginId] : [JsbGridTokenizer.BeginId, .. grid.Encode(primer)];
+            return primer is null ? [JsbGridTokenizer.BeginId] : [JsbGridTokenizer.BeginId, .. grid.EncodeGrid(ChoraleVoicing.FromPiece(primer, MaxPrimerSteps(contextLength)))];
         if (primer is null) return [EventVocabulary.BeginId];
         int[] tokens = tokenizer.Encode(primer);
         int end = tokens.Length;
@@ -40,11 +46,20 @@ public static class PieceGeneration
         return tokens[..end];
     }
 
+    /// <summary>Most 16th steps of a grid primer a model of <paramref name="contextLength"/> tokens reads at once, after its start token.</summary>
+    public static int MaxPrimerSteps(int contextLength)
+    {
+        int steps = (contextLength - 1) / ChoraleGrid.Voices;
+        return steps >= 1
+            ? steps
+            : throw new ArgumentException($"the model reads {contextLength} tokens at once, too few for its start token and one step of {ChoraleGrid.Voices} voices: it takes no primer");
+    }
+
     public static GeneratedPiece Generate(TransformerGenerator model, Vocabulary vocabulary, int bars, SamplingOptions options, Piece? primer = null,
         Action<int>? onToken = null, CancellationToken cancellation = default)
     {
         var tokenizer = TokenizerFor(model, vocabulary, bars);
-        int[] primerTokens = PrimerTokens(tokenizer, primer);
+        int[] primerTokens = PrimerTokens(tokenizer, primer, model.Config.ContextLength);
         int limit = TokenLimit(tokenizer, bars);
         var sampled = Sampler.Sample(model, primerTokens, options with { MaxNewTokens = limit }, ConstraintFor(tokenizer, bars), onToken, cancellation);
         return Finished(tokenizer, sampled, primerTokens.Length);
@@ -64,7 +79,7 @@ public static class PieceGeneration
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var tokenizer = TokenizerFor(model, vocabulary, bars);
-        int[] primer = PrimerTokens(tokenizer, null);
+        int[] primer = PrimerTokens(tokenizer, null, model.Config.ContextLength);
         int limit = TokenLimit(tokenizer, bars);
         var primers = Enumerable.Repeat<IReadOnlyList<int>>(primer, count).ToList();
         var constraints = Enumerable.Range(0, count).Select(_ => (ITokenConstraint?)ConstraintFor(tokenizer, bars)).ToList();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MusicCluster.Grains.Interfaces.Admin;
+using MusicCluster.Music.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MusicCluster.Client.Tests;
@@ -221,6 +222,54 @@ public sealed class TrainingApiTests(TrainingClientFixture fixture) : IClassFixt
         Assert.StartsWith("/training/run-", location);
         string id = location["/training/".Length..];
         await WaitAsync(id, r => r.GetProperty("status").GetString() == "Completed", "the form's run completes");
+    }
+
+    [Fact]
+    public async Task A_jsb_grid_dataset_imported_into_the_data_folder_is_offered_with_its_sizes_and_a_form_run_on_it_trains_a_grid_model()
+    {
+        // What the README's `musiccluster dataset import Jsb16thSeparated.json --format jsb --tokenizer grid --augment
+        // --out data/datasets/jsb-grid` does, into this Client's data folder.
+        string json = TinyJsbChorales.Write(RepositoryPaths.NewTempFolder("jsb-json"));
+        DatasetImporter.ImportJsb(json, Path.Combine(fixture.Factory.Settings.DataPath, "datasets", "jsb-grid"),
+            new ImportOptions { Tokenizer = TokenizerChoice.Grid, Augment = true, Parallelism = 1 });
+
+        var datasets = await fixture.Anonymous.GetFromJsonAsync<JsonElement>("/api/training-datasets");
+        JsonElement grid = datasets.EnumerateArray().Single(d => d.GetProperty("id").GetString() == "jsb-grid");
+        Assert.Equal(("jsb-grid", 131), (grid.GetProperty("tokenizer").GetString(), grid.GetProperty("vocabularySize").GetInt32()));
+        JsonElement train = grid.GetProperty("splits").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "train");
+        Assert.Equal((2, 24), (train.GetProperty("sourcePieces").GetInt32(), train.GetProperty("sequences").GetInt32()));
+        Assert.Equal(256, grid.GetProperty("suggestedSettings").GetProperty("contextLength").GetInt32());
+
+        // The page offers it with its tokenizer and sizes; chosen, the form starts from the grid's context.
+        var admin = fixture.Admin;
+        string page = await admin.GetStringAsync("/training?dataset=jsb-grid");
+        Assert.Matches("<option value=\"jsb-grid\" selected=\"selected\"[^>]*>jsb-grid \\(jsb-grid tokens, vocabulary 131, 7,680 train tokens\\)</option>", page);
+        Assert.Matches("data-testid=\"dataset-details\">[^<]*train: 2 pieces, 24 sequences, 7,680 tokens", page);
+        Assert.Matches("id=\"form-contextlength\" name=\"Form.ContextLength\" value=\"256\"", page);
+        // The other datasets' options carry the context the page's script sets when one of them is chosen.
+        Assert.Matches("<option value=\"synthetic-demo\"[^>]*data-defaults=\"\\{&quot;ContextLength&quot;:&quot;64&quot;\\}\"", page);
+        Assert.Contains("id=\"form-contextlength\" name=\"Form.ContextLength\" value=\"64\"", await admin.GetStringAsync("/training"));
+
+        // Posted with that context and a tiny model, the form starts a run whose config fits the grid vocabulary, and it trains.
+        string context = System.Text.RegularExpressions.Regex.Match(page, "name=\"Form.ContextLength\" value=\"(\\d+)\"").Groups[1].Value;
+        var form = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = AdminSession.AntiforgeryToken(page),
+            ["Form.Dataset"] = "jsb-grid", ["Form.Layers"] = "1", ["Form.Heads"] = "2", ["Form.ModelWidth"] = "16",
+            ["Form.ContextLength"] = context, ["Form.Dropout"] = "0", ["Form.LearningRate"] = "0.001", ["Form.BatchSize"] = "2",
+            ["Form.MleSteps"] = "3", ["Form.AdversarialSteps"] = "0", ["Form.CriticSteps"] = "1", ["Form.GradientPenaltyWeight"] = "10",
+            ["Form.GumbelTemperature"] = "1", ["Form.MleWeight"] = "1", ["Form.ValidateEvery"] = "3", ["Form.CheckpointEvery"] = "3",
+        };
+        HttpResponseMessage posted = await admin.PostAsync("/training", new FormUrlEncodedContent(form));
+        Assert.True(posted.StatusCode == HttpStatusCode.Redirect, $"{posted.StatusCode}: {await posted.Content.ReadAsStringAsync()}");
+        string id = posted.Headers.Location!.OriginalString["/training/".Length..];
+        JsonElement done = await WaitAsync(id, r => r.GetProperty("status").GetString() is "Completed" or "Failed", "the grid run ends");
+        Assert.True(done.GetProperty("status").GetString() == "Completed", done.ToString());
+        JsonElement model = JsonDocument.Parse(done.GetProperty("configJson").GetString()!).RootElement.GetProperty("model");
+        Assert.Equal((131, 256), (model.GetProperty("vocabSize").GetInt32(), model.GetProperty("contextLength").GetInt32()));
+        Assert.Equal(3, done.GetProperty("step").GetInt64());
+        // Validated on the grid's valid split at its last step.
+        Assert.Equal(JsonValueKind.Number, done.GetProperty("latestValidNll").ValueKind);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class InferenceEngineTests
         var options = new SamplingOptions { Temperature = 1.0, TopK = 20, MaxNewTokens = PieceGeneration.TokenLimit(model.Tokenizer, 1) };
 
         // All four at once: the worker runs them as one batch, each at its own position after the first steps.
-        var jobs = seeds.Select(seed => worker.Generate(PieceGeneration.PrimerTokens(model.Tokenizer, null), options with { Seed = seed },
+        var jobs = seeds.Select(seed => worker.Generate(PieceGeneration.PrimerTokens(model.Tokenizer, null, model.Generator.Config.ContextLength), options with { Seed = seed },
             PieceGeneration.ConstraintFor(model.Tokenizer, 1))).ToArray();
         var outcomes = await Task.WhenAll(jobs.Select(j => j.Completion));
 

@@ -1,7 +1,21 @@
-// /training: the page's own check of the form (heads must divide the width), comparing selected runs, and the
-// run list kept current over SignalR.
+// /training: the page's own check of the form (heads must divide the width), the defaults of the chosen dataset,
+// comparing selected runs, and the run list kept current over SignalR.
 (() => {
     const form = document.getElementById('training-form');
+
+    // Another dataset: its details, and the fields whose defaults differ between datasets (a grid dataset's longer
+    // context) set to its values, as the server would start its form (/training?dataset=id).
+    const dataset = document.getElementById('form-dataset');
+    dataset.addEventListener('change', () => {
+        const option = dataset.selectedOptions[0];
+        if (!option) return;
+        document.getElementById('dataset-details').textContent = option.dataset.details ?? '';
+        for (const [field, value] of Object.entries(JSON.parse(option.dataset.defaults || '{}'))) {
+            const input = document.getElementById('form-' + field.toLowerCase());
+            if (input) input.value = value;
+        }
+    });
+
     const width = document.getElementById('form-modelwidth');
     const heads = document.getElementById('form-heads');
     const checkHeads = () => {
