@@ -34,9 +34,20 @@ internal static class EvalCommand
         var topK = new Option<int?>("--top-k") { Description = "Sample only among the K most likely tokens" };
         var topP = new Option<double?>("--top-p") { Description = "Nucleus sampling: only the most likely tokens holding probability P" };
         var seed = new Option<long>("--seed") { Description = "Sampling seed for the generated pieces", DefaultValueFactory = _ => 1 };
+        var candidates = new Option<int>("--candidates")
+        {
+            Description = "Critic-guided sampling of the generated pieces: the best of N continuations per bar (1 = off)",
+            DefaultValueFactory = _ => Music.Training.CriticGuidance.DefaultCandidates,
+        };
+        candidates.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < Music.Training.CriticGuidance.MinCandidates or > Music.Training.CriticGuidance.MaxCandidates)
+                result.AddError($"--candidates must be from {Music.Training.CriticGuidance.MinCandidates} to {Music.Training.CriticGuidance.MaxCandidates}");
+        });
+        var noVoiceLeading = new Option<bool>("--no-voice-leading") { Description = "Chorale models: sample without the voice-leading rules (ranges still hold), to measure what the rules buy" };
         var json = CommonOptions.Json();
         var command = new Command("eval", "Evaluate a model on a dataset split: NLL per token, critic AUC real vs generated, chorale figures, objective metrics")
-            { model, data, split, maxPieces, pieces, bars, batchSize, temperature, topK, topP, seed, json };
+            { model, data, split, maxPieces, pieces, bars, batchSize, temperature, topK, topP, seed, candidates, noVoiceLeading, json };
         command.SetAction((parse, cancellation) =>
         {
             var options = new EvaluationOptions
@@ -46,6 +57,8 @@ internal static class EvalCommand
                 GeneratedPieces = parse.GetValue(pieces),
                 GeneratedBars = parse.GetValue(bars),
                 GenerationBatchSize = parse.GetValue(batchSize),
+                Candidates = parse.GetValue(candidates),
+                Chorale = parse.GetValue(noVoiceLeading) ? new Music.Tokens.ChoraleRules { VoiceLeading = false } : null,
                 Sampling = new Music.Models.SamplingOptions
                 {
                     Temperature = parse.GetValue(temperature),
@@ -91,7 +104,7 @@ internal static class EvalCommand
         }
         output.WriteLine($"model {result.ModelId} checkpoint {result.CheckpointId}, split {result.Split}");
         output.WriteLine($"NLL per token {result.NllPerToken:F4} nats over {result.NllTokens:N0} tokens ({result.NllMethod})");
-        output.WriteLine($"critic AUC real vs generated {result.CriticAuc:F3} ({result.RealPieces} real, {result.GeneratedPieces} generated of {result.GeneratedBars} bars each, {result.GeneratedIncomplete} cut at the token limit)");
+        output.WriteLine($"critic AUC real vs generated {result.CriticAuc:F3} ({result.RealPieces} real, {result.GeneratedPieces} generated of {result.GeneratedBars} bars each, {result.GeneratedIncomplete} cut at the token limit; {result.Candidates} candidate(s) per bar, generated in {result.GenerationSeconds:0.#} s)");
         output.WriteLine($"mean score real {result.MeanRealScore:F1}, generated {result.MeanGeneratedScore:F1}");
         output.WriteLine($"ordering over {result.Ordering.Pieces} real pieces: AUC real vs random tokens {result.Ordering.RealVsRandomAuc:F3}, real vs bar-shuffled {result.Ordering.RealVsShuffledAuc:F3}");
         ChoraleFiguresText.Write(output, result.Chorale);

@@ -7,9 +7,10 @@ namespace MusicCluster.Grains.Library;
 /// The starter library, from section MusicCluster:Library: SeedCount (default 300; 0 turns seeding off), Bars per
 /// piece (default 8), BatchSize (pieces sampled together, default 16) and Threads (libtorch threads of the seeding
 /// thread, default 1: seeding uses at most one core, and OpenMP threads spinning on a loaded machine made a batch
-/// ten times slower). Bad values fail at start naming the key.
+/// ten times slower) and Candidates (critic-guided sampling: the best of N continuations per bar, default as for
+/// generation requests; 1 = plain batched sampling). Bad values fail at start naming the key.
 /// </summary>
-public sealed record LibrarySeedingSettings(int SeedCount, int Bars, int BatchSize, int Threads = 1)
+public sealed record LibrarySeedingSettings(int SeedCount, int Bars, int BatchSize, int Threads = 1, int Candidates = Music.Training.CriticGuidance.DefaultCandidates)
 {
     public const string Section = "MusicCluster:Library";
     public const int DefaultSeedCount = 300;
@@ -22,7 +23,8 @@ public sealed record LibrarySeedingSettings(int SeedCount, int Bars, int BatchSi
             Read(section, "SeedCount", DefaultSeedCount, 0, MaxSeedCount),
             Read(section, "Bars", 8, 1, 64),
             Read(section, "BatchSize", 16, 1, 256),
-            Read(section, "Threads", 1, 1, 256));
+            Read(section, "Threads", 1, 1, 256),
+            Read(section, "Candidates", Music.Training.CriticGuidance.DefaultCandidates, Music.Training.CriticGuidance.MinCandidates, Music.Training.CriticGuidance.MaxCandidates));
     }
 
     private static int Read(IConfigurationSection section, string key, int fallback, int min, int max)

@@ -83,9 +83,9 @@ public sealed class StarterLibraryEngine : IDisposable
     private StarterPieceGenerator LoadGenerator()
     {
         _model = _models.Load(null);
-        _logger.LogInformation("Starter library: generating with {ModelId}/{CheckpointId}, {Bars} bars per piece, batches of {BatchSize}",
-            _model.ModelId, _model.CheckpointId, _settings.Bars, _settings.BatchSize);
-        return new StarterPieceGenerator(_model, new StarterPieceOptions { Bars = _settings.Bars, BatchSize = _settings.BatchSize });
+        _logger.LogInformation("Starter library: generating with {ModelId}/{CheckpointId}, {Bars} bars per piece, batches of {BatchSize}, {Candidates} candidates per bar",
+            _model.ModelId, _model.CheckpointId, _settings.Bars, _settings.BatchSize, _settings.Candidates);
+        return new StarterPieceGenerator(_model, new StarterPieceOptions { Bars = _settings.Bars, BatchSize = _settings.BatchSize, Candidates = _settings.Candidates });
     }
 
     public void Dispose()

@@ -25,6 +25,12 @@ public sealed record EvaluationOptions
 
     public int GenerationBatchSize { get; init; } = 8;
 
+    /// <summary>Critic-guided sampling of the generated pieces: the best of this many continuations per bar (1 = plain, batched).</summary>
+    public int Candidates { get; init; } = Training.CriticGuidance.DefaultCandidates;
+
+    /// <summary>The rules a grid (chorale) model samples under; null: the default (ranges and voice leading).</summary>
+    public Tokens.ChoraleRules? Chorale { get; init; }
+
     /// <summary>Temperature, top-k/p and seed of generation (the token limit follows from <see cref="GeneratedBars"/>).</summary>
     public SamplingOptions Sampling { get; init; } = new() { Seed = 1 };
 
@@ -37,6 +43,7 @@ public sealed record EvaluationOptions
         if (MaxPieces is < 1) throw new ArgumentOutOfRangeException(nameof(MaxPieces), MaxPieces, "maxPieces must be >= 1");
         if (GeneratedPieces is < 1) throw new ArgumentOutOfRangeException(nameof(GeneratedPieces), GeneratedPieces, "generatedPieces must be >= 1");
         if (GeneratedBars < 1) throw new ArgumentOutOfRangeException(nameof(GeneratedBars), GeneratedBars, "generatedBars must be >= 1");
+        Training.CriticGuidance.CheckCandidates(Candidates);
         return this;
     }
 }

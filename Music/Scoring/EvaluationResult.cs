@@ -23,6 +23,12 @@ public sealed record EvaluationResult
     public required double MeanGeneratedScore { get; init; }
     /// <summary>Bars asked of each generated piece.</summary>
     public required int GeneratedBars { get; init; }
+
+    /// <summary>Critic-guided sampling of the generated pieces: candidates per bar (1 = plain).</summary>
+    public int Candidates { get; init; } = 1;
+
+    /// <summary>Seconds spent generating the pieces (wall clock, this process), so guidance's cost is reported beside what it buys.</summary>
+    public double GenerationSeconds { get; init; }
     /// <summary>Generated pieces cut at the token limit before their last bar was complete (still scored and measured).</summary>
     public required int GeneratedIncomplete { get; init; }
     /// <summary>The critic's ordering over every real piece of the split (not capped by MaxPieces): AUC of the real

@@ -35,7 +35,9 @@ public sealed class EvaluationRunner(TransformerGenerator generator, CriticScore
         var real = options.MaxPieces is int most ? all.Take(most).ToList() : all;
         int generatedCount = options.GeneratedPieces ?? real.Count;
         progress?.Report($"generating {generatedCount} pieces of {options.GeneratedBars} bars");
+        var generationClock = System.Diagnostics.Stopwatch.StartNew();
         var generated = Generate(generatedCount, real, vocabulary, options, cancellation);
+        double generationSeconds = generationClock.Elapsed.TotalSeconds;
 
         progress?.Report("scoring real and generated pieces");
         double[] realScores = real.Select(s => scorer.Score(s).RawOverall).ToArray();
@@ -70,6 +72,8 @@ public sealed class EvaluationRunner(TransformerGenerator generator, CriticScore
             MeanRealScore = realScores.Average(scorer.Calibration.Percentile),
             MeanGeneratedScore = generatedScores.Average(scorer.Calibration.Percentile),
             GeneratedBars = options.GeneratedBars,
+            Candidates = options.Candidates,
+            GenerationSeconds = Math.Round(generationSeconds, 1),
             GeneratedIncomplete = generated.Count(g => !g.Complete),
             Ordering = ordering,
             Chorale = chorale,
@@ -93,7 +97,12 @@ public sealed class EvaluationRunner(TransformerGenerator generator, CriticScore
             int batch = Math.Min(options.GenerationBatchSize, count - first);
             // Piece i of a batch draws from stream (seed, i): give each batch its own seed so batches differ.
             var sampling = options.Sampling with { Seed = unchecked(options.Sampling.Seed + group * 1_000_003L) };
-            foreach (var piece in PieceGeneration.GenerateBatch(generator, vocabulary, options.GeneratedBars, batch, sampling, cancellation))
+            // Guided pieces are made one by one (their candidates are the batch): piece i of the group from seed + i.
+            var pieces = options.Candidates == 1
+                ? PieceGeneration.GenerateBatch(generator, vocabulary, options.GeneratedBars, batch, sampling, cancellation, options.Chorale)
+                : Enumerable.Range(0, batch).Select(i => CriticGuidedGeneration.Generate(generator, vocabulary, scorer.Windows, options.GeneratedBars,
+                    options.Candidates, sampling with { Seed = unchecked(sampling.Seed + i) }, chorale: options.Chorale, cancellation: cancellation)).ToList();
+            foreach (var piece in pieces)
                 samples.Add(new Sample(piece.Piece, keepBegin ? piece.Tokens : piece.Tokens[piece.PrimerTokens..], piece.Complete));
         }
         return samples;

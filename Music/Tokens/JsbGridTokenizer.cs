@@ -45,8 +45,32 @@ public sealed class JsbGridTokenizer : ITokenizer
         return ChoraleGrid.FromRaster(cells);
     }
 
-    /// <summary>A four-voice piece (tracks 0-3) as grid tokens; see <see cref="ChoraleGrid.FromPiece"/> for what it rejects.</summary>
-    public int[] Encode(Piece piece) => EncodeGrid(ChoraleGrid.FromPiece(piece));
+    /// <summary>Most 16th steps <see cref="Encode"/> reads (6,250 bars of 4/4): a longer piece is refused before any work.</summary>
+    public const int MaxEncodedSteps = 100_000;
+
+    /// <summary>
+    /// Any piece as grid tokens. A four-voice piece (notes on tracks 0-3, one at a time each, as this tokenizer decodes
+    /// them) keeps its tracks as the voices; any other is read into four voices by <see cref="ChoraleVoicing"/> (parts
+    /// by pitch, or chords voiced step by step), so an uploaded MIDI file can be scored and continued. A piece with
+    /// more than four notes at once is refused naming the bar and beat.
+    /// </summary>
+    public int[] Encode(Piece piece)
+    {
+        ArgumentNullException.ThrowIfNull(piece);
+        if (piece.Notes.All(n => n.Track is >= 0 and < ChoraleGrid.Voices) && piece.Notes.Count > 0)
+        {
+            try
+            {
+                var grid = ChoraleGrid.FromPiece(piece);
+                if (grid.Steps <= MaxEncodedSteps) return EncodeGrid(grid);
+            }
+            catch (ArgumentException)
+            {
+                // Not one note at a time per track on the grid: voice it like any other piece.
+            }
+        }
+        return EncodeGrid(ChoraleVoicing.FromPiece(piece, MaxEncodedSteps));
+    }
 
     public Piece Decode(ReadOnlySpan<int> ids) => DecodeGrid(ids).ToPiece();
 }

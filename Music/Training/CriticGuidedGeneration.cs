@@ -16,7 +16,7 @@ public sealed record GuidedBar(int Bar, int Chosen, IReadOnlyList<double> Candid
 public static class CriticGuidedGeneration
 {
     public static GeneratedPiece Generate(TransformerGenerator model, Vocabulary vocabulary, CriticWindowScorer critic, int bars, int candidates,
-        SamplingOptions options, Piece? primer = null, Action<GuidedBar>? onBar = null, CancellationToken cancellation = default)
+        SamplingOptions options, Piece? primer = null, Action<GuidedBar>? onBar = null, ChoraleRules? chorale = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(critic);
         ArgumentOutOfRangeException.ThrowIfLessThan(bars, 1);
@@ -31,7 +31,7 @@ public static class CriticGuidedGeneration
         for (int bar = 0; bar < bars; bar++)
         {
             var primers = Enumerable.Repeat<IReadOnlyList<int>>(prefix, candidates).ToList();
-            var constraints = Enumerable.Range(0, candidates).Select(_ => (ITokenConstraint?)PieceGeneration.ConstraintFor(tokenizer, 1)).ToList();
+            var constraints = Enumerable.Range(0, candidates).Select(_ => (ITokenConstraint?)PieceGeneration.ConstraintFor(tokenizer, 1, chorale)).ToList();
             var sampled = Sampler.SampleBatch(model, primers, barOptions with { Seed = CriticGuidance.BarSeed(options.Seed, bar) }, constraints,
                 cancellation: cancellation);
             double[] scores = critic.ScoreLastBars(sampled.Select(s => s.Tokens).ToList());

@@ -75,14 +75,14 @@ public static class PieceGeneration
     /// piece than one at a time). Piece i draws from random stream i of the options' seed.
     /// </summary>
     public static IReadOnlyList<GeneratedPiece> GenerateBatch(TransformerGenerator model, Vocabulary vocabulary, int bars, int count, SamplingOptions options,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, ChoraleRules? chorale = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var tokenizer = TokenizerFor(model, vocabulary, bars);
         int[] primer = PrimerTokens(tokenizer, null, model.Config.ContextLength);
         int limit = TokenLimit(tokenizer, bars);
         var primers = Enumerable.Repeat<IReadOnlyList<int>>(primer, count).ToList();
-        var constraints = Enumerable.Range(0, count).Select(_ => (ITokenConstraint?)ConstraintFor(tokenizer, bars)).ToList();
+        var constraints = Enumerable.Range(0, count).Select(_ => (ITokenConstraint?)ConstraintFor(tokenizer, bars, chorale)).ToList();
         var sampled = Sampler.SampleBatch(model, primers, options with { MaxNewTokens = limit }, constraints, cancellation: cancellation);
         return sampled.Select(s => Finished(tokenizer, s, primer.Length)).ToList();
     }

@@ -18,6 +18,9 @@ public sealed record StarterPieceOptions
 
     public double? TopP { get; init; } = 0.95;
 
+    /// <summary>Critic-guided sampling: the best of this many continuations per bar (1 = plain batched sampling).</summary>
+    public int Candidates { get; init; } = CriticGuidance.DefaultCandidates;
+
     /// <summary>The seed of the batch that starts with piece i is BaseSeed + i, so a library is reproducible.</summary>
     public long BaseSeed { get; init; } = 20_260_101;
 
@@ -27,6 +30,7 @@ public sealed record StarterPieceOptions
         if (BatchSize is < 1 or > 256) throw new ArgumentException($"batch size: {BatchSize} is not 1 to 256");
         if (!(Temperature >= 0) || Temperature > 10) throw new ArgumentException($"temperature: {Temperature} is not 0 to 10");
         if (TopP is { } p && !(p > 0 && p <= 1)) throw new ArgumentException($"top-p: {p} is not in (0, 1]");
+        CriticGuidance.CheckCandidates(Candidates);
     }
 }
 
@@ -81,7 +85,11 @@ public sealed class StarterPieceGenerator
         if (indexes.Count == 0) return [];
         long seed = _options.BaseSeed + indexes[0];
         var sampling = new SamplingOptions { Temperature = _options.Temperature, TopP = _options.TopP, Seed = seed };
-        var generated = PieceGeneration.GenerateBatch(_model.Generator!, _model.Vocabulary, _options.Bars, indexes.Count, sampling, cancellation);
+        // Guided pieces are made one by one (their candidates are the batch), piece i from seed BaseSeed + i.
+        var generated = _options.Candidates == 1
+            ? PieceGeneration.GenerateBatch(_model.Generator!, _model.Vocabulary, _options.Bars, indexes.Count, sampling, cancellation)
+            : indexes.Select(index => CriticGuidedGeneration.Generate(_model.Generator!, _model.Vocabulary, _model.Scorer.Windows, _options.Bars,
+                _options.Candidates, sampling with { Seed = _options.BaseSeed + index }, cancellation: cancellation)).ToList();
         DateTimeOffset now = _clock.GetUtcNow();
         var pieces = new List<StarterPiece>(indexes.Count);
         for (int i = 0; i < indexes.Count; i++)
@@ -94,14 +102,19 @@ public sealed class StarterPieceGenerator
                 ["bars"] = _options.Bars.ToString(CultureInfo.InvariantCulture),
                 ["temperature"] = _options.Temperature.ToString(CultureInfo.InvariantCulture),
                 ["topP"] = _options.TopP?.ToString(CultureInfo.InvariantCulture) ?? "",
-                ["batchSize"] = indexes.Count.ToString(CultureInfo.InvariantCulture),
-                // Sequence i of a batch draws from random stream i of the batch seed.
-                ["batchSequence"] = i.ToString(CultureInfo.InvariantCulture),
+                ["candidates"] = _options.Candidates.ToString(CultureInfo.InvariantCulture),
                 ["complete"] = generated[i].Complete ? "true" : "false",
                 ["source"] = "starter library",
             };
+            if (_options.Candidates == 1)
+            {
+                parameters["batchSize"] = indexes.Count.ToString(CultureInfo.InvariantCulture);
+                // Sequence i of a batch draws from random stream i of the batch seed.
+                parameters["batchSequence"] = i.ToString(CultureInfo.InvariantCulture);
+            }
+            long pieceSeed = _options.Candidates == 1 ? seed : _options.BaseSeed + indexes[i];
             pieces.Add(new StarterPiece(indexes[i], IdOf(indexes[i]), TitleOf(indexes[i], piece), piece, score, _model.ModelId, _model.CheckpointId,
-                seed, parameters, now));
+                pieceSeed, parameters, now));
         }
         return pieces;
     }
