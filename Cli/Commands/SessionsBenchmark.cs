@@ -79,7 +79,7 @@ internal static class SessionsBenchmark
     {
         var sessions = Enumerable.Range(0, count).Select(_ => grains.GetGrain<IGenerationSessionGrain>(Guid.NewGuid())).ToArray();
         var watch = Stopwatch.StartNew();
-        await Task.WhenAll(sessions.Select((s, i) => s.StartAsync(new GenerationRequest(bars, Seed: seed + i))));
+        await Task.WhenAll(sessions.Select((s, i) => s.StartAsync(new GenerationRequest(bars, Seed: seed + i, Candidates: 1))));
         long tokens = 0;
         foreach (var session in sessions)
         {

@@ -184,6 +184,7 @@ public sealed class GenerationSessionGrain(
                 Publish(newNotes, newBars, newTokens);
             }
             GenerationOutcome outcome = await job.Completion;
+            Publish(decoder.Finish(), [], 0);
             await FinishAsync(outcome, worker);
         }
         catch (OperationCanceledException)

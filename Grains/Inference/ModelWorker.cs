@@ -235,12 +235,15 @@ public sealed class ModelWorker : IDisposable
         job.Report(new GenerationProgress([token], bars));
         if (job.Sequence.Stopped is null) return;
 
+        int reported = job.Live?.RawBars.Count ?? 0;
         MusicPieceScore? score = job.Live?.Finish();
-        if (score is not null && job.Live!.RawBars.Count > 0)
+        if (score is not null && score.Bars.Count > reported)
         {
-            // Finish scores the last bar: report it like the others, before the outcome.
-            var last = score.Bars.Count - 1;
-            job.Report(new GenerationProgress([], [new BarScore(last, score.Bars[last], score.RawBars[last], score.ModelId, score.CheckpointId)]));
+            // Finish scores the bar still open at the end (an event piece's last bar; a grid piece's bars are scored
+            // as soon as their last cell arrives, so nothing is left): report it like the others, before the outcome.
+            var last = Enumerable.Range(reported, score.Bars.Count - reported)
+                .Select(b => new BarScore(b, score.Bars[b], score.RawBars[b], score.ModelId, score.CheckpointId)).ToList();
+            job.Report(new GenerationProgress([], last));
         }
         Release(job);
         job.Complete(new GenerationOutcome(job.Sequence.ToResult(), score));

@@ -137,19 +137,26 @@ public static class DatasetImporter
     /// <summary>A piece ready to write: its token sequences (the original first, then transpositions), or why it is skipped.</summary>
     private sealed record PreparedPiece(string Split, string Source, IReadOnlyList<(string Label, int[] Tokens)> Sequences, string? Problem);
 
+    /// <summary>
+    /// A piece's training tokens. A grid dataset takes four-voice pieces only (tracks 0-3, one note at a time each):
+    /// voicing other music into four parts, as scoring an upload does, would teach a chorale model piano textures.
+    /// </summary>
+    private static int[] TrainingTokens(ITokenizer tokenizer, Piece piece) =>
+        tokenizer is JsbGridTokenizer grid ? grid.EncodeGrid(ChoraleGrid.FromPiece(piece)) : tokenizer.Encode(piece);
+
     /// <summary>Tokenizes a piece and, for train with augmentation, its transpositions. Thread-safe: tokenizers are.</summary>
     private static PreparedPiece Prepare(ITokenizer tokenizer, string split, string source, Piece piece, ImportOptions options)
     {
         if (piece.Notes.Count == 0) return new PreparedPiece(split, source, [], "the piece holds no notes");
         var sequences = new List<(string, int[])>();
-        try { sequences.Add((source, tokenizer.Encode(piece))); }
+        try { sequences.Add((source, TrainingTokens(tokenizer, piece))); }
         catch (ArgumentException e) { return new PreparedPiece(split, source, [], $"cannot be tokenized ({tokenizer.Vocabulary.Kind}): {e.Message}"); }
         if (options.Augment && split == DatasetSplits.Train)
         {
             foreach (int shift in options.Transpositions.Where(s => s != 0))
             {
                 if (PieceTransposer.Transpose(piece, shift) is not { } transposed) continue;
-                try { sequences.Add(($"{source} {shift:+0;-0}", tokenizer.Encode(transposed))); }
+                try { sequences.Add(($"{source} {shift:+0;-0}", TrainingTokens(tokenizer, transposed))); }
                 catch (ArgumentException) { /* a transposition that does not tokenize is left out, like one that leaves the pitch range */ }
             }
         }

@@ -65,6 +65,7 @@ public static class CriticFineTuning
         if (train.Count == 0) throw new ArgumentException("fine-tuning a critic needs training pieces", nameof(train));
         if (heldOut.Count == 0) throw new ArgumentException("fine-tuning a critic needs held-out pieces to choose the best critic by", nameof(heldOut));
 
+        if (options.InitializeFromGenerator) archive = ShapedLikeGenerator(archive, source);
         using var checkpoint = ModelCheckpoint.Unpack(archive, source);
         var critic = checkpoint.Critic ?? throw new CheckpointFormatException(source, 0, "the checkpoint has no critic to fine-tune");
         if (options.InitializeFromGenerator) CriticInitialization.FromGenerator(critic, checkpoint.Generator);
@@ -110,6 +111,27 @@ public static class CriticFineTuning
         }
         if (best is null) throw new OperationCanceledException("critic fine-tuning was cancelled before its first step", cancellation);
         return new CriticFineTuningResult(evaluations, best, bestArchive!);
+    }
+
+    /// <summary>
+    /// A critic started from the generator needs the generator's width, heads and feed-forward width: when the run's
+    /// critic has other sizes, it is replaced by a fresh one of the generator's shape (as many layers as before, at
+    /// most the generator's), whose embedding and blocks the generator's then fill.
+    /// </summary>
+    private static CheckpointArchive ShapedLikeGenerator(CheckpointArchive archive, string source)
+    {
+        var config = ModelCheckpoint.ReadInfo(archive.Metadata, source).RunConfig;
+        var critic = config.Critic;
+        var generator = config.Model;
+        if (critic.ModelWidth == generator.ModelWidth && critic.Heads == generator.Heads && critic.FeedForwardWidth == generator.FeedForwardWidth)
+            return archive;
+        return ModelCheckpoint.WithNewCritic(archive, source, critic with
+        {
+            Layers = Math.Min(critic.Layers, generator.Layers),
+            Heads = generator.Heads,
+            ModelWidth = generator.ModelWidth,
+            FeedForwardWidth = generator.FeedForwardWidth,
+        });
     }
 
     /// <summary>Real-vs-random 0.99 first (scoring must put noise at the bottom), then the higher real-vs-shuffled AUC.</summary>

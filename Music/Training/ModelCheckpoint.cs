@@ -106,6 +106,26 @@ public sealed class ModelCheckpoint : IDisposable
     }
 
     /// <summary>
+    /// The same checkpoint with a new, freshly initialised critic of <paramref name="architecture"/> in place of its
+    /// critic (recorded in metadata.runConfig.critic; the critic's optimizer state is dropped): for fine-tuning a
+    /// critic shaped like the generator when the run trained a smaller one.
+    /// </summary>
+    public static CheckpointArchive WithNewCritic(CheckpointArchive original, string source, CriticArchitecture architecture)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        ArgumentNullException.ThrowIfNull(architecture);
+        CheckpointInfo info = ReadInfo(original.Metadata, source);
+        RunConfig config = info.RunConfig with { Critic = architecture };
+        config.EnsureValid();
+        var metadata = (JsonObject)original.Metadata.DeepClone();
+        metadata["runConfig"] = JsonNode.Parse(config.ToJson());
+        using var critic = new TransformerCritic(config.CriticConfig);
+        var parts = new Dictionary<string, byte[]>(original.Parts, StringComparer.Ordinal) { [CriticPart] = ModuleBytes(critic) };
+        parts.Remove(CriticOptimizerPart);
+        return new CheckpointArchive(metadata, parts);
+    }
+
+    /// <summary>
     /// Rebuilds the models of a checkpoint. <paramref name="expectedVocabulary"/>, when given, must be the
     /// checkpoint's vocabulary (a model for another vocabulary would read the data's ids as other tokens).
     /// </summary>

@@ -11,7 +11,7 @@ public sealed class ShippedModelTests
     {
         string folder = RepositoryPaths.NewTempFolder("shipped");
         string midi = Path.Combine(folder, "piece.mid");
-        var generated = await CliHarness.RunBuiltToolAsync("generate", "--bars", "4", "--seed", "5", "--out", midi, "--json");
+        var generated = await CliHarness.RunBuiltToolAsync("generate", "--bars", "4", "--seed", "5", "--candidates", "1", "--out", midi, "--json");
         Assert.True(generated.ExitCode == 0, generated.Error);
         using (var result = JsonDocument.Parse(generated.Output))
         {
@@ -27,5 +27,26 @@ public sealed class ShippedModelTests
         JsonElement file = scores.RootElement.GetProperty("files")[0];
         Assert.InRange(file.GetProperty("score").GetDouble(), 0, 100);
         Assert.Equal(4, file.GetProperty("bars").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Generate_keeps_the_best_of_several_candidates_per_bar_when_asked_and_refuses_too_many()
+    {
+        string folder = RepositoryPaths.NewTempFolder("guided");
+        string midi = Path.Combine(folder, "guided.mid");
+        var generated = await CliHarness.RunBuiltToolAsync("generate", "--bars", "2", "--seed", "3", "--candidates", "2", "--out", midi, "--json");
+        Assert.True(generated.ExitCode == 0, generated.Error);
+        using (var result = JsonDocument.Parse(generated.Output))
+        {
+            Assert.Equal(2, result.RootElement.GetProperty("candidates").GetInt32());
+            Assert.True(result.RootElement.GetProperty("complete").GetBoolean());
+        }
+        var piece = MidiFileReader.ReadFile(midi);
+        Assert.Equal("2", piece.Metadata.Provenance!.Parameters["candidates"]);
+        Assert.Equal(["Soprano", "Alto", "Tenor", "Bass"], piece.Tracks.Select(t => t.Name));
+
+        var tooMany = await CliHarness.RunBuiltToolAsync("generate", "--bars", "2", "--candidates", "17", "--out", midi);
+        Assert.Equal(2, tooMany.ExitCode);
+        Assert.Contains("--candidates must be from 1 to 16", tooMany.Error);
     }
 }

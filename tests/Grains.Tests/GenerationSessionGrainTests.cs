@@ -96,7 +96,7 @@ public sealed class GenerationSessionGrainTests : IAsyncLifetime
     public async Task Thirty_two_concurrent_sessions_on_one_silo_complete_correctly_in_batches()
     {
         var ids = Enumerable.Range(0, 32).Select(_ => Guid.NewGuid()).ToArray();
-        await Task.WhenAll(ids.Select((id, i) => Session(id).StartAsync(new GenerationRequest(Bars: 2, TopK: 20, Seed: 1000 + i))));
+        await Task.WhenAll(ids.Select((id, i) => Session(id).StartAsync(new GenerationRequest(Bars: 2, TopK: 20, Seed: 1000 + i, Candidates: 1))));
         var ends = await Task.WhenAll(ids.Select(id => EndOf(Session(id), 120)));
 
         foreach (var end in ends)

@@ -35,6 +35,31 @@ public sealed class InferenceEngineTests
     }
 
     [Fact]
+    public async Task A_guided_run_on_the_worker_keeps_the_candidates_the_critic_ranks_first_as_the_sampler_does_alone()
+    {
+        var loader = new ModelLoader(new LocalFolderBlobStore(RepositoryPaths.NewTempFolder("engine")));
+        using var worker = new ModelWorker(await loader.LoadAsync(ShippedModelEntry.Ref), maxBatch: 8);
+        var model = worker.Model;
+        var options = new SamplingOptions { Temperature = 1.0, TopK = 20, Seed = 23 };
+        int[] primer = PieceGeneration.PrimerTokens(model.Tokenizer, null, model.Generator.Config.ContextLength);
+
+        var run = GuidedGenerationRun.Start(worker, primer, options, bars: 2, candidates: 3, CancellationToken.None);
+        var updates = new List<GenerationProgress>();
+        await foreach (var update in run.Progress.ReadAllAsync()) updates.Add(update);
+        var outcome = await run.Completion;
+
+        // One update per bar: its tokens and the scores of the bars it completed.
+        Assert.Equal(2, updates.Count);
+        Assert.Equal(outcome.Sequence.Tokens.Skip(primer.Length), updates.SelectMany(u => u.Tokens));
+        Assert.Equal([0, 1], updates.SelectMany(u => u.Bars).Select(b => b.Bar));
+        Assert.Equal(StopReason.Complete, outcome.Sequence.StopReason);
+        Assert.Equal(2, outcome.Score!.Bars.Count);
+        // The same choices as the in-process guided sampler (the worker is idle now, so the model is free to use here).
+        var alone = CriticGuidedGeneration.Generate(model.Generator, model.Vocabulary, model.Scorer!.Windows, 2, 3, options);
+        Assert.Equal(alone.Tokens, outcome.Sequence.Tokens);
+    }
+
+    [Fact]
     public async Task Pieces_waiting_to_be_scored_share_one_critic_batch_and_score_as_they_would_alone()
     {
         var loader = new ModelLoader(new LocalFolderBlobStore(RepositoryPaths.NewTempFolder("engine")));

@@ -22,13 +22,26 @@ public sealed class ModelRegistryGrainTests : IAsyncLifetime
     {
         ModelCatalog catalog = await Registry.GetCatalogAsync();
         Assert.Equal(Shipped, catalog.Default);
-        CheckpointEntry shipped = Assert.Single(Assert.Single(catalog.Models).Checkpoints);
+        // Both shipped models are listed, the default (the chorale model) first, then the event model.
+        Assert.Equal(["default", "events"], catalog.Models.Select(m => m.ModelId));
+        CheckpointEntry shipped = Assert.Single(catalog.Models[0].Checkpoints);
         Assert.Equal(Shipped, shipped.Ref);
+        CheckpointEntry events = Assert.Single(catalog.Models[1].Checkpoints);
+        Assert.Equal(new ModelRef("events", "events"), events.Ref);
+        Assert.True(events.Calibrated);
+        Assert.Equal(events.Ref, await Registry.ResolveAsync("events"));
         Assert.True(shipped.Calibrated);
         Assert.True(shipped.Step > 0, "the shipped model's step is read from its record");
         Assert.Equal(Shipped, await Registry.ResolveAsync(null));
         Assert.Equal(Shipped, await Registry.ResolveAsync("default"));
         Assert.Equal(Shipped, await Registry.ResolveAsync("default/default"));
+    }
+
+    [Fact]
+    public async Task A_shipped_models_id_cannot_be_taken_by_a_registered_checkpoint()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Registry.RegisterCheckpointAsync(Entry("events", "step-1", 1)));
+        Assert.Contains("modelId: 'events' is the id of a model that ships with the build", error.Message);
     }
 
     [Fact]

@@ -73,6 +73,24 @@ public sealed class CriticFineTuningTests
     }
 
     [Fact]
+    public void A_critic_started_from_the_generator_takes_the_generators_shape_when_the_run_trained_a_smaller_one()
+    {
+        var archive = TinyCheckpoint();
+        var runConfig = ModelCheckpoint.ReadInfo(archive.Metadata, "tiny.ckpt").RunConfig;
+        Assert.NotEqual(runConfig.Model.ModelWidth, runConfig.Critic.ModelWidth);
+
+        var result = CriticFineTuning.Run(archive, "tiny.ckpt", TinyRuns.Train.ToArray(), TinyRuns.Valid.ToArray(),
+            Options(steps: 2, evaluateEvery: 1) with { InitializeFromGenerator = true });
+
+        using var loaded = ModelCheckpoint.Unpack(result.Checkpoint, "best.ckpt", TinyRuns.Vocabulary);
+        var critic = loaded.Info.RunConfig.Critic;
+        Assert.Equal((runConfig.Critic.Layers, runConfig.Model.Heads, runConfig.Model.ModelWidth, runConfig.Model.FeedForwardWidth),
+            (critic.Layers, critic.Heads, critic.ModelWidth, critic.FeedForwardWidth));
+        Assert.Equal(runConfig.Model.ModelWidth, loaded.Critic!.Config.ModelWidth);
+        Assert.Equal(runConfig.Model, loaded.Info.RunConfig.Model);
+    }
+
+    [Fact]
     public void Hundred_fine_tuning_steps_with_measurements_leak_no_tensors()
     {
         var archive = TinyCheckpoint();
