@@ -34,16 +34,8 @@ internal static class EvalCommand
         var topK = new Option<int?>("--top-k") { Description = "Sample only among the K most likely tokens" };
         var topP = new Option<double?>("--top-p") { Description = "Nucleus sampling: only the most likely tokens holding probability P" };
         var seed = new Option<long>("--seed") { Description = "Sampling seed for the generated pieces", DefaultValueFactory = _ => 1 };
-        var candidates = new Option<int>("--candidates")
-        {
-            Description = "Critic-guided sampling of the generated pieces: the best of N continuations per bar (1 = off)",
-            DefaultValueFactory = _ => Music.Training.CriticGuidance.DefaultCandidates,
-        };
-        candidates.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < Music.Training.CriticGuidance.MinCandidates or > Music.Training.CriticGuidance.MaxCandidates)
-                result.AddError($"--candidates must be from {Music.Training.CriticGuidance.MinCandidates} to {Music.Training.CriticGuidance.MaxCandidates}");
-        });
+        var candidates = CommonOptions.Candidates(
+            $"Critic-guided sampling of the generated pieces: the best of N continuations per bar (1 = off; default {Music.Training.CriticGuidance.DefaultCandidates})");
         var noVoiceLeading = new Option<bool>("--no-voice-leading") { Description = "Chorale models: sample without the voice-leading rules (ranges still hold), to measure what the rules buy" };
         var json = CommonOptions.Json();
         var command = new Command("eval", "Evaluate a model on a dataset split: NLL per token, critic AUC real vs generated, chorale figures, objective metrics")
@@ -57,7 +49,7 @@ internal static class EvalCommand
                 GeneratedPieces = parse.GetValue(pieces),
                 GeneratedBars = parse.GetValue(bars),
                 GenerationBatchSize = parse.GetValue(batchSize),
-                Candidates = parse.GetValue(candidates),
+                Candidates = parse.GetValue(candidates) ?? Music.Training.CriticGuidance.DefaultCandidates,
                 Chorale = parse.GetValue(noVoiceLeading) ? new Music.Tokens.ChoraleRules { VoiceLeading = false } : null,
                 Sampling = new Music.Models.SamplingOptions
                 {

@@ -29,16 +29,8 @@ internal static class GenerateCommand
         var topP = new Option<double?>("--top-p") { Description = "Nucleus sampling: only the most likely tokens holding probability P" };
         var seed = new Option<long>("--seed") { Description = "Same seed, same model, same options: the same piece", DefaultValueFactory = _ => 1 };
         var primer = new Option<string?>("--primer") { Description = "MIDI file to continue" };
-        var candidates = new Option<int?>("--candidates")
-        {
-            Description = $"Critic-guided sampling: keep the best of N continuations per bar, by the critic (1 = off; default {CriticGuidance.DefaultCandidates} " +
-                "when the model has a calibration beside it, else 1)",
-        };
-        candidates.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is int n && n is < CriticGuidance.MinCandidates or > CriticGuidance.MaxCandidates)
-                r.AddError($"--candidates must be from {CriticGuidance.MinCandidates} to {CriticGuidance.MaxCandidates}");
-        });
+        var candidates = CommonOptions.Candidates($"Critic-guided sampling: keep the best of N continuations per bar, by the critic (1 = off; default " +
+            $"{CriticGuidance.DefaultCandidates} when the model has a calibration beside it, else 1)");
         var output = new Option<string>("--out") { Description = "MIDI file to write", Required = true };
         var json = CommonOptions.Json();
         var command = new Command("generate", "Generate a piece with a trained model and write it as MIDI")

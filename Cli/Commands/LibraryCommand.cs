@@ -43,16 +43,8 @@ internal static class LibraryCommand
         var adviser = new Option<string?>("--adviser") { Description = "Adviser for the provenance (default: the site's)" };
         var organisation = new Option<string?>("--organisation") { Description = "Organisation for the provenance (default: the site's)" };
         var licence = new Option<string?>("--licence") { Description = "Licence text for the provenance (default: the site's)" };
-        var candidates = new Option<int>("--candidates")
-        {
-            Description = "Critic-guided sampling: the best of N continuations per bar (1 = plain batched sampling)",
-            DefaultValueFactory = _ => CriticGuidance.DefaultCandidates,
-        };
-        candidates.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < CriticGuidance.MinCandidates or > CriticGuidance.MaxCandidates)
-                r.AddError($"--candidates must be from {CriticGuidance.MinCandidates} to {CriticGuidance.MaxCandidates}");
-        });
+        var candidates = CommonOptions.Candidates(
+            $"Critic-guided sampling: the best of N continuations per bar (1 = plain batched sampling; default {CriticGuidance.DefaultCandidates})");
         var json = CommonOptions.Json();
         var command = new Command("seed", "Generate the starter library into a data folder; the web site adds it at its next start")
             { count, output, bars, batch, model, threads, candidates, author, adviser, organisation, licence, json };
@@ -68,7 +60,7 @@ internal static class LibraryCommand
                 var existing = (await store.ListIdsAsync(cancellation)).ToHashSet(StringComparer.Ordinal);
                 var missing = Enumerable.Range(0, total).Where(i => !existing.Contains(StarterPieceGenerator.IdOf(i))).ToList();
                 using ScoringModel loaded = models.Load(parse.GetValue(model));
-                var generator = new StarterPieceGenerator(loaded, new StarterPieceOptions { Bars = parse.GetValue(bars), BatchSize = parse.GetValue(batch), Candidates = parse.GetValue(candidates) });
+                var generator = new StarterPieceGenerator(loaded, new StarterPieceOptions { Bars = parse.GetValue(bars), BatchSize = parse.GetValue(batch), Candidates = parse.GetValue(candidates) ?? CriticGuidance.DefaultCandidates });
                 var clock = Stopwatch.StartNew();
                 var scores = new List<double>();
                 var write = (StarterPiece piece) => store.WriteAsync(piece, parse.GetValue(author), parse.GetValue(adviser), parse.GetValue(organisation),
