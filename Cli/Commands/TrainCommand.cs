@@ -29,18 +29,19 @@ internal static partial class TrainCommand
         var output = new Option<string>("--out") { Description = "Output folder (a local blob store): checkpoints go to models/{modelId}/", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in --out (with its config)" };
         var mleSteps = new Option<int?>("--mle-steps") { Description = "With --resume: a new length for the MLE schedule (still running), to lengthen or shorten it" };
+        var initFrom = new Option<string?>("--init-from") { Description = "A new run whose models start from this checkpoint file's weights (same architecture; fresh optimizer and schedule from --config, or the checkpoint's own)" };
         var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: libtorch's choice)" };
         threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 256) r.AddError("--threads must be from 1 to 256"); });
         var json = CommonOptions.Json();
         var command = new Command("train", "Train a Transformer generator (MLE pre-training, then optional WGAN-GP fine-tuning) on a token dataset")
-            { data, config, steps, minutes, output, resume, mleSteps, threads, json };
+            { data, config, steps, minutes, output, resume, mleSteps, initFrom, threads, json };
         command.SetAction((parse, cancellation) => Task.Run(() => Run(parse, new Arguments(
             parse.GetValue(data)!, parse.GetValue(config), parse.GetValue(steps), parse.GetValue(minutes), parse.GetValue(output)!,
-            parse.GetValue(resume), parse.GetValue(mleSteps), parse.GetValue(threads), parse.GetValue(json)), cancellation)));
+            parse.GetValue(resume), parse.GetValue(mleSteps), parse.GetValue(initFrom), parse.GetValue(threads), parse.GetValue(json)), cancellation)));
         return command;
     }
 
-    private sealed record Arguments(string Data, string? Config, long? Steps, double? Minutes, string Out, bool Resume, int? MleSteps, int? Threads, bool Json);
+    private sealed record Arguments(string Data, string? Config, long? Steps, double? Minutes, string Out, bool Resume, int? MleSteps, string? InitFrom, int? Threads, bool Json);
 
     /// <summary>What `train --json` prints.</summary>
     internal sealed record TrainSummary(string ModelId, long Step, long TotalSteps, string Stop, string? Checkpoint, string? CheckpointPath,
@@ -56,6 +57,7 @@ internal static partial class TrainCommand
             var data = TrainingData.Load(arguments.Data);
             var store = new CheckpointStore(new LocalFolderBlobStore(outFolder));
             if (arguments.MleSteps is not null && !arguments.Resume) throw new UsageException("--mle-steps changes a resumed run's schedule: use it with --resume (a new run takes mleSteps from --config)");
+            if (arguments.InitFrom is not null && arguments.Resume) throw new UsageException("--init-from starts a new run from a checkpoint's weights; --resume continues a run: use one of them");
             var (trainer, modelId) = arguments.Resume ? Resume(store, outFolder, data, arguments) : Start(data, arguments);
             using (trainer)
             {
@@ -108,8 +110,25 @@ internal static partial class TrainCommand
         {
             config = RunConfig.DefaultFor(data.Vocabulary);
         }
-        config.EnsureValid(data.Vocabulary);
         string modelId = $"{SafeId().Replace(data.Dataset.Id, "-").Trim('-', '.')}-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+        if (arguments.InitFrom is { } initPath)
+        {
+            if (!File.Exists(initPath)) throw new UsageException($"--init-from: checkpoint file {Path.GetFullPath(initPath)} does not exist");
+            // LoadFile verifies the .json record's length and SHA-256 and the vocabulary before anything is trained.
+            var checkpoint = ModelCheckpoint.LoadFile(initPath, data.Vocabulary);
+            if (arguments.Config is null) config = checkpoint.Info.RunConfig;
+            config.EnsureValid(data.Vocabulary);
+            try
+            {
+                return (Trainer.StartFrom(checkpoint, Path.GetFullPath(initPath), config, data.Vocabulary, data.Train, data.Valid, data.Dataset), modelId);
+            }
+            catch (ArgumentException e)
+            {
+                checkpoint.Dispose();
+                throw new UsageException($"--init-from {initPath}: {e.Message}");
+            }
+        }
+        config.EnsureValid(data.Vocabulary);
         return (new Trainer(config, data.Vocabulary, data.Train, data.Valid, data.Dataset), modelId);
     }
 

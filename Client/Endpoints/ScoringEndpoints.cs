@@ -20,7 +20,9 @@ internal static class ScoringEndpoints
             .WithSummary("Score a MIDI file (multipart field 'file'; optional field 'model'): overall and per-bar 0-100 with the model")
             .DisableAntiforgery();
         RouteGroupBuilder jobs = endpoints.MapGroup("/api/scoring-jobs").WithTags("Scoring");
-        jobs.MapPost("", StartJobAsync).WithName("StartScoringJob").WithSummary("Score listed pieces, or the whole library when pieceIds is absent");
+        // A job rewrites stored scores of the whole library: an admin action, like promoting the model that scores.
+        jobs.MapPost("", StartJobAsync).RequireAuthorization(Hosting.AuthHosting.AdminPolicy).WithName("StartScoringJob")
+            .WithSummary("Score listed pieces, or the whole library when pieceIds is absent (admin)");
         jobs.MapGet("/{id:guid}", GetJobAsync).WithName("GetScoringJob").WithSummary("A scoring job's progress");
         return endpoints;
     }

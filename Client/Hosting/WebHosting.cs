@@ -13,6 +13,7 @@ internal static class WebHosting
     {
         builder.Services.AddRazorPages();
         builder.Services.AddProblemDetails();
+        builder.Services.AddProblemHandlers();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
         builder.Services.AddSingleton(TimeProvider.System);

@@ -9,6 +9,9 @@ public sealed class LibraryModel(LibraryService library) : PageModel
 {
     public const int PageSize = 25;
 
+    /// <summary>The largest page number whose offset fits an int.</summary>
+    private const int MaxPageNumber = int.MaxValue / PageSize;
+
     [BindProperty(SupportsGet = true)] public string Sort { get; set; } = "created";
     [BindProperty(SupportsGet = true)] public string Order { get; set; } = "desc";
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
@@ -26,8 +29,15 @@ public sealed class LibraryModel(LibraryService library) : PageModel
         if (!Enum.TryParse(Sort, ignoreCase: true, out LibrarySort sort) || !Enum.IsDefined(sort)) (sort, Sort) = (LibrarySort.Created, "created");
         if (Order is not ("asc" or "desc")) Order = "desc";
         if (Q is { Length: > 200 }) Q = Q[..200];
-        PageNumber = Math.Max(1, PageNumber);
+        // A page past the end (a hand-edited or stale URL, however large) shows the last page: the offset is
+        // computed from a page number that is first clamped to one the library can have.
+        PageNumber = Math.Clamp(PageNumber, 1, MaxPageNumber);
         Result = await library.ListAsync(new LibraryQuery(sort, Order == "desc", (PageNumber - 1) * PageSize, PageSize, Q));
+        if (PageNumber > PageCount)
+        {
+            PageNumber = PageCount;
+            Result = await library.ListAsync(new LibraryQuery(sort, Order == "desc", (PageNumber - 1) * PageSize, PageSize, Q));
+        }
         Seeding = await library.GetSeedingAsync();
     }
 

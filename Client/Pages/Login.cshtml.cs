@@ -21,7 +21,8 @@ public sealed class LoginModel(AdminCredentials credentials, LoginThrottle throt
     public async Task<IActionResult> OnPostAsync()
     {
         var address = HttpContext.Connection.RemoteIpAddress;
-        if (throttle.RetryAfter(address) is { } wait)
+        // The try is counted before the password is checked, so parallel guesses cannot overtake the limit.
+        if (throttle.TryBeginAttempt(address) is { } wait)
         {
             int seconds = (int)Math.Ceiling(wait.TotalSeconds);
             Error = $"Too many wrong passwords from your address: try again in {seconds} s.";
@@ -31,7 +32,6 @@ public sealed class LoginModel(AdminCredentials credentials, LoginThrottle throt
         }
         if (!await credentials.VerifyAsync(Password))
         {
-            throttle.RecordFailure(address);
             Error = "That is not the admin password.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();

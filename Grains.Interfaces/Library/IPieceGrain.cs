@@ -21,6 +21,12 @@ public interface IPieceGrain : IGrainWithStringKey
     /// </summary>
     Task<bool> DeleteAsync();
 
-    /// <summary>The piece in a format; MusicXML, WAV and jianpu are rendered on first request and kept in blob storage.</summary>
+    /// <summary>
+    /// The piece in a format; MusicXML, WAV and jianpu are rendered on first request and kept in blob storage.
+    /// Throws <see cref="PieceDamagedException"/> when the stored MIDI is missing or no longer what was written.
+    /// </summary>
     Task<byte[]> GetFileAsync(PieceFormat format);
+
+    /// <summary>Records that the stored MIDI, read elsewhere (an analysis), turned out unreadable: the details say so from now on.</summary>
+    Task ReportDamageAsync(string problem);
 }

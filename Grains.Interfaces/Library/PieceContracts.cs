@@ -45,7 +45,8 @@ public sealed record PieceDetails(
     [property: Id(5)] RatingSummary Rating,
     [property: Id(6)] int NoteCount,
     [property: Id(7)] double DurationSeconds,
-    [property: Id(8)] int Bars);
+    [property: Id(8)] int Bars,
+    [property: Id(9)] string? Damage = null);
 
 /// <summary>One row of the library index.</summary>
 [GenerateSerializer, Immutable]

@@ -9,6 +9,9 @@ public static class GenerationRequestValidator
     public const double MaxTemperature = 10;
     public const int MaxPrimerBytes = 1 << 20;
 
+    // C0 and C1 controls and DEL; a title is one line of text.
+    private static readonly char[] ControlCharacters = Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7F, 0x21)).Select(c => (char)c).ToArray();
+
     public static void Validate(GenerationRequest? request)
     {
         if (request is null) throw new ArgumentException("request: a generation request is required");
@@ -34,5 +37,7 @@ public static class GenerationRequestValidator
             throw new ArgumentException($"primerMidi: the file has {request.PrimerMidi.Length} bytes; a primer may have at most {MaxPrimerBytes}");
         if (request.Title is { Length: > MaxTitleLength })
             throw new ArgumentException($"title: at most {MaxTitleLength} characters, got {request.Title.Length}");
+        if (request.Title is { } title && title.IndexOfAny(ControlCharacters) is int at and >= 0)
+            throw new ArgumentException($"title: character {at} is the control character U+{(int)title[at]:X4}; a title is text to show");
     }
 }

@@ -148,7 +148,14 @@ public sealed class GenerationSessionGrain(
             field = "primerPieceId";
             var piece = GrainFactory.GetGrain<IPieceGrain>(pieceId);
             if (await piece.GetAsync() is null) throw new ArgumentException($"primerPieceId: there is no piece '{pieceId}' in the library");
-            midi = await piece.GetFileAsync(PieceFormat.Midi);
+            try
+            {
+                midi = await piece.GetFileAsync(PieceFormat.Midi);
+            }
+            catch (PieceDamagedException e)
+            {
+                throw new ArgumentException($"primerPieceId: {e.Message}");
+            }
         }
         if (midi is null) return null;
         try

@@ -183,7 +183,7 @@ public sealed class LibrarySeederGrain(
             (record, midi) = read.Value;
             MidiFileReader.Read(midi);
         }
-        catch (Exception e) when (e is InvalidDataException or MidiFormatException)
+        catch (Exception e) when (e is InvalidDataException or BlobIntegrityException or MidiFormatException)
         {
             logger.LogWarning("Pre-generated piece {Id} is unusable, generating it instead: {Problem}", StarterPieceGenerator.IdOf(index), e.Message);
             return null;

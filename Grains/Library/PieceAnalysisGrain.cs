@@ -87,6 +87,15 @@ public sealed class PieceAnalysisGrain(PieceReferenceData references) : Grain, I
         IPieceGrain grain = GrainFactory.GetGrain<IPieceGrain>(pieceId);
         if (await grain.GetAsync() is not { } details) return null;
         byte[] midi = await grain.GetFileAsync(PieceFormat.Midi);
-        return (details, await Task.Run(() => MidiFileReader.Read(midi)));
+        try
+        {
+            return (details, await Task.Run(() => MidiFileReader.Read(midi)));
+        }
+        catch (MidiFormatException e)
+        {
+            string problem = $"its MIDI file cannot be read: {e.Message}";
+            await grain.ReportDamageAsync(problem);
+            throw new PieceDamagedException(pieceId, problem);
+        }
     }
 }

@@ -22,6 +22,9 @@ public sealed record PieceState
     [Id(7)] public int NoteCount { get; init; }
     [Id(8)] public double DurationSeconds { get; init; }
     [Id(9)] public int Bars { get; init; }
+
+    /// <summary>Why the piece's stored files cannot be read, once a read has found out; null while they can.</summary>
+    [Id(10)] public string? Damage { get; init; }
 }
 
 /// <summary>
@@ -95,10 +98,21 @@ public sealed partial class PieceGrain(
     {
         RequireExists();
         string blob = BlobOf(format);
-        if (await blobs.GetInfoAsync(blob) is not null) return await blobs.ReadVerifiedAsync(blob);
-        if (format == PieceFormat.Midi) throw new InvalidOperationException($"Piece '{Id}' has lost its MIDI file {blob}");
+        if (format != PieceFormat.Midi)
+        {
+            try
+            {
+                if (await blobs.GetInfoAsync(blob) is not null) return await blobs.ReadVerifiedAsync(blob);
+            }
+            catch (BlobIntegrityException)
+            {
+                // A damaged render is only a cache: it is rendered again from the MIDI below and written anew.
+            }
+        }
+        byte[] midi = await ReadMidiAsync();
+        if (format == PieceFormat.Midi) return midi;
 
-        Piece piece = MidiFileReader.Read(await blobs.ReadVerifiedAsync(BlobOf(PieceFormat.Midi)));
+        Piece piece = await ParseStoredAsync(midi);
         byte[] rendered = format switch
         {
             PieceFormat.MusicXml => MusicXmlWriter.ToBytes(piece),
@@ -108,6 +122,52 @@ public sealed partial class PieceGrain(
         };
         await blobs.WriteBytesAsync(blob, rendered);
         return rendered;
+    }
+
+    public async Task ReportDamageAsync(string problem)
+    {
+        RequireExists();
+        await MarkDamagedAsync(problem);
+    }
+
+    /// <summary>The stored MIDI, checked against the hash recorded when it was written.</summary>
+    private async Task<byte[]> ReadMidiAsync()
+    {
+        string blob = BlobOf(PieceFormat.Midi);
+        try
+        {
+            if (await blobs.GetInfoAsync(blob) is null) throw await DamagedAsync($"its MIDI file {blob} is missing");
+            return await blobs.ReadVerifiedAsync(blob);
+        }
+        catch (BlobIntegrityException e)
+        {
+            throw await DamagedAsync(e.Message);
+        }
+    }
+
+    private async Task<Piece> ParseStoredAsync(byte[] midi)
+    {
+        try
+        {
+            return MidiFileReader.Read(midi);
+        }
+        catch (MidiFormatException e)
+        {
+            throw await DamagedAsync($"its MIDI file cannot be read: {e.Message}");
+        }
+    }
+
+    private async Task<PieceDamagedException> DamagedAsync(string problem)
+    {
+        await MarkDamagedAsync(problem);
+        return new PieceDamagedException(Id, problem);
+    }
+
+    private async Task MarkDamagedAsync(string problem)
+    {
+        if (state.State.Damage == problem) return;
+        state.State = state.State with { Damage = problem };
+        await state.WriteStateAsync();
     }
 
     /// <summary>
@@ -169,7 +229,7 @@ public sealed partial class PieceGrain(
     private PieceDetails Details()
     {
         PieceState s = state.State;
-        return new PieceDetails(Id, s.Title, s.CreatedAt, s.Provenance, s.Score, Rating(), s.NoteCount, s.DurationSeconds, s.Bars);
+        return new PieceDetails(Id, s.Title, s.CreatedAt, s.Provenance, s.Score, Rating(), s.NoteCount, s.DurationSeconds, s.Bars, s.Damage);
     }
 
     private Task UpdateLibraryAsync()

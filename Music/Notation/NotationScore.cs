@@ -82,7 +82,8 @@ public sealed class NotationScore
         var parts = quantized.GroupBy(q => q.Note.Track).OrderBy(g => g.Key).Select(group =>
         {
             TrackInfo? info = piece.Tracks.FirstOrDefault(t => t.Index == group.Key);
-            string name = string.IsNullOrWhiteSpace(info?.Name) ? $"Track {group.Key + 1}" : info!.Name.Trim();
+            string? trackName = XmlSafeText.Clean(info?.Name);
+            string name = string.IsNullOrWhiteSpace(trackName) ? $"Track {group.Key + 1}" : trackName.Trim();
             var notes = group.Select(q => new QuantizedNote(q.Note.Pitch, q.Start, q.End, q.Note.Velocity)).ToList();
             var (voices, clefs) = Staves(name, notes);
             return new NotatedPart(group.Key, name, info?.Program ?? 0, info?.Channel ?? group.First().Note.Channel, voices, clefs);
@@ -96,7 +97,7 @@ public sealed class NotationScore
         return new NotationScore
         {
             Parts = parts, Bars = bars, Keys = keys, Tempos = tempos,
-            Title = piece.Metadata.Title, Composer = piece.Metadata.Composer,
+            Title = XmlSafeText.Clean(piece.Metadata.Title)!, Composer = XmlSafeText.Clean(piece.Metadata.Composer),
         };
     }
 

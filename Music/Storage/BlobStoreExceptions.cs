@@ -13,3 +13,13 @@ public sealed class BlobNotFoundException(string name, string store)
 {
     public string BlobName { get; } = name;
 }
+
+/// <summary>
+/// A stored blob whose content no longer matches the SHA-256 recorded when it was written (truncated, overwritten
+/// outside the store, bit rot). The record is left as it is: only a new write of the blob repairs it.
+/// </summary>
+public sealed class BlobIntegrityException(string name, string store, string problem)
+    : IOException($"Blob '{name}' in {store} is damaged: {problem}")
+{
+    public string BlobName { get; } = name;
+}

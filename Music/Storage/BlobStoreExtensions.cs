@@ -33,7 +33,7 @@ public static class BlobStoreExtensions
         byte[] bytes = await store.ReadAllBytesAsync(name, cancellationToken);
         string actual = Sha256Hex(bytes);
         if (!string.Equals(actual, info.Sha256, StringComparison.Ordinal))
-            throw new InvalidDataException($"Blob '{name}' in {store.Description} is corrupted: SHA-256 {actual} differs from the recorded {info.Sha256}");
+            throw new BlobIntegrityException(name, store.Description, $"its content has SHA-256 {actual}, not the recorded {info.Sha256}");
         return bytes;
     }
 

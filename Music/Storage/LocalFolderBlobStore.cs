@@ -6,7 +6,12 @@ namespace MusicCluster.Music.Storage;
 /// <summary>
 /// Blobs as files under a root folder. A write goes to a temporary file in the same file system, is flushed to disk
 /// and renamed over the target, so readers see whole blobs only. The SHA-256 of each blob is recorded beside it in
-/// <c>.meta/</c>, with the file's length and write time, so a stale record is detected and recomputed.
+/// <c>.meta/</c> with its length and write time, before the rename, together with the record of the content it
+/// replaces: after a crash between the two, the file still holds that content and matches the record's previous
+/// entry, so no write that was acknowledged is ever mistaken for damage. A file that matches neither (truncated,
+/// changed outside the store) is damaged: <see cref="GetInfoAsync"/> throws <see cref="BlobIntegrityException"/> and
+/// the record stays as it was; only a new write repairs the blob. A file without any record (written before records
+/// existed, or copied in by an operator) is hashed and recorded as it is when first seen.
 /// </summary>
 public sealed class LocalFolderBlobStore : IBlobStore
 {
@@ -37,9 +42,11 @@ public sealed class LocalFolderBlobStore : IBlobStore
                 result = await HashingCopy.CopyAsync(content, file, cancellationToken);
                 file.Flush(flushToDisk: true);
             }
+            // A rename keeps the file's write time, so the record can describe the file before it is in place.
+            var info = new BlobInfo(name, result.length, result.sha, File.GetLastWriteTimeUtc(temporary));
+            IntegrityRecord? replaced = await ReadRecordAsync(name, cancellationToken);
+            await WriteRecordAsync(name, new IntegrityRecord(info, File.Exists(path) ? replaced?.Current : null), cancellationToken);
             File.Move(temporary, path, overwrite: true);
-            var info = new BlobInfo(name, result.length, result.sha, File.GetLastWriteTimeUtc(path));
-            await WriteRecordAsync(name, info, cancellationToken);
             return info;
         }
         finally
@@ -66,17 +73,31 @@ public sealed class LocalFolderBlobStore : IBlobStore
     {
         var file = new FileInfo(PathOf(name));
         if (!file.Exists) return null;
-        BlobInfo? recorded = await ReadRecordAsync(name, cancellationToken);
-        if (recorded is not null && recorded.Length == file.Length && recorded.LastModified == file.LastWriteTimeUtc)
-            return recorded;
+        IntegrityRecord? record = await ReadRecordAsync(name, cancellationToken);
+        if (record is not null && record.Current.Length == file.Length && record.Current.LastModified == file.LastWriteTimeUtc)
+            return record.Current;
 
-        // No record, or one from another write (a crash between the rename and the record): hash the file itself.
         await using var stream = await OpenReadAsync(name, cancellationToken);
         (string sha, long length) = await HashingCopy.CopyAsync(stream, Stream.Null, cancellationToken);
-        var info = new BlobInfo(name, length, sha, file.LastWriteTimeUtc);
-        await WriteRecordAsync(name, info, cancellationToken);
-        return info;
+        var found = new BlobInfo(name, length, sha, file.LastWriteTimeUtc);
+        if (record is null || SameContent(found, record.Current))
+        {
+            // First sight of a file nobody recorded, or the recorded content with a new write time (copied, touched).
+            await WriteRecordAsync(name, new IntegrityRecord(found, null), cancellationToken);
+            return found;
+        }
+        if (record.Previous is { } previous && SameContent(found, previous))
+        {
+            // A crash after the record of a write and before its rename: that write never completed (it was never
+            // acknowledged); the file holds the content before it, intact.
+            await WriteRecordAsync(name, new IntegrityRecord(found, null), cancellationToken);
+            return found;
+        }
+        throw new BlobIntegrityException(name, Description,
+            $"the file has {length} bytes with SHA-256 {sha}, but {record.Current.Length} bytes with SHA-256 {record.Current.Sha256} were written");
     }
+
+    private static bool SameContent(BlobInfo a, BlobInfo b) => a.Length == b.Length && string.Equals(a.Sha256, b.Sha256, StringComparison.Ordinal);
 
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default)
     {
@@ -100,7 +121,16 @@ public sealed class LocalFolderBlobStore : IBlobStore
         foreach (string name in names)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            BlobInfo? info = await GetInfoAsync(name, cancellationToken);
+            BlobInfo? info;
+            try
+            {
+                info = await GetInfoAsync(name, cancellationToken);
+            }
+            catch (BlobIntegrityException)
+            {
+                // A damaged blob is still listed, as it was written; reading it reports the damage.
+                info = (await ReadRecordAsync(name, cancellationToken))?.Current;
+            }
             if (info is not null) yield return info;
         }
     }
@@ -108,21 +138,34 @@ public sealed class LocalFolderBlobStore : IBlobStore
     private string PathOf(string name) => Path.Combine(_root, BlobName.Validate(name).Replace('/', Path.DirectorySeparatorChar));
     private string RecordPathOf(string name) => Path.Combine(_root, MetaFolder, BlobName.Validate(name).Replace('/', Path.DirectorySeparatorChar) + ".json");
 
-    private async Task WriteRecordAsync(string name, BlobInfo info, CancellationToken cancellationToken)
+    /// <summary>What <c>.meta/{name}.json</c> holds: the blob's content as last written, and the content that write
+    /// replaced (until the blob is next verified), so a write interrupted before its rename is told from damage.</summary>
+    private sealed record IntegrityRecord(BlobInfo Current, BlobInfo? Previous);
+
+    private async Task WriteRecordAsync(string name, IntegrityRecord record, CancellationToken cancellationToken)
     {
-        string record = RecordPathOf(name);
-        Directory.CreateDirectory(Path.GetDirectoryName(record)!);
+        string path = RecordPathOf(name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string temporary = Path.Combine(_root, TempFolder, Guid.NewGuid().ToString("N"));
-        await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(info), cancellationToken);
-        File.Move(temporary, record, overwrite: true);
+        await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
+        {
+            await JsonSerializer.SerializeAsync(file, record, cancellationToken: cancellationToken);
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, path, overwrite: true);
     }
 
-    private async Task<BlobInfo?> ReadRecordAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The record, or null when there is none or it cannot be read. Records written before the previous
+    /// entry existed hold a bare <see cref="BlobInfo"/>: read as the current entry.</summary>
+    private async Task<IntegrityRecord?> ReadRecordAsync(string name, CancellationToken cancellationToken)
     {
-        string record = RecordPathOf(name);
+        string path = RecordPathOf(name);
         try
         {
-            return JsonSerializer.Deserialize<BlobInfo>(await File.ReadAllBytesAsync(record, cancellationToken));
+            using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(path, cancellationToken));
+            return json.RootElement.TryGetProperty(nameof(IntegrityRecord.Current), out _)
+                ? json.RootElement.Deserialize<IntegrityRecord>()
+                : new IntegrityRecord(json.RootElement.Deserialize<BlobInfo>()!, null);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
         {

@@ -100,10 +100,36 @@ public sealed class Trainer : IDisposable
         return new Trainer(config, vocabulary, train, valid, dataset, checkpoint, checkpointName);
     }
 
+    /// <summary>
+    /// A new run (step 0, fresh optimizers, the config's own warm-up and cosine schedule) whose models start from a
+    /// trained checkpoint's weights instead of the seed: fine-tuning, or a second schedule for a run that finished its
+    /// own while the validation curve was still falling (a warm restart). The config's model must be the
+    /// checkpoint's; the checkpoint's vocabulary the data's. The trainer takes ownership of the checkpoint's models
+    /// (a checkpoint without a critic part gets a new critic from the seed).
+    /// </summary>
+    public static Trainer StartFrom(ModelCheckpoint checkpoint, string checkpointName, RunConfig config, Vocabulary vocabulary,
+        IReadOnlyList<int[]> train, IReadOnlyList<int[]> valid, DatasetReference? dataset = null)
+    {
+        if (!checkpoint.Info.Vocabulary.SameAs(vocabulary))
+            throw new CheckpointFormatException(checkpointName, 0, $"it was trained on vocabulary {checkpoint.Info.Vocabulary.Version}, but the data uses {vocabulary.Version}");
+        if (checkpoint.Info.RunConfig.Model != config.Model)
+            throw new ArgumentException($"model: the config's model ({config.Model}) is not the checkpoint's ({checkpoint.Info.RunConfig.Model}); a run can start from a checkpoint of the same architecture only");
+        var trainer = new Trainer(config, vocabulary, train, valid, dataset);
+        trainer.Generator.Dispose();
+        trainer.Generator = checkpoint.Generator;
+        if (checkpoint.Critic is { } critic && checkpoint.Info.RunConfig.CriticConfig == config.CriticConfig)
+        {
+            trainer.Critic.Dispose();
+            trainer.Critic = critic;
+        }
+        else checkpoint.Critic?.Dispose();
+        return trainer;
+    }
+
     public RunConfig Config { get; }
     public Vocabulary Vocabulary { get; }
-    public TransformerGenerator Generator { get; }
-    public TransformerCritic Critic { get; }
+    public TransformerGenerator Generator { get; private set; }
+    public TransformerCritic Critic { get; private set; }
 
     /// <summary>Steps completed (the next step's number).</summary>
     public long Step { get; private set; }

@@ -51,6 +51,35 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Init_from_starts_a_new_run_at_step_0_from_a_checkpoints_weights()
+    {
+        string data = await SynthesizeAsync(folder);
+        string config = Path.Combine(folder, "run.json");
+        File.WriteAllText(config, TinyConfig(mleSteps: 4));
+        var first = await CliHarness.RunAsync("train", "--data", data, "--config", config, "--out", Path.Combine(folder, "first"), "--json", "--threads", "1");
+        Assert.True(first.ExitCode == 0, first.Error);
+        string checkpoint = Path.Combine(folder, "first", JsonDocument.Parse(first.Output).RootElement.GetProperty("checkpoint").GetString()!);
+
+        File.WriteAllText(config, TinyConfig(mleSteps: 3));
+        var second = await CliHarness.RunAsync("train", "--data", data, "--config", config, "--init-from", checkpoint, "--out", Path.Combine(folder, "second"), "--json", "--threads", "1");
+        Assert.True(second.ExitCode == 0, second.Error);
+        using var summary = JsonDocument.Parse(second.Output);
+        Assert.Equal(3, summary.RootElement.GetProperty("step").GetInt64());
+        Assert.Equal(3, summary.RootElement.GetProperty("totalSteps").GetInt64());
+
+        var both = await CliHarness.RunAsync("train", "--data", data, "--init-from", checkpoint, "--resume", "--out", Path.Combine(folder, "second"));
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("use one of them", both.Error);
+        File.WriteAllText(config, TinyConfig().Replace("\"layers\": 2", "\"layers\": 3"));
+        var otherShape = await CliHarness.RunAsync("train", "--data", data, "--config", config, "--init-from", checkpoint, "--out", Path.Combine(folder, "third"));
+        Assert.Equal(2, otherShape.ExitCode);
+        Assert.Contains("is not the checkpoint's", otherShape.Error);
+        var missing = await CliHarness.RunAsync("train", "--data", data, "--init-from", Path.Combine(folder, "none.ckpt"), "--out", Path.Combine(folder, "third"));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("none.ckpt does not exist", missing.Error);
+    }
+
+    [Fact]
     public async Task A_bad_config_exits_2_naming_every_wrong_field()
     {
         string data = await SynthesizeAsync(folder);

@@ -9,13 +9,14 @@ namespace MusicCluster.Client.Tests;
 /// <summary>One Client for the generation and scoring endpoints.</summary>
 public sealed class GenerationFixture : IAsyncLifetime
 {
-    public ClientFactory Factory { get; } = new(EmbeddedClientSettings.CreateFresh());
+    public ClientFactory Factory { get; } = new(EmbeddedClientSettings.CreateFresh(), AdminSession.Settings());
     public HttpClient Http { get; private set; } = null!;
+    public HttpClient Admin { get; private set; } = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
         Http = Factory.CreateClient();
-        return Task.CompletedTask;
+        Admin = await AdminSession.SignInAsync(Factory);
     }
 
     public async Task DisposeAsync() => await Factory.DisposeAsync();
@@ -77,6 +78,14 @@ public sealed class GenerationApiTests(GenerationFixture fixture) : IClassFixtur
     [InlineData("""{"bars":2,"modelId":"nope"}""", "modelId")]
     [InlineData("""{"bars":2,"primerPieceId":"no-such-piece"}""", "primerPieceId")]
     [InlineData("""{"bars":2,"primerMidi":"TVRoZAAAAAY="}""", "primerMidi")]
+    [InlineData("""{"bars":2,"title":"a\u0001b"}""", "title")]
+    [InlineData("""{"bars":1e9}""", "bars")]
+    [InlineData("""{"bars":null}""", "bars")]
+    [InlineData("""{"bars":"8"}""", "bars")]
+    [InlineData("""{"bars":99999999999}""", "bars")]
+    [InlineData("""{"bars":2,"temperature":NaN}""", "temperature")]
+    [InlineData("""{"bars":2,"seed":1.5}""", "seed")]
+    [InlineData("""{"bars":2,"primerMidi":"not base64!"}""", "primerMidi")]
     public async Task Bad_fields_are_400_problems_naming_the_field(string body, string field)
     {
         var response = await Http.PostAsync("/api/generations", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
@@ -163,24 +172,22 @@ public sealed class GenerationApiTests(GenerationFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task Scoring_jobs_report_progress_and_refuse_bad_requests()
+    public async Task Scoring_jobs_need_the_admin_report_progress_and_refuse_bad_requests()
     {
-        var response = await Http.PostAsJsonAsync("/api/scoring-jobs", new { pieceIds = new[] { "missing-piece" } });
+        // A job overwrites stored scores: anonymous callers are refused before anything starts.
+        await ProblemOf(await Http.PostAsJsonAsync("/api/scoring-jobs", new { pieceIds = new[] { "missing-piece" } }), HttpStatusCode.Unauthorized);
+
+        var response = await fixture.Admin.PostAsJsonAsync("/api/scoring-jobs", new { pieceIds = new[] { "missing-piece" } });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonElement job;
-        while ((job = await Http.GetFromJsonAsync<JsonElement>($"/api/scoring-jobs/{id}")).GetProperty("status").GetString() == "Running")
-        {
-            Assert.True(DateTime.UtcNow < deadline);
-            await Task.Delay(50);
-        }
+        JsonElement job = await Poll.UntilAsync(async () => await Http.GetFromJsonAsync<JsonElement>($"/api/scoring-jobs/{id}"),
+            j => j.GetProperty("status").GetString() != "Running", TimeSpan.FromSeconds(30), "the scoring job to finish");
         Assert.Equal(("Completed", 1, 0, 1), (job.GetProperty("status").GetString(), job.GetProperty("total").GetInt32(), job.GetProperty("done").GetInt32(), job.GetProperty("failed").GetInt32()));
 
         await ProblemOf(await Http.GetAsync($"/api/scoring-jobs/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
-        var empty = await ProblemOf(await Http.PostAsJsonAsync("/api/scoring-jobs", new { pieceIds = Array.Empty<string>() }), HttpStatusCode.BadRequest);
+        var empty = await ProblemOf(await fixture.Admin.PostAsJsonAsync("/api/scoring-jobs", new { pieceIds = Array.Empty<string>() }), HttpStatusCode.BadRequest);
         Assert.True(empty.GetProperty("errors").TryGetProperty("pieceIds", out _));
-        var model = await ProblemOf(await Http.PostAsJsonAsync("/api/scoring-jobs", new { model = "nope" }), HttpStatusCode.BadRequest);
+        var model = await ProblemOf(await fixture.Admin.PostAsJsonAsync("/api/scoring-jobs", new { model = "nope" }), HttpStatusCode.BadRequest);
         Assert.True(model.GetProperty("errors").TryGetProperty("model", out _));
     }
 

@@ -31,6 +31,14 @@ public sealed partial class LargeLibraryPageTests
         var scores = seen.Select(id => (int.Parse(id["starter-".Length..]) * 37) % 101).ToList();
         Assert.Equal(scores.OrderDescending(), scores);
 
+        // A page past the end, however large, shows the last page (an offset overflow once answered 500).
+        foreach (string beyond in new[] { "14", "100000000", int.MaxValue.ToString() })
+        {
+            string html = await http.GetStringAsync($"/library?sort=score&p={beyond}");
+            Assert.Contains("page 13 of 13", html);
+            Assert.Equal(seen[300..], RowIds().Matches(html).Select(m => m.Groups[1].Value));
+        }
+
         string minor = await http.GetStringAsync("/library?q=e%20minor&sort=created&order=asc");
         Assert.Contains("data-testid=\"library-total\">155<", minor);
         Assert.Equal("starter-0001", RowIds().Match(minor).Groups[1].Value);

@@ -25,17 +25,18 @@ public sealed class LoginThrottleTests
         var guesser = IPAddress.Parse("203.0.113.7");
         var other = IPAddress.Parse("203.0.113.8");
 
-        throttle.RecordFailure(guesser);
+        Assert.Null(throttle.TryBeginAttempt(guesser));
         clock.Advance(TimeSpan.FromSeconds(10));
-        throttle.RecordFailure(guesser);
+        Assert.Null(throttle.TryBeginAttempt(guesser));
         Assert.Null(throttle.RetryAfter(guesser));
-        throttle.RecordFailure(guesser);
+        Assert.Null(throttle.TryBeginAttempt(guesser));
         Assert.Equal(TimeSpan.FromSeconds(50), throttle.RetryAfter(guesser)); // the first failure leaves the window at 60 s
+        Assert.Equal(TimeSpan.FromSeconds(50), throttle.TryBeginAttempt(guesser)); // refused, and not counted
         Assert.Null(throttle.RetryAfter(other));
 
         clock.Advance(TimeSpan.FromSeconds(50));
         Assert.Null(throttle.RetryAfter(guesser)); // two failures left in the window: one more try
-        throttle.RecordFailure(guesser);
+        Assert.Null(throttle.TryBeginAttempt(guesser));
         Assert.Equal(TimeSpan.FromSeconds(10), throttle.RetryAfter(guesser)); // now the one at 10 s is the oldest
     }
 
@@ -45,10 +46,29 @@ public sealed class LoginThrottleTests
         var clock = new FakeTimeProvider();
         var throttle = Throttle(clock, maxFailures: 2);
         var address = IPAddress.Loopback;
-        throttle.RecordFailure(address);
+        Assert.Null(throttle.TryBeginAttempt(address));
         throttle.RecordSuccess(address);
-        throttle.RecordFailure(address);
+        Assert.Null(throttle.TryBeginAttempt(address));
         Assert.Null(throttle.RetryAfter(address));
+    }
+
+    [Fact]
+    public void Parallel_tries_from_one_address_are_counted_before_any_password_is_checked()
+    {
+        var throttle = Throttle(new FakeTimeProvider(), maxFailures: 5);
+        var guesser = IPAddress.Parse("203.0.113.9");
+        // 40 threads (not pool tasks, which would start a few at a time) released together.
+        using var start = new Barrier(40);
+        var admitted = new bool[40];
+        var threads = Enumerable.Range(0, 40).Select(i => new Thread(() =>
+        {
+            start.SignalAndWait();
+            admitted[i] = throttle.TryBeginAttempt(guesser) is null;
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.Equal(5, admitted.Count(a => a));
+        Assert.NotNull(throttle.RetryAfter(guesser));
     }
 
     [Fact]

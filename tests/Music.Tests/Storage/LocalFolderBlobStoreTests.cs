@@ -27,7 +27,7 @@ public sealed class LocalFolderBlobStoreTests : BlobStoreContract
         DateTime written = File.GetLastWriteTimeUtc(path);
         File.WriteAllText(path, "corrupte");          // same length
         File.SetLastWriteTimeUtc(path, written);       // and same time: only the hash can tell
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => store.ReadVerifiedAsync("models/m/c.ckpt"));
+        var error = await Assert.ThrowsAsync<BlobIntegrityException>(() => store.ReadVerifiedAsync("models/m/c.ckpt"));
         Assert.Contains("models/m/c.ckpt", error.Message);
     }
 
@@ -39,5 +39,60 @@ public sealed class LocalFolderBlobStoreTests : BlobStoreContract
         File.Delete(Path.Combine(_root, ".meta", "pieces", "x.mid.json"));
         BlobInfo? info = await store.GetInfoAsync("pieces/x.mid");
         Assert.Equal(BlobStoreExtensions.Sha256Hex(Encoding.UTF8.GetBytes("content")), info!.Sha256);
+    }
+
+    [Fact]
+    public async Task A_truncated_blob_is_damaged_its_record_is_kept_and_only_a_new_write_repairs_it()
+    {
+        var store = new LocalFolderBlobStore(_root);
+        BlobInfo written = await store.WriteTextAsync("pieces/t.mid", "a whole piece");
+        string path = Path.Combine(_root, "pieces", "t.mid");
+        string record = Path.Combine(_root, ".meta", "pieces", "t.mid.json");
+        string recordBefore = File.ReadAllText(record);
+        File.WriteAllText(path, "a whole");            // truncated, with a new write time
+
+        var error = await Assert.ThrowsAsync<BlobIntegrityException>(() => store.GetInfoAsync("pieces/t.mid"));
+        Assert.Contains("pieces/t.mid", error.Message);
+        Assert.Contains(written.Sha256, error.Message);
+        await Assert.ThrowsAsync<BlobIntegrityException>(() => store.ReadVerifiedAsync("pieces/t.mid"));
+        Assert.Equal(recordBefore, File.ReadAllText(record)); // never rewritten to match the damage
+        // Still listed as it was written, so nothing looks deleted; reading it reports the damage.
+        Assert.Equal(written.Sha256, Assert.Single(await store.ListAsync("pieces/").ToListAsync()).Sha256);
+
+        await store.WriteTextAsync("pieces/t.mid", "a new piece");
+        Assert.Equal("a new piece", Encoding.UTF8.GetString(await store.ReadVerifiedAsync("pieces/t.mid")));
+    }
+
+    [Fact]
+    public async Task A_write_interrupted_between_its_record_and_its_rename_leaves_the_earlier_content_good()
+    {
+        var store = new LocalFolderBlobStore(_root);
+        await store.WriteTextAsync("pieces/c.mid", "first version");
+        string path = Path.Combine(_root, "pieces", "c.mid");
+        byte[] first = File.ReadAllBytes(path);
+        await store.WriteTextAsync("pieces/c.mid", "second, longer version");
+        // The state a crash after the second write's record and before its rename leaves: the record describes the
+        // second content, the file (with its own write time) still holds the first.
+        File.WriteAllBytes(path, first);
+
+        BlobInfo? info = await store.GetInfoAsync("pieces/c.mid");
+        Assert.Equal(BlobStoreExtensions.Sha256Hex(first), info!.Sha256);
+        Assert.Equal("first version", Encoding.UTF8.GetString(await store.ReadVerifiedAsync("pieces/c.mid")));
+        // The recovered record no longer remembers the second content's predecessor: damage is damage again.
+        File.WriteAllText(path, "first versio");
+        await Assert.ThrowsAsync<BlobIntegrityException>(() => store.GetInfoAsync("pieces/c.mid"));
+    }
+
+    [Fact]
+    public async Task A_record_in_the_earlier_format_still_verifies_its_blob()
+    {
+        var store = new LocalFolderBlobStore(_root);
+        await store.WriteTextAsync("pieces/o.mid", "old");
+        string path = Path.Combine(_root, "pieces", "o.mid");
+        var info = new BlobInfo("pieces/o.mid", 3, BlobStoreExtensions.Sha256Hex("old"u8), File.GetLastWriteTimeUtc(path));
+        File.WriteAllText(Path.Combine(_root, ".meta", "pieces", "o.mid.json"), System.Text.Json.JsonSerializer.Serialize(info));
+        Assert.Equal(info.Sha256, (await store.GetInfoAsync("pieces/o.mid"))!.Sha256);
+        File.WriteAllText(path, "new");
+        await Assert.ThrowsAsync<BlobIntegrityException>(() => store.GetInfoAsync("pieces/o.mid"));
     }
 }

@@ -54,6 +54,38 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public async Task A_new_run_can_start_from_a_finished_runs_weights_with_its_own_schedule()
+    {
+        var config = TinyRuns.Config(mleSteps: 3) with { WarmupSteps = 1 };
+        using (var first = TinyRuns.NewTrainer(config)) first.Run(store, "warm-restart");
+        var latest = (await store.ListAsync("warm-restart")).OrderBy(r => r.CheckpointId, StringComparer.Ordinal).Last();
+        var archive = await store.LoadAsync("warm-restart", latest.CheckpointId);
+        using var finished = ModelCheckpoint.Unpack(archive, latest.Blob, TinyRuns.Vocabulary);
+        var second = config with { MleSteps = 5, LearningRate = config.LearningRate / 2, Seed = config.Seed + 1 };
+
+        using (var restarted = Trainer.StartFrom(ModelCheckpoint.Unpack(archive, latest.Blob, TinyRuns.Vocabulary), latest.Blob, second,
+            TinyRuns.Vocabulary, TinyRuns.Train, TinyRuns.Valid))
+        {
+            Assert.Equal(0, restarted.Step);
+            Assert.Equal(5, restarted.Config.MleSteps);
+            // The weights are the finished run's, not the seed's.
+            var restartedWeights = restarted.Generator.parameters().ToArray();
+            var finishedWeights = finished.Generator.parameters().ToArray();
+            Assert.Equal(finishedWeights.Length, restartedWeights.Length);
+            Assert.All(finishedWeights.Zip(restartedWeights), pair => Assert.True(pair.First.allclose(pair.Second, 0, 0), "a parameter differs from the checkpoint's"));
+            using (var fresh = TinyRuns.NewTrainer(second))
+                Assert.False(fresh.Generator.parameters().Zip(restartedWeights).All(pair => pair.First.allclose(pair.Second, 0, 0)), "a seeded model is not the finished one");
+            var result = restarted.Run();
+            Assert.Equal(5, result.Step);
+            Assert.Equal(new LearningRateSchedule(second.LearningRate, 1, 5, second.MinLearningRateRatio).RateAt(0), result.Metrics[0].LearningRate, 1e-9);
+        }
+
+        var otherShape = Assert.Throws<ArgumentException>(() => Trainer.StartFrom(ModelCheckpoint.Unpack(archive, latest.Blob, TinyRuns.Vocabulary), latest.Blob,
+            config with { Model = config.Model with { Layers = config.Model.Layers + 1 } }, TinyRuns.Vocabulary, TinyRuns.Train, TinyRuns.Valid));
+        Assert.Contains("is not the checkpoint's", otherShape.Message);
+    }
+
+    [Fact]
     public void A_resumed_run_continues_the_loss_curve_of_an_uninterrupted_one()
     {
         // 4 MLE + 4 adversarial steps, with dropout, interrupted once in each phase. Every random draw of a step
