@@ -9,6 +9,13 @@ public interface IPieceGrain : IGrainWithStringKey
     /// <summary>The piece, or null when there is none with this id.</summary>
     Task<PieceDetails?> GetAsync();
 
+    /// <summary>
+    /// The piece's row for the library index, or null when there is none with this id. Interleaves with the piece's
+    /// other calls, so the library can ask while a piece it is waiting for awaits the library.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<PieceSummary?> GetSummaryAsync();
+
     /// <summary>Adds a rating of 1-5 stars.</summary>
     Task<RatingSummary> RateAsync(int stars);
 
@@ -16,8 +23,9 @@ public interface IPieceGrain : IGrainWithStringKey
     Task SetScoreAsync(PieceScore score);
 
     /// <summary>
-    /// Removes the piece: from the library index first (so no listing points at it), then its MIDI and rendered
-    /// files, then its state. False when there is no piece with this id.
+    /// Removes the piece: from the library index first (written at once, so no listing points at it), then its state,
+    /// then its MIDI and rendered files (a crash in between leaves files no piece refers to, never a listed piece
+    /// without them). False when there is no piece with this id.
     /// </summary>
     Task<bool> DeleteAsync();
 

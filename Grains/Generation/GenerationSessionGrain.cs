@@ -27,6 +27,7 @@ public sealed class GenerationSessionGrain(
     [PersistentState("generation", StorageNames.GrainState)] IPersistentState<GenerationSessionState> state,
     InferenceEngine engine,
     PieceAuthorship authorship,
+    MidiLimits limits,
     TimeProvider clock,
     ILogger<GenerationSessionGrain> logger) : Grain, IGenerationSessionGrain
 {
@@ -157,15 +158,7 @@ public sealed class GenerationSessionGrain(
                 throw new ArgumentException($"primerPieceId: {e.Message}");
             }
         }
-        if (midi is null) return null;
-        try
-        {
-            return MidiFileReader.Read(midi);
-        }
-        catch (MidiFormatException e)
-        {
-            throw new ArgumentException($"{field}: {e.Message}");
-        }
+        return midi is null ? null : limits.Read(midi, field);
     }
 
     /// <summary>Runs on this activation: relays the engine's progress, then stores the piece.</summary>

@@ -63,6 +63,7 @@ public static class SiloBuilderExtensions
     private static void AddMusicClusterLibrary(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.Services.AddSingleton(LibrarySeedingSettings.From(configuration));
+        silo.Services.AddSingleton(MidiLimits.From(configuration));
         silo.Services.TryAddSingleton(PieceAuthorship.From(configuration));
         silo.Services.TryAddSingleton<IScoringModelSource, CheckpointScoringModelSource>();
         silo.Services.AddSingleton<StarterLibraryEngine>();

@@ -1,5 +1,7 @@
 using MusicCluster.Grains.Interfaces;
 using MusicCluster.Grains.Interfaces.Library;
+using Microsoft.Extensions.Logging;
+using MusicCluster.Music.Storage;
 
 namespace MusicCluster.Grains.Library;
 
@@ -10,21 +12,51 @@ public sealed record LibraryState
 }
 
 /// <summary>
-/// The library index, held in memory and sorted per query (10,000 pieces sort in milliseconds). Writes are batched:
-/// changes are flushed to grain storage at most once a second and when the grain deactivates, because rewriting a
-/// 10,000-row index on every rating would dominate. Pieces themselves are stored by their own grains.
+/// The library index, held in memory and sorted per query (10,000 pieces sort in milliseconds). Additions and changes
+/// are batched: flushed to grain storage at most once a second and when the grain deactivates, because rewriting a
+/// 10,000-row index on every rating would dominate; removals are written at once. Pieces themselves are stored by
+/// their own grains, so after a crash the index can lack pieces added in its last second: on activation it is
+/// reconciled with the stored pieces (every <c>pieces/{id}.mid</c> whose piece exists and is not listed is listed).
 /// </summary>
 public sealed class LibraryGrain(
-    [PersistentState("library", StorageNames.GrainState)] IPersistentState<LibraryState> state) : Grain, ILibraryGrain
+    [PersistentState("library", StorageNames.GrainState)] IPersistentState<LibraryState> state,
+    IBlobStore blobs,
+    ILogger<LibraryGrain> logger) : Grain, ILibraryGrain
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+    private const string PiecePrefix = "pieces/", MidiSuffix = ".mid";
     private bool _dirty;
     private IGrainTimer? _flush;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _flush = this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushInterval, FlushInterval) { Interleave = false });
-        return Task.CompletedTask;
+        await ReconcileAsync(cancellationToken);
+    }
+
+    /// <summary>Lists the stored pieces the index lacks (a crash before its last flush); writes the index if any were.</summary>
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var unlisted = new List<string>();
+        await foreach (BlobInfo blob in blobs.ListAsync(PiecePrefix, cancellationToken))
+        {
+            string name = blob.Name[PiecePrefix.Length..];
+            if (!name.EndsWith(MidiSuffix, StringComparison.Ordinal)) continue;
+            string id = name[..^MidiSuffix.Length];
+            if (PieceIds.IsValid(id) && !state.State.Pieces.ContainsKey(id)) unlisted.Add(id);
+        }
+        if (unlisted.Count == 0) return;
+        PieceSummary?[] found = await Task.WhenAll(unlisted.Select(id => GrainFactory.GetGrain<IPieceGrain>(id).GetSummaryAsync()));
+        int added = 0;
+        foreach (PieceSummary summary in found.OfType<PieceSummary>())
+        {
+            state.State.Pieces[summary.Id] = summary;
+            added++;
+        }
+        if (added == 0) return;
+        logger.LogWarning("Library index reconciled with the stored pieces: {Added} stored piece(s) were missing from it (a crash before its last write)", added);
+        _dirty = true;
+        await FlushAsync(cancellationToken);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -40,10 +72,13 @@ public sealed class LibraryGrain(
         return Task.CompletedTask;
     }
 
-    public Task RemoveAsync(string pieceId)
+    public async Task RemoveAsync(string pieceId)
     {
-        if (state.State.Pieces.Remove(pieceId)) _dirty = true;
-        return Task.CompletedTask;
+        if (!state.State.Pieces.Remove(pieceId)) return;
+        // Written at once, before the piece's state and files go: reconciliation only adds pieces, so an unwritten
+        // removal could leave the index listing a piece that no longer exists.
+        _dirty = true;
+        await FlushAsync(CancellationToken.None);
     }
 
     public Task<int> CountAsync() => Task.FromResult(state.State.Pieces.Count);
@@ -76,7 +111,15 @@ public sealed class LibraryGrain(
     {
         if (!_dirty) return;
         _dirty = false;
-        await state.WriteStateAsync(cancellationToken);
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            _dirty = true; // the next tick tries again
+            throw;
+        }
     }
 }
 

@@ -35,6 +35,7 @@ public sealed record PieceState
 public sealed partial class PieceGrain(
     [PersistentState("piece", StorageNames.GrainState)] IPersistentState<PieceState> state,
     IBlobStore blobs,
+    MidiLimits limits,
     TimeProvider clock) : Grain, IPieceGrain
 {
     private string Id => this.GetPrimaryKeyString();
@@ -44,7 +45,7 @@ public sealed partial class PieceGrain(
         PieceIds.Validate(Id);
         if (state.State.Exists) throw new InvalidOperationException($"Piece '{Id}' already exists");
         if (string.IsNullOrWhiteSpace(piece.Title)) throw new ArgumentException("title: a piece needs a title");
-        Piece parsed = ParseMidi(piece.Midi);
+        Piece parsed = limits.Read(piece.Midi, "midi");
 
         await blobs.WriteBytesAsync(BlobOf(PieceFormat.Midi), piece.Midi);
         state.State = new PieceState
@@ -56,7 +57,7 @@ public sealed partial class PieceGrain(
             Score = piece.Score,
             NoteCount = parsed.Notes.Count,
             DurationSeconds = parsed.DurationSeconds,
-            Bars = CountBars(parsed),
+            Bars = MidiLimits.CountBars(parsed),
         };
         await state.WriteStateAsync();
         await UpdateLibraryAsync();
@@ -64,6 +65,8 @@ public sealed partial class PieceGrain(
     }
 
     public Task<PieceDetails?> GetAsync() => Task.FromResult(state.State.Exists ? Details() : null);
+
+    public Task<PieceSummary?> GetSummaryAsync() => Task.FromResult(state.State.Exists ? Summary() : null);
 
     public async Task<RatingSummary> RateAsync(int stars)
     {
@@ -87,10 +90,10 @@ public sealed partial class PieceGrain(
     {
         if (!state.State.Exists) return false;
         await GrainFactory.GetGrain<ILibraryGrain>(0).RemoveAsync(Id);
-        foreach (PieceFormat format in Enum.GetValues<PieceFormat>()) await blobs.DeleteAsync(BlobOf(format));
-        foreach (string blob in NotationOfEarlierLayouts()) await blobs.DeleteAsync(blob);
         await state.ClearStateAsync();
         state.State = new PieceState();
+        foreach (PieceFormat format in Enum.GetValues<PieceFormat>()) await blobs.DeleteAsync(BlobOf(format));
+        foreach (string blob in NotationOfEarlierLayouts()) await blobs.DeleteAsync(blob);
         return true;
     }
 
@@ -113,13 +116,15 @@ public sealed partial class PieceGrain(
         if (format == PieceFormat.Midi) return midi;
 
         Piece piece = await ParseStoredAsync(midi);
-        byte[] rendered = format switch
+        // Rendering takes CPU time that grows with the piece (bounded by MidiLimits when it was stored): off the grain
+        // scheduler, so other grains of this silo are not held up meanwhile.
+        byte[] rendered = await Task.Run(() => format switch
         {
             PieceFormat.MusicXml => MusicXmlWriter.ToBytes(piece),
             PieceFormat.Jianpu => JianpuSvgWriter.ToBytes(piece),
             PieceFormat.Wav => new WavRenderer(p => MidiFileWriter.Write(p)).Render(piece).Wav,
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown format"),
-        };
+        });
         await blobs.WriteBytesAsync(blob, rendered);
         return rendered;
     }
@@ -194,30 +199,6 @@ public sealed partial class PieceGrain(
         }
     }
 
-    private static Piece ParseMidi(byte[] midi)
-    {
-        try
-        {
-            return MidiFileReader.Read(midi);
-        }
-        catch (MidiFormatException e)
-        {
-            throw new ArgumentException($"midi: {e.Message}");
-        }
-    }
-
-    private static int CountBars(Piece piece)
-    {
-        long end = piece.EndTick, tick = 0;
-        int bars = 0;
-        while (tick < end && bars < 100_000)
-        {
-            tick += Math.Max(1, piece.TimeSignatureAt(tick).TicksPerBar(piece.TicksPerQuarter));
-            bars++;
-        }
-        return bars;
-    }
-
     private void RequireExists()
     {
         if (!state.State.Exists) throw new KeyNotFoundException($"Piece '{Id}' does not exist");
@@ -232,14 +213,15 @@ public sealed partial class PieceGrain(
         return new PieceDetails(Id, s.Title, s.CreatedAt, s.Provenance, s.Score, Rating(), s.NoteCount, s.DurationSeconds, s.Bars, s.Damage);
     }
 
-    private Task UpdateLibraryAsync()
+    private Task UpdateLibraryAsync() => GrainFactory.GetGrain<ILibraryGrain>(0).UpsertAsync(Summary());
+
+    private PieceSummary Summary()
     {
         PieceState s = state.State;
         string search = string.Join(' ', new[] { s.Title, Id, s.Provenance?.ModelId, s.Provenance?.CheckpointId, s.Provenance?.Author,
                 s.Provenance?.Adviser, s.Provenance?.Organisation }
             .Concat(s.Provenance?.Parameters.Select(p => $"{p.Key}={p.Value}") ?? []).Where(t => !string.IsNullOrEmpty(t))).ToLowerInvariant();
-        var summary = new PieceSummary(Id, s.Title, s.CreatedAt, s.Score?.Overall, Rating(), s.Provenance?.ModelId, s.DurationSeconds, search);
-        return GrainFactory.GetGrain<ILibraryGrain>(0).UpsertAsync(summary);
+        return new PieceSummary(Id, s.Title, s.CreatedAt, s.Score?.Overall, Rating(), s.Provenance?.ModelId, s.DurationSeconds, search);
     }
 }
 

@@ -1,6 +1,7 @@
 using MusicCluster.Grains.Inference;
 using MusicCluster.Grains.Interfaces.Models;
 using MusicCluster.Grains.Interfaces.Scoring;
+using MusicCluster.Grains.Library;
 using MusicCluster.Music.Midi;
 using MusicCluster.Music.Pieces;
 using Orleans.Concurrency;
@@ -10,21 +11,13 @@ namespace MusicCluster.Grains.Scoring;
 
 /// <summary>Scores MIDI files with this silo's inference engine, which batches concurrent requests into one critic pass.</summary>
 [StatelessWorker]
-public sealed class ScorerGrain(InferenceEngine engine) : Grain, IScorerGrain
+public sealed class ScorerGrain(InferenceEngine engine, MidiLimits limits) : Grain, IScorerGrain
 {
     public async Task<ScoreResult> ScoreAsync(ScoreRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Midi is null || request.Midi.Length == 0) throw new ArgumentException("midi: the file is empty");
-        Piece piece;
-        try
-        {
-            piece = MidiFileReader.Read(request.Midi);
-        }
-        catch (MidiFormatException e)
-        {
-            throw new ArgumentException($"midi: {e.Message}");
-        }
+        Piece piece = limits.Read(request.Midi, "midi");
         ModelRef model;
         try
         {

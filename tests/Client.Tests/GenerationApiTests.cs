@@ -163,6 +163,29 @@ public sealed class GenerationApiTests(GenerationFixture fixture) : IClassFixtur
         Assert.True(model.GetProperty("errors").TryGetProperty("model", out _));
     }
 
+    /// <summary>45 bytes: 4 ticks per quarter, 1/16 time (one tick per bar), one note 268,435,455 ticks in.</summary>
+    private static readonly byte[] MillionBarMidi =
+    [
+        0x4D, 0x54, 0x68, 0x64, 0, 0, 0, 6, 0, 0, 0, 1, 0, 4,
+        0x4D, 0x54, 0x72, 0x6B, 0, 0, 0, 23,
+        0x00, 0xFF, 0x58, 0x04, 0x01, 0x04, 0x02, 0x08,
+        0x8F, 0xFF, 0xFF, 0x7F, 0x90, 0x3C, 0x40,
+        0x01, 0x80, 0x3C, 0x40,
+        0x00, 0xFF, 0x2F, 0x00,
+    ];
+
+    [Fact]
+    public async Task A_tiny_file_claiming_millions_of_bars_is_refused_before_any_work_as_upload_and_as_primer()
+    {
+        var scored = await ProblemOf(await Http.PostAsync("/api/score", Upload(MillionBarMidi)), HttpStatusCode.BadRequest);
+        string scoredMessage = scored.GetProperty("errors").GetProperty("file")[0].GetString()!;
+        Assert.Contains("more than 1,000 bars", scoredMessage);
+        Assert.Contains("MusicCluster:Limits:MaxBars", scoredMessage);
+
+        var primed = await ProblemOf(await Http.PostAsJsonAsync("/api/generations", new { bars = 1, primerMidi = Convert.ToBase64String(MillionBarMidi) }), HttpStatusCode.BadRequest);
+        Assert.Contains("more than 1,000 bars", primed.GetProperty("errors").GetProperty("primerMidi")[0].GetString());
+    }
+
     [Fact]
     public async Task Models_lists_the_shipped_model_as_default()
     {
