@@ -28,17 +28,22 @@ internal static class GenerationEndpoints
         return endpoints;
     }
 
-    private static async Task<Results<Accepted<Started>, ValidationProblem>> StartAsync(GenerationService generations, GenerationBody body)
+    private static async Task<Results<Accepted<Started>, ValidationProblem, ProblemHttpResult>> StartAsync(GenerationService generations, GenerationBody body, HttpContext http)
     {
         var request = new GenerationRequest(body.Bars, body.Temperature ?? 1.0, body.TopK, body.TopP, body.Seed, body.ModelId, body.PrimerPieceId, body.PrimerMidi, body.Title, body.Candidates);
         try
         {
-            GenerationSnapshot snapshot = await generations.StartAsync(request);
+            GenerationSnapshot snapshot = await generations.StartAsync(request, http.Connection.RemoteIpAddress);
             return TypedResults.Accepted($"/api/generations/{snapshot.SessionId}", new Started(snapshot.SessionId));
         }
         catch (ArgumentException e)
         {
             return FieldProblems.From(e, ApiNames);
+        }
+        catch (GenerationBusyException busy)
+        {
+            http.Response.Headers.RetryAfter = busy.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(busy.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests");
         }
     }
 

@@ -14,6 +14,7 @@ internal static class AuthHosting
 {
     public const string AdminPolicy = "Admin";
     public const string AdminRole = "admin";
+    public const string CookieName = "musiccluster.admin";
 
     public static WebApplicationBuilder AddMusicClusterAuth(this WebApplicationBuilder builder)
     {
@@ -26,7 +27,7 @@ internal static class AuthHosting
                 options.LoginPath = "/login";
                 options.LogoutPath = "/logout";
                 options.AccessDeniedPath = "/login";
-                options.Cookie.Name = "musiccluster.admin";
+                options.Cookie.Name = CookieName;
                 options.Cookie.HttpOnly = true;
                 // Strict: the API takes JSON with cookie auth, so no other site may send the cookie along.
                 options.Cookie.SameSite = SameSiteMode.Strict;

@@ -27,6 +27,7 @@ internal static class WebHosting
         builder.Services.AddSingleton(SiteSettings.From(builder.Configuration));
         builder.Services.AddSingleton<LatestSession>();
         builder.Services.AddScoped<GenerationService>();
+        builder.Services.AddSingleton<GenerationAdmission>();
         builder.Services.AddScoped<ScoringService>();
         builder.Services.AddSingleton<GenerationRelay>();
         builder.Services.AddSingleton<StatusFeeds>();
@@ -40,6 +41,7 @@ internal static class WebHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseBrowserSafety();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();

@@ -66,6 +66,38 @@ public sealed class TrainingApiTests(TrainingClientFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_signed_in_change_from_another_site_is_refused_and_pages_carry_the_safety_headers()
+    {
+        async Task<HttpResponseMessage> StopFrom(string? origin, string? fetchSite = null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/training-runs/run-absent/stop");
+            if (origin is not null) request.Headers.Add("Origin", origin);
+            if (fetchSite is not null) request.Headers.Add("Sec-Fetch-Site", fetchSite);
+            return await fixture.Admin.SendAsync(request);
+        }
+        // The admin cookie rides along on a forged cross-site request: refused before the endpoint runs.
+        HttpResponseMessage forged = await StopFrom("https://evil.example");
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        Assert.Contains("evil.example", (await JsonAsync(forged)).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await StopFrom(null, "cross-site")).StatusCode);
+        // From this site's own pages (and from tools that send no Origin) the endpoint answers as usual.
+        Assert.Equal(HttpStatusCode.NotFound, (await StopFrom("http://localhost")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await StopFrom(null, "same-origin")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await StopFrom(null)).StatusCode);
+        // Without the cookie there is nothing to forge: the usual 401.
+        using var anonymous = new HttpRequestMessage(HttpMethod.Post, "/api/training-runs/run-absent/stop");
+        anonymous.Headers.Add("Origin", "https://evil.example");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Anonymous.SendAsync(anonymous)).StatusCode);
+
+        HttpResponseMessage page = await fixture.Anonymous.GetAsync("/library");
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("frame-ancestors 'self'", page.Headers.GetValues("Content-Security-Policy").Single());
+        // Streaming software embeds the overlay.
+        HttpResponseMessage overlay = await fixture.Anonymous.GetAsync("/obs");
+        Assert.DoesNotContain("frame-ancestors", overlay.Headers.GetValues("Content-Security-Policy").Single());
+    }
+
+    [Fact]
     public async Task A_wrong_password_does_not_sign_in_and_admin_pages_redirect_to_login()
     {
         var client = AdminSession.Anonymous(fixture.Factory);
