@@ -29,7 +29,7 @@ public sealed record PieceState
 
 /// <summary>
 /// A piece: MIDI at <c>pieces/{id}.mid</c>, rendered formats beside it on demand (notation under the name of the
-/// layout version that wrote it, <c>pieces/{id}.v2.musicxml</c>), metadata and ratings in grain state. Every change is
+/// layout version that wrote it, <c>pieces/{id}.v3.musicxml</c>), metadata and ratings in grain state. Every change is
 /// mirrored into the library index.
 /// </summary>
 public sealed partial class PieceGrain(

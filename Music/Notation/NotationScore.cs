@@ -45,8 +45,9 @@ public sealed class NotationScore
     /// The version of the layout rules (parts, clefs, voices, rows). Raise it when the writers print the same piece
     /// differently, so that notation stored by an earlier version is made again rather than served as it was.
     /// Version 2: clefs by voice name or range, one voice per monophonic track, one jianpu row per part.
+    /// Version 3: a piece without a key signature is written in the key its notes suggest (<see cref="KeyEstimator"/>).
     /// </summary>
-    public const int LayoutVersion = 2;
+    public const int LayoutVersion = 3;
 
     public required IReadOnlyList<NotatedPart> Parts { get; init; }
     public required IReadOnlyList<NotatedBar> Bars { get; init; }
@@ -90,7 +91,10 @@ public sealed class NotationScore
         }).ToList();
 
         var keys = piece.KeySignatures.OrderBy(k => k.Tick).Select(k => (ToUnits(Math.Max(0, k.Tick)), k)).ToList();
-        if (keys.Count == 0 || keys[0].Item1 > 0) keys.Insert(0, (0, new KeySignature(0, 0, false)));
+        // Without a key signature (generated pieces, many MIDI files) the key the notes suggest, so that notes are
+        // spelled as a musician would write them; a first signature after the start holds from the start.
+        if (keys.Count == 0) keys.Add((0, KeyEstimator.Estimate(piece) ?? new KeySignature(0, 0, false)));
+        else if (keys[0].Item1 > 0) keys.Insert(0, (0, keys[0].k));
         var tempos = piece.Tempos.OrderBy(t => t.Tick).Where(t => t.MicrosecondsPerQuarter > 0)
             .Select(t => (ToUnits(Math.Max(0, t.Tick)), Math.Round(t.BeatsPerMinute, 2))).ToList();
 

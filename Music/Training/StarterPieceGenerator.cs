@@ -119,26 +119,12 @@ public sealed class StarterPieceGenerator
         return pieces;
     }
 
-    private static readonly string[] PitchNames = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"];
-
     /// <summary>"Chorale study No. 12 in G major": the key the model wrote, else the one its notes suggest.</summary>
     public static string TitleOf(int index, Piece piece)
     {
         string number = (index + 1).ToString(CultureInfo.InvariantCulture);
-        string? key = piece.KeySignatures.Count > 0 ? piece.KeySignatures[0].Name : EstimateKey(piece);
+        string? key = piece.KeySignatures.Count > 0 ? piece.KeySignatures[0].Name : KeyEstimator.Estimate(piece)?.Name;
         return key is null ? $"Chorale study No. {number}" : $"Chorale study No. {number} in {key}";
     }
 
-    /// <summary>
-    /// A chorale ends on its tonic in the bass: the lowest note of the last chord is the tonic, and the third above it
-    /// that sounds more often (minor or major) decides the mode. Null for a piece without notes.
-    /// </summary>
-    public static string? EstimateKey(Piece piece)
-    {
-        if (piece.Notes.Count == 0) return null;
-        long lastStart = piece.Notes.Max(n => n.Start);
-        int tonic = ((piece.Notes.Where(n => n.Start == lastStart).Min(n => n.Pitch) % 12) + 12) % 12;
-        int Count(int interval) => piece.Notes.Count(n => ((n.Pitch - tonic) % 12 + 12) % 12 == interval);
-        return Count(3) > Count(4) ? $"{PitchNames[tonic]} minor" : $"{PitchNames[tonic]} major";
-    }
 }

@@ -32,6 +32,10 @@ public sealed partial class StudioAndEvaluationTests(ClientProcessFixture client
         await page.GetByTestId("piece-link").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Uri(client.BaseAddress, href).ToString());
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Generated, 2 bars (seed 11)");
+        // The screenshot shows the generated chorale as a reader sees it: the roll drawn and the four staves laid out.
+        await Assertions.Expect(page.GetByTestId("piano-roll")).ToHaveAttributeAsync("data-rendered", "true", new() { Timeout = 90_000 });
+        await Assertions.Expect(page.GetByTestId("staff-notation")).ToHaveAttributeAsync("data-rendered", "true", new() { Timeout = 90_000 });
+        await Assertions.Expect(page.GetByTestId("staff-notation")).ToHaveAttributeAsync("data-parts", "Soprano, Alto, Tenor, Bass");
         await browser.ScreenshotAsync("studio-piece");
 
         Assert.Empty(browser.Errors);
