@@ -2,9 +2,11 @@ using System.CommandLine;
 using MusicCluster.Cli.Commands;
 using MusicCluster.Music.Data;
 using MusicCluster.Music.Midi;
+using MusicCluster.Music.Runtime;
 using MusicCluster.Music.Scoring;
 using MusicCluster.Music.Training;
 
+OpenMpWaiting.PreferPassive(); // before libtorch loads: see OpenMpWaiting
 var midiReader = new DelegatePieceReader(path => MidiFileReader.ReadFile(path));
 var scoringModels = new CheckpointScoringModelSource();
 

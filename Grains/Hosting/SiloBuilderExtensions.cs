@@ -30,6 +30,7 @@ public static class SiloBuilderExtensions
 {
     public static ISiloBuilder AddMusicClusterSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
+        Music.Runtime.OpenMpWaiting.PreferPassive(); // before the silo's first model loads libtorch
         ClusterSettings cluster = ClusterSettings.FromConfiguration(configuration);
         BlobStoreSettings storage = BlobStoreSettings.FromLookup(key => configuration[key]);
 

@@ -46,9 +46,10 @@ internal static class CliHarness
     }
 
     /// <summary>Runs the built tool (musiccluster.dll beside the tests) as a process, as a user would.</summary>
-    public static Task<Result> RunBuiltToolAsync(params string[] args) => RunBuiltToolAsync(new Dictionary<string, string>(), args);
+    public static Task<Result> RunBuiltToolAsync(params string[] args) => RunBuiltToolAsync(new Dictionary<string, string?>(), args);
 
-    public static async Task<Result> RunBuiltToolAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <param name="environment">Variables to set for the tool; a null value removes one it would inherit.</param>
+    public static async Task<Result> RunBuiltToolAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         string tool = Path.Combine(AppContext.BaseDirectory, "musiccluster.dll");
         // DOTNET_HOST_PATH is the dotnet running the tests (set by the SDK); "dotnet" on PATH otherwise.
@@ -56,7 +57,9 @@ internal static class CliHarness
         var start = new System.Diagnostics.ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(tool);
         foreach (string arg in args) start.ArgumentList.Add(arg);
-        foreach (var (key, value) in environment) start.Environment[key] = value;
+        foreach (var (key, value) in environment)
+            if (value is null) start.Environment.Remove(key);
+            else start.Environment[key] = value;
         using var process = System.Diagnostics.Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

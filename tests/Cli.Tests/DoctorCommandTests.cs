@@ -8,7 +8,7 @@ public sealed class DoctorCommandTests
     public async Task Doctor_json_reports_working_torch_the_native_fix_and_the_configured_storage()
     {
         string data = RepositoryPaths.NewTempFolder("doctor-data");
-        var result = await CliHarness.RunBuiltToolAsync(new Dictionary<string, string> { ["MusicCluster__DataPath"] = data }, "doctor", "--json");
+        var result = await CliHarness.RunBuiltToolAsync(new Dictionary<string, string?> { ["MusicCluster__DataPath"] = data }, "doctor", "--json");
 
         Assert.True(result.ExitCode == 0, result.Error + result.Output);
         JsonElement report = JsonDocument.Parse(result.Output).RootElement;
@@ -22,9 +22,19 @@ public sealed class DoctorCommandTests
     }
 
     [Fact]
+    public async Task OpenMp_threads_wait_passively_unless_the_user_chose_a_policy()
+    {
+        // Read back from the native environment, where libtorch's OpenMP reads it when it loads.
+        var unset = await CliHarness.RunBuiltToolAsync(new Dictionary<string, string?> { ["OMP_WAIT_POLICY"] = null }, "doctor", "--json");
+        Assert.Equal("PASSIVE", JsonDocument.Parse(unset.Output).RootElement.GetProperty("openMpWaitPolicy").GetString());
+        var chosen = await CliHarness.RunBuiltToolAsync(new Dictionary<string, string?> { ["OMP_WAIT_POLICY"] = "ACTIVE" }, "doctor", "--json");
+        Assert.Equal("ACTIVE", JsonDocument.Parse(chosen.Output).RootElement.GetProperty("openMpWaitPolicy").GetString());
+    }
+
+    [Fact]
     public async Task Doctor_reports_misconfigured_storage_without_leaking_settings()
     {
-        var result = await CliHarness.RunBuiltToolAsync(new Dictionary<string, string> { ["MusicCluster__Storage__Kind"] = "Floppy" }, "doctor", "--json");
+        var result = await CliHarness.RunBuiltToolAsync(new Dictionary<string, string?> { ["MusicCluster__Storage__Kind"] = "Floppy" }, "doctor", "--json");
         JsonElement report = JsonDocument.Parse(result.Output).RootElement;
         Assert.Contains("MusicCluster:Storage:Kind 'Floppy'", report.GetProperty("storage").GetString());
     }
