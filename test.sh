@@ -56,6 +56,9 @@ elif [ ! -f tests/tools/node_modules/.install-stamp ] || [ tests/tools/package-l
 fi
 
 # --- build and test ------------------------------------------------------------------------------------------------
+# Test hosts load libtorch too: its OpenMP threads should wait without spinning, as the product's entry points make
+# them (OpenMpWaiting), or parallel test assemblies on a small machine take the cores from each other.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 say "building"
 if ! dotnet build MusicCluster.sln -nologo -clp:NoSummary -v:minimal; then
   echo "0 passed, 1 failed, 0 skipped"
