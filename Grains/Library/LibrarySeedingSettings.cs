@@ -1,5 +1,5 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using MusicCluster.Grains.Hosting;
 
 namespace MusicCluster.Grains.Library;
 
@@ -20,19 +20,10 @@ public sealed record LibrarySeedingSettings(int SeedCount, int Bars, int BatchSi
     {
         IConfigurationSection section = configuration.GetSection(Section);
         return new LibrarySeedingSettings(
-            Read(section, "SeedCount", DefaultSeedCount, 0, MaxSeedCount),
-            Read(section, "Bars", 8, 1, 64),
-            Read(section, "BatchSize", 16, 1, 256),
-            Read(section, "Threads", 1, 1, 256),
-            Read(section, "Candidates", Music.Training.CriticGuidance.DefaultCandidates, Music.Training.CriticGuidance.MinCandidates, Music.Training.CriticGuidance.MaxCandidates));
-    }
-
-    private static int Read(IConfigurationSection section, string key, int fallback, int min, int max)
-    {
-        string? value = section[key];
-        if (string.IsNullOrWhiteSpace(value)) return fallback;
-        return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int parsed) && parsed >= min && parsed <= max
-            ? parsed
-            : throw new InvalidOperationException($"{Section}:{key} '{value}' is not an integer from {min} to {max}");
+            section.ReadInteger("SeedCount", DefaultSeedCount, 0, MaxSeedCount),
+            section.ReadInteger("Bars", 8, 1, 64),
+            section.ReadInteger("BatchSize", 16, 1, 256),
+            section.ReadInteger("Threads", 1, 1, 256),
+            section.ReadInteger("Candidates", Music.Training.CriticGuidance.DefaultCandidates, Music.Training.CriticGuidance.MinCandidates, Music.Training.CriticGuidance.MaxCandidates));
     }
 }

@@ -1,5 +1,5 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using MusicCluster.Grains.Hosting;
 using MusicCluster.Music.Midi;
 using MusicCluster.Music.Pieces;
 
@@ -21,7 +21,7 @@ public sealed record MidiLimits(int MaxBars = MidiLimits.DefaultMaxBars, int Max
     public static MidiLimits From(IConfiguration configuration)
     {
         IConfigurationSection section = configuration.GetSection(Section);
-        return new MidiLimits(Read(section, "MaxBars", DefaultMaxBars, 1, 100_000), Read(section, "MaxNotes", DefaultMaxNotes, 1, 10_000_000));
+        return new MidiLimits(section.ReadInteger("MaxBars", DefaultMaxBars, 1, 100_000), section.ReadInteger("MaxNotes", DefaultMaxNotes, 1, 10_000_000));
     }
 
     /// <summary>
@@ -66,14 +66,5 @@ public sealed record MidiLimits(int MaxBars = MidiLimits.DefaultMaxBars, int Max
             bars++;
         }
         return bars;
-    }
-
-    private static int Read(IConfigurationSection section, string key, int fallback, int min, int max)
-    {
-        string? value = section[key];
-        if (string.IsNullOrWhiteSpace(value)) return fallback;
-        return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int parsed) && parsed >= min && parsed <= max
-            ? parsed
-            : throw new InvalidOperationException($"{Section}:{key} '{value}' is not an integer from {min} to {max}");
     }
 }
