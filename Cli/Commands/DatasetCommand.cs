@@ -23,13 +23,14 @@ internal static class DatasetCommand
 
     private static Option<TokenizerChoice?> TokenizerOption() => new("--tokenizer")
     {
-        HelpName = "event|grid",
-        Description = "event (any music) or grid (JSB four-voice grid, Music Transformer serialization); default: grid for jsb, event otherwise",
+        HelpName = "event|grid|harmony",
+        Description = "event (any music), grid (JSB four-voice grid, Music Transformer serialization) or harmony (the grid with the soprano a bar ahead, for harmonisation models); default: grid for jsb, event otherwise",
         CustomParser = result => result.Tokens.Single().Value switch
         {
             "event" => TokenizerChoice.Event,
             "grid" => TokenizerChoice.Grid,
-            var other => Fail(result, $"--tokenizer must be event or grid, not '{other}'"),
+            "harmony" => TokenizerChoice.Harmony,
+            var other => Fail(result, $"--tokenizer must be event, grid or harmony, not '{other}'"),
         },
     };
 

@@ -114,8 +114,8 @@ internal static partial class TrainCommand
         if (arguments.InitFrom is { } initPath)
         {
             if (!File.Exists(initPath)) throw new UsageException($"--init-from: checkpoint file {Path.GetFullPath(initPath)} does not exist");
-            // LoadFile verifies the .json record's length and SHA-256 and the vocabulary before anything is trained.
-            var checkpoint = ModelCheckpoint.LoadFile(initPath, data.Vocabulary);
+            // LoadFile verifies the .json record's length and SHA-256 before anything is trained; StartFrom the tokens.
+            var checkpoint = ModelCheckpoint.LoadFile(initPath);
             if (arguments.Config is null) config = checkpoint.Info.RunConfig;
             config.EnsureValid(data.Vocabulary);
             try

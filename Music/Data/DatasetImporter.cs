@@ -132,7 +132,7 @@ public static class DatasetImporter
     }
 
     private static int[] EncodeGrid(ITokenizer tokenizer, ChoraleGrid grid) =>
-        tokenizer is JsbGridTokenizer gridTokenizer ? gridTokenizer.EncodeGrid(grid) : tokenizer.Encode(grid.ToPiece());
+        tokenizer is IGridTokenizer gridTokenizer ? gridTokenizer.EncodeGrid(grid) : tokenizer.Encode(grid.ToPiece());
 
     /// <summary>A piece ready to write: its token sequences (the original first, then transpositions), or why it is skipped.</summary>
     private sealed record PreparedPiece(string Split, string Source, IReadOnlyList<(string Label, int[] Tokens)> Sequences, string? Problem);
@@ -142,7 +142,7 @@ public static class DatasetImporter
     /// voicing other music into four parts, as scoring an upload does, would teach a chorale model piano textures.
     /// </summary>
     private static int[] TrainingTokens(ITokenizer tokenizer, Piece piece) =>
-        tokenizer is JsbGridTokenizer grid ? grid.EncodeGrid(ChoraleGrid.FromPiece(piece)) : tokenizer.Encode(piece);
+        tokenizer is IGridTokenizer grid ? grid.EncodeGrid(ChoraleGrid.FromPiece(piece)) : tokenizer.Encode(piece);
 
     /// <summary>Tokenizes a piece and, for train with augmentation, its transpositions. Thread-safe: tokenizers are.</summary>
     private static PreparedPiece Prepare(ITokenizer tokenizer, string split, string source, Piece piece, ImportOptions options)

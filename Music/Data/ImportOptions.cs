@@ -10,6 +10,9 @@ public enum TokenizerChoice
 
     /// <summary><see cref="JsbGridTokenizer"/>: four monophonic voices on a 16th grid (JSB Chorales).</summary>
     Grid,
+
+    /// <summary><see cref="JsbHarmonyTokenizer"/>: the JSB grid with the soprano a bar ahead, for a harmonisation model.</summary>
+    Harmony,
 }
 
 /// <summary>How an import tokenizes and augments. Transposition copies are made for the train split only.</summary>
@@ -32,15 +35,20 @@ public sealed record ImportOptions
 
     public static IReadOnlyList<int> DefaultTranspositions { get; } = Enumerable.Range(-5, 12).Where(s => s != 0).ToArray();
 
-    public ITokenizer CreateTokenizer() => Tokenizer == TokenizerChoice.Grid
-        ? new JsbGridTokenizer()
-        : new EventTokenizer(new EventTokenizerSettings(StepsPerQuarter));
+    public ITokenizer CreateTokenizer() => Tokenizer switch
+    {
+        TokenizerChoice.Grid => new JsbGridTokenizer(),
+        TokenizerChoice.Harmony => new JsbHarmonyTokenizer(),
+        _ => new EventTokenizer(new EventTokenizerSettings(StepsPerQuarter)),
+    };
+
+    private bool OnGrid => Tokenizer is TokenizerChoice.Grid or TokenizerChoice.Harmony;
 
     /// <summary>The creation parameters recorded in the manifest.</summary>
     public Dictionary<string, string> Describe() => new()
     {
-        ["tokenizer"] = Tokenizer == TokenizerChoice.Grid ? JsbGridTokenizer.Kind : EventVocabulary.Kind,
-        ["stepsPerQuarter"] = (Tokenizer == TokenizerChoice.Grid ? 4 : StepsPerQuarter).ToString(),
+        ["tokenizer"] = CreateTokenizer().Vocabulary.Kind,
+        ["stepsPerQuarter"] = (OnGrid ? 4 : StepsPerQuarter).ToString(),
         ["augment"] = Augment ? "true" : "false",
         ["transpositions"] = Augment ? string.Join(",", Transpositions) : "",
         ["augmentedSplits"] = Augment ? DatasetSplits.Train : "",

@@ -9,7 +9,7 @@ namespace MusicCluster.Music.Tokens;
 /// also holds &lt;pad&gt; and &lt;bos&gt;, which a model uses for batching and as its first input but never predicts
 /// in an NLL comparable with the paper.
 /// </summary>
-public sealed class JsbGridTokenizer : ITokenizer
+public sealed class JsbGridTokenizer : IGridTokenizer
 {
     public const string Kind = "jsb-grid";
     public const int FormatVersion = 1;
@@ -44,6 +44,8 @@ public sealed class JsbGridTokenizer : ITokenizer
             throw new TokenDecodeException(-1, -1, null, $"{ids.Length} tokens are not whole steps of {ChoraleGrid.Voices} voices (the last step is cut)");
         return ChoraleGrid.FromRaster(cells);
     }
+
+    public ChoraleGrid DecodeWholeSteps(ReadOnlySpan<int> ids) => DecodeGrid(ids[..(ids.Length - ids.Length % ChoraleGrid.Voices)]);
 
     /// <summary>Most 16th steps <see cref="Encode"/> reads (6,250 bars of 4/4): a longer piece is refused before any work.</summary>
     public const int MaxEncodedSteps = 100_000;

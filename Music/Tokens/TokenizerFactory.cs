@@ -15,6 +15,7 @@ public static class TokenizerFactory
                 EventVocabulary.Kind => new EventTokenizer(new EventTokenizerSettings(
                     Setting(vocabulary, "stepsPerQuarter"), Setting(vocabulary, "ticksPerQuarter"))),
                 JsbGridTokenizer.Kind => new JsbGridTokenizer(),
+                JsbHarmonyTokenizer.Kind => new JsbHarmonyTokenizer(),
                 _ => throw new InvalidVocabularyException($"No tokenizer of kind '{vocabulary.Kind}' in this build"),
             };
         }

@@ -60,6 +60,12 @@ public sealed class Vocabulary
     /// <summary>True when both are the same vocabulary (same version, hence same tokens and settings).</summary>
     public bool SameAs(Vocabulary other) => Version == other.Version;
 
+    /// <summary>
+    /// Whether the two vocabularies hold the same tokens under the same ids, whatever their kind and settings: a model
+    /// trained on one can start a run on the other (the chorale grid and the harmony serialization of the same cells).
+    /// </summary>
+    public bool SameTokens(Vocabulary other) => Tokens.SequenceEqual(other.Tokens);
+
     public string ToJson() => JsonSerializer.Serialize(ToDocument(), JsonOptions);
 
     public VocabularyDocument ToDocument() => new(Kind, FormatVersion, Version, Settings.ToDictionary(), Tokens.ToArray());

@@ -86,8 +86,9 @@ public sealed class Trainer : IDisposable
     public static Trainer Resume(ModelCheckpoint checkpoint, string checkpointName, Vocabulary vocabulary, IReadOnlyList<int[]> train, IReadOnlyList<int[]> valid,
         DatasetReference? dataset = null, int? mleSteps = null)
     {
-        if (!checkpoint.Info.Vocabulary.SameAs(vocabulary))
-            throw new CheckpointFormatException(checkpointName, 0, $"it was trained on vocabulary {checkpoint.Info.Vocabulary.Version}, but the data uses {vocabulary.Version}");
+        if (!checkpoint.Info.Vocabulary.SameTokens(vocabulary))
+            throw new CheckpointFormatException(checkpointName, 0,
+                $"it was trained on vocabulary {checkpoint.Info.Vocabulary.Version}, whose tokens are not those of the data's {vocabulary.Version}");
         RunConfig config = checkpoint.Info.RunConfig;
         if (mleSteps is int newLength && newLength != config.MleSteps)
         {
@@ -104,14 +105,16 @@ public sealed class Trainer : IDisposable
     /// A new run (step 0, fresh optimizers, the config's own warm-up and cosine schedule) whose models start from a
     /// trained checkpoint's weights instead of the seed: fine-tuning, or a second schedule for a run that finished its
     /// own while the validation curve was still falling (a warm restart). The config's model must be the
-    /// checkpoint's; the checkpoint's vocabulary the data's. The trainer takes ownership of the checkpoint's models
-    /// (a checkpoint without a critic part gets a new critic from the seed).
+    /// checkpoint's; the checkpoint's tokens the data's (its vocabulary may be another serialization of them: a harmony
+    /// run starts from the chorale grid model, whose embeddings already know the pitches). The trainer takes ownership
+    /// of the checkpoint's models (a checkpoint without a critic part gets a new critic from the seed).
     /// </summary>
     public static Trainer StartFrom(ModelCheckpoint checkpoint, string checkpointName, RunConfig config, Vocabulary vocabulary,
         IReadOnlyList<int[]> train, IReadOnlyList<int[]> valid, DatasetReference? dataset = null)
     {
-        if (!checkpoint.Info.Vocabulary.SameAs(vocabulary))
-            throw new CheckpointFormatException(checkpointName, 0, $"it was trained on vocabulary {checkpoint.Info.Vocabulary.Version}, but the data uses {vocabulary.Version}");
+        if (!checkpoint.Info.Vocabulary.SameTokens(vocabulary))
+            throw new CheckpointFormatException(checkpointName, 0,
+                $"it was trained on vocabulary {checkpoint.Info.Vocabulary.Version}, whose tokens are not those of the data's {vocabulary.Version}");
         if (checkpoint.Info.RunConfig.Model != config.Model)
             throw new ArgumentException($"model: the config's model ({config.Model}) is not the checkpoint's ({checkpoint.Info.RunConfig.Model}); a run can start from a checkpoint of the same architecture only");
         var trainer = new Trainer(config, vocabulary, train, valid, dataset);

@@ -143,6 +143,14 @@ public class DatasetImporterTests
         Assert.Equal("train[0]", first.Label);
         Assert.Equal(new ChoraleGrid([[72, 67, 64, 48], [72, 67, 64, 48], [74, 65, 62, 47], [-1, -1, -1, -1]]), new JsbGridTokenizer().DecodeGrid(first.Tokens));
 
+        var harmony = DatasetImporter.ImportJsb(json, Path.Combine(folder, "harmony"), new ImportOptions { Tokenizer = TokenizerChoice.Harmony });
+        Assert.Equal(JsbHarmonyTokenizer.Kind, harmony.Tokenizer.Kind);
+        Assert.Equal("jsb-harmony", harmony.Parameters["tokenizer"]);
+        // Each sequence holds the soprano lead before its steps.
+        Assert.Equal([20L + 2 * JsbHarmonyTokenizer.SopranoLead, 8L + JsbHarmonyTokenizer.SopranoLead, 4L + JsbHarmonyTokenizer.SopranoLead], harmony.Splits.Select(s => s.Tokens));
+        var valid = TokenDataset.Open(Path.Combine(folder, "harmony")).ReadSplit("valid").Single();
+        Assert.Equal(new ChoraleGrid([[71, 67, 62, 43], [72, 67, 64, 48]]), new JsbHarmonyTokenizer().DecodeGrid(valid.Tokens));
+
         var events = DatasetImporter.ImportJsb(json, Path.Combine(folder, "events"), new ImportOptions { Tokenizer = TokenizerChoice.Event });
         Assert.Equal(EventVocabulary.Kind, events.Tokenizer.Kind);
         var decoded = TokenDataset.Open(Path.Combine(folder, "events")).ReadPieces("valid").Single().Piece;

@@ -1,0 +1,16 @@
+namespace MusicCluster.Music.Tokens;
+
+/// <summary>
+/// A tokenizer of four-voice chorale grids (<see cref="ChoraleGrid"/>): the grid is what it writes and reads; its
+/// sequences hold grid cells only (Silent or a pitch), the start token coming before them.
+/// </summary>
+public interface IGridTokenizer : ITokenizer
+{
+    int[] EncodeGrid(ChoraleGrid grid);
+
+    /// <summary>The grid of a sequence of whole steps; throws <see cref="TokenDecodeException"/> for anything else.</summary>
+    ChoraleGrid DecodeGrid(ReadOnlySpan<int> ids);
+
+    /// <summary>The grid of a sampled sequence's cells, the last unfinished step dropped.</summary>
+    ChoraleGrid DecodeWholeSteps(ReadOnlySpan<int> ids);
+}
