@@ -9,6 +9,7 @@ using MusicCluster.Music.Training;
 OpenMpWaiting.PreferPassive(); // before libtorch loads: see OpenMpWaiting
 var midiReader = new DelegatePieceReader(path => MidiFileReader.ReadFile(path));
 var scoringModels = new CheckpointScoringModelSource();
+var pieceFiles = new PieceFiles(Read: path => MidiFileReader.ReadFile(path), Write: (piece, path) => MidiFileWriter.WriteFile(piece, path));
 
 var root = new RootCommand("musiccluster: datasets, training, generation, scoring and benchmarks for MusicCluster");
 root.Subcommands.Add(DoctorCommand.Create());
@@ -17,9 +18,9 @@ root.Subcommands.Add(ConvertCommand.Create(
     readMidi: path => MidiFileReader.ReadFile(path),
     encodeMidi: piece => MidiFileWriter.Write(piece)));
 root.Subcommands.Add(TrainCommand.Create());
-root.Subcommands.Add(GenerateCommand.Create(new PieceFiles(
-    Read: path => MidiFileReader.ReadFile(path),
-    Write: (piece, path) => MidiFileWriter.WriteFile(piece, path))));
+root.Subcommands.Add(GenerateCommand.Create(pieceFiles));
+root.Subcommands.Add(HarmoniseCommand.Create(scoringModels, pieceFiles));
+root.Subcommands.Add(EvalHarmonyCommand.Create(scoringModels));
 root.Subcommands.Add(CalibrateCommand.Create());
 root.Subcommands.Add(TrainCriticCommand.Create());
 root.Subcommands.Add(ScoreCommand.Create(scoringModels, midiReader));

@@ -6,9 +6,9 @@ namespace MusicCluster.Cli.Commands;
 /// <summary>The chorale figures of `eval` as a small table, real beside generated, for reading in a terminal.</summary>
 internal static class ChoraleFiguresText
 {
-    public static void Write(TextWriter output, ChoraleComparison chorale)
+    public static void Write(TextWriter output, ChoraleComparison chorale, string real = "real", string generated = "generated")
     {
-        output.WriteLine($"{"chorale figures",-36} {"real",9} {"generated",9}");
+        output.WriteLine($"{"chorale figures",-36} {real,9} {generated,9}");
         Row(output, "parallel 5ths/8ves per 100 changes", chorale, f => f.ParallelsPer100ChordChanges, "F2");
         Row(output, "chord share (triads, sevenths)", chorale, f => f.ChordShare, "F3");
         Row(output, "scale consistency", chorale, f => f.ScaleConsistency, "F3");

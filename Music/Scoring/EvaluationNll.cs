@@ -22,8 +22,10 @@ public readonly record struct NllTotal(double Nats, long Tokens)
 /// </summary>
 public static class EvaluationNll
 {
+    /// <param name="counts">Which predictions count, by the target's index in the sequence with &lt;bos&gt; first (null: all):
+    /// the NLL of some voices given the others, e.g. alto, tenor and bass of a chorale.</param>
     public static NllTotal Compute(TransformerGenerator generator, Vocabulary vocabulary, IEnumerable<IReadOnlyList<int>> sequences,
-        int? stride = null, int batchSize = 8, CancellationToken cancellation = default)
+        int? stride = null, int batchSize = 8, CancellationToken cancellation = default, Func<int, bool>? counts = null)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -58,10 +60,10 @@ public static class EvaluationNll
                     int firstNew = predictedUpTo - start; // offset (0-based in the window's targets) of the first new target
                     pending.Add(new NllWindow(full, start, length, Math.Max(0, firstNew)));
                     predictedUpTo = start + length;
-                    if (pending.Count == batchSize) Flush(generator, pending, ref nats, ref tokens);
+                    if (pending.Count == batchSize) Flush(generator, pending, counts, ref nats, ref tokens);
                 }
             }
-            if (pending.Count > 0) Flush(generator, pending, ref nats, ref tokens);
+            if (pending.Count > 0) Flush(generator, pending, counts, ref nats, ref tokens);
         }
         finally
         {
@@ -81,7 +83,7 @@ public static class EvaluationNll
         return sequence.ToArray();
     }
 
-    private static void Flush(TransformerGenerator generator, List<NllWindow> windows, ref double nats, ref long tokens)
+    private static void Flush(TransformerGenerator generator, List<NllWindow> windows, Func<int, bool>? counts, ref double nats, ref long tokens)
     {
         using var scope = NewDisposeScope();
         int longest = windows.Max(w => w.Length);
@@ -95,7 +97,7 @@ public static class EvaluationNll
             {
                 inputs[row * longest + t] = w.Tokens[w.Start + t];
                 targets[row * longest + t] = w.Tokens[w.Start + t + 1];
-                if (t >= w.FirstCounted) counted[row * longest + t] = 1;
+                if (t >= w.FirstCounted && (counts is null || counts(w.Start + t + 1))) counted[row * longest + t] = 1;
             }
         }
         var device = generator.Device;

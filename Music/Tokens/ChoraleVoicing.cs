@@ -148,7 +148,7 @@ public static class ChoraleVoicing
     }
 
     /// <summary>"bar 3, beat 2" (or "bar 3, beat 2 + 1/16" between beats), by the piece's own time signatures.</summary>
-    private static string Position(Piece piece, int step)
+    internal static string Position(Piece piece, int step)
     {
         long tick = (long)Math.Round(step * (double)piece.TicksPerQuarter / StepsPerQuarter);
         var bars = Notation.BarGrid.Compute(piece, tick + 1);
@@ -161,7 +161,7 @@ public static class ChoraleVoicing
     }
 
     /// <summary>A MIDI pitch as a name with its octave, middle C (60) being C4.</summary>
-    private static string NameOf(int pitch) => $"{PitchClassNames[pitch % 12]}{pitch / 12 - 1}";
+    internal static string NameOf(int pitch) => $"{PitchClassNames[pitch % 12]}{pitch / 12 - 1}";
 
     /// <summary>Steps as 4/4 bars and 16ths, the bars the model writes.</summary>
     private static string DescribeSteps(long steps)

@@ -20,6 +20,12 @@ public static class ShippedModel
     /// <summary>Every shipped model's id, the default first.</summary>
     public static readonly IReadOnlyList<string> ModelIds = [ModelId, EventsModelId];
 
+    /// <summary>The harmonisation model (soprano given, alto, tenor and bass written): not a model pieces are generated from.</summary>
+    public const string HarmonyModelId = "harmony";
+
+    /// <summary>The shipped harmony checkpoint, or null when this build carries none.</summary>
+    public static string? HarmonyCheckpointPath => Existing(Path.Combine(AppContext.BaseDirectory, FolderName, HarmonyModelId, $"{HarmonyModelId}.ckpt"));
+
     /// <summary>The shipped default checkpoint (with its .json record beside it), or null when this build carries none.</summary>
     public static string? CheckpointPath => CheckpointPathOf(ModelId);
 

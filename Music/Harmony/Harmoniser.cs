@@ -1,0 +1,99 @@
+using MusicCluster.Music.Models;
+using MusicCluster.Music.Pieces;
+using MusicCluster.Music.Scoring;
+using MusicCluster.Music.Tokens;
+using MusicCluster.Music.Training;
+
+namespace MusicCluster.Music.Harmony;
+
+/// <summary>A harmonised melody: the piece (the melody's own notes on the soprano track, alto, tenor and bass
+/// written under it), its grid, each bar's critic choice when guided, and whether every step was written.</summary>
+public sealed record HarmonisedPiece(Piece Piece, ChoraleGrid Grid, IReadOnlyList<GuidedBar> Bars, bool Complete);
+
+/// <summary>
+/// Writes alto, tenor and bass under a soprano with a harmony model (<see cref="JsbHarmonyTokenizer"/>), the soprano
+/// fixed by <see cref="HarmonyConstraint"/>. With a critic and more than one candidate the harmonisation grows bar by
+/// bar as <see cref="CriticGuidance"/> defines, each bar's candidates read by the critic as chorale grid tokens (the
+/// chorale model's critic scores the harmonisation like any chorale).
+/// </summary>
+public static class Harmoniser
+{
+    public static HarmonisedPiece Harmonise(TransformerGenerator model, Vocabulary vocabulary, SopranoMelody melody, SamplingOptions options,
+        int candidates = 1, CriticWindowScorer? critic = null, ChoraleRules? rules = null, Action<GuidedBar>? onBar = null,
+        Action<int>? onToken = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(melody);
+        CriticGuidance.CheckCandidates(candidates);
+        var harmony = TokenizerFor(model, vocabulary);
+        if (critic is not null && critic.Vocabulary.Kind != JsbGridTokenizer.Kind)
+            throw new ArgumentException($"the critic reads {critic.Vocabulary.Kind} tokens; a harmonisation is scored as a chorale grid", nameof(critic));
+
+        int[] prefix = [JsbGridTokenizer.BeginId];
+        var bars = new List<GuidedBar>();
+        bool complete;
+        if (critic is null || candidates == 1)
+        {
+            var sampled = Sampler.Sample(model, prefix, options with { MaxNewTokens = TokensUpTo(melody.Steps) },
+                new HarmonyConstraint(melody.Cells, melody.Steps, rules), onToken, cancellation);
+            prefix = sampled.Tokens.ToArray();
+            complete = sampled.StopReason == StopReason.Complete;
+        }
+        else
+        {
+            complete = true;
+            for (int bar = 0; bar < melody.Bars && complete; bar++)
+            {
+                int until = Math.Min(melody.Steps, (bar + 1) * SopranoMelody.StepsPerBar);
+                var primers = Enumerable.Repeat<IReadOnlyList<int>>(prefix, candidates).ToList();
+                var constraints = Enumerable.Range(0, candidates).Select(_ => (ITokenConstraint?)new HarmonyConstraint(melody.Cells, until, rules)).ToList();
+                var sampled = Sampler.SampleBatch(model, primers,
+                    options with { MaxNewTokens = TokensUpTo(until) - prefix.Length + 1, Seed = CriticGuidance.BarSeed(options.Seed, bar) },
+                    constraints, cancellation: cancellation);
+                double[] scores = critic.ScoreLastBars(sampled.Select(s => (IReadOnlyList<int>)AsChoraleTokens(harmony, s.Tokens)).ToList());
+                int best = CriticGuidance.Best(scores);
+                var guided = new GuidedBar(bar, best, scores);
+                bars.Add(guided);
+                onBar?.Invoke(guided);
+                var chosen = sampled[best].Tokens;
+                if (onToken is not null)
+                    for (int i = prefix.Length; i < chosen.Count; i++) onToken(chosen[i]);
+                prefix = chosen.ToArray();
+                complete = sampled[best].StopReason == StopReason.Complete;
+            }
+        }
+        var grid = harmony.DecodeWholeSteps(prefix.AsSpan(1));
+        return new HarmonisedPiece(Assemble(melody, grid), grid, bars, complete);
+    }
+
+    /// <summary>The tokens, start token included, of a harmonisation of <paramref name="steps"/> steps.</summary>
+    public static int TokensUpTo(int steps) => 1 + JsbHarmonyTokenizer.IndexOf(steps - 1, ChoraleGrid.Voices - 1) + 1;
+
+    /// <summary>A harmony sequence (start token first) as the chorale grid tokens of its whole steps.</summary>
+    public static int[] AsChoraleTokens(JsbHarmonyTokenizer harmony, IReadOnlyList<int> tokens) =>
+        [JsbGridTokenizer.BeginId, .. new JsbGridTokenizer().EncodeGrid(harmony.DecodeWholeSteps(tokens.Skip(1).ToArray()))];
+
+    /// <summary>The melody's own notes as the soprano, the grid's alto, tenor and bass under them, on the melody's ticks, tempo and key.</summary>
+    public static Piece Assemble(SopranoMelody melody, ChoraleGrid grid)
+    {
+        var source = melody.Source;
+        var written = grid.ToPiece(source.TicksPerQuarter);
+        var soprano = melody.Notes.Select(n => n with { Track = 0, Channel = 0 });
+        return PieceBuilder.Normalize(written with
+        {
+            Notes = [.. soprano, .. written.Notes.Where(n => n.Track != 0)],
+            Tempos = source.Tempos,
+            KeySignatures = source.KeySignatures,
+            Metadata = source.Metadata,
+        });
+    }
+
+    private static JsbHarmonyTokenizer TokenizerFor(TransformerGenerator model, Vocabulary vocabulary)
+    {
+        if (vocabulary.Kind != JsbHarmonyTokenizer.Kind)
+            throw new ArgumentException($"a harmonisation needs a harmony model ({JsbHarmonyTokenizer.Kind} tokens), not one of {vocabulary.Kind}", nameof(vocabulary));
+        if (model.Config.VocabSize != vocabulary.Count)
+            throw new ArgumentException($"the model has {model.Config.VocabSize} token ids but vocabulary {vocabulary.Version} has {vocabulary.Count}", nameof(vocabulary));
+        return (JsbHarmonyTokenizer)TokenizerFactory.FromVocabulary(vocabulary);
+    }
+}
