@@ -12,7 +12,7 @@ public sealed record HarmonisedPiece(Piece Piece, ChoraleGrid Grid, IReadOnlyLis
 
 /// <summary>
 /// Writes alto, tenor and bass under a soprano with a harmony model (<see cref="JsbHarmonyTokenizer"/>), the soprano
-/// fixed by <see cref="HarmonyConstraint"/>. With a critic and more than one candidate the harmonisation grows bar by
+/// fixed by <see cref="GridCellsConstraint.ForMelody"/>. With a critic and more than one candidate the harmonisation grows bar by
 /// bar as <see cref="CriticGuidance"/> defines, each bar's candidates read by the critic as chorale grid tokens (the
 /// chorale model's critic scores the harmonisation like any chorale).
 /// </summary>
@@ -29,45 +29,13 @@ public static class Harmoniser
         if (critic is not null && critic.Vocabulary.Kind != JsbGridTokenizer.Kind)
             throw new ArgumentException($"the critic reads {critic.Vocabulary.Kind} tokens; a harmonisation is scored as a chorale grid", nameof(critic));
 
-        int[] prefix = [JsbGridTokenizer.BeginId];
-        var bars = new List<GuidedBar>();
-        bool complete;
-        if (critic is null || candidates == 1)
-        {
-            var sampled = Sampler.Sample(model, prefix, options with { MaxNewTokens = TokensUpTo(melody.Steps) },
-                new HarmonyConstraint(melody.Cells, melody.Steps, rules), onToken, cancellation);
-            prefix = sampled.Tokens.ToArray();
-            complete = sampled.StopReason == StopReason.Complete;
-        }
-        else
-        {
-            complete = true;
-            for (int bar = 0; bar < melody.Bars && complete; bar++)
-            {
-                int until = Math.Min(melody.Steps, (bar + 1) * SopranoMelody.StepsPerBar);
-                var primers = Enumerable.Repeat<IReadOnlyList<int>>(prefix, candidates).ToList();
-                var constraints = Enumerable.Range(0, candidates).Select(_ => (ITokenConstraint?)new HarmonyConstraint(melody.Cells, until, rules)).ToList();
-                var sampled = Sampler.SampleBatch(model, primers,
-                    options with { MaxNewTokens = TokensUpTo(until) - prefix.Length + 1, Seed = CriticGuidance.BarSeed(options.Seed, bar) },
-                    constraints, cancellation: cancellation);
-                double[] scores = critic.ScoreLastBars(sampled.Select(s => (IReadOnlyList<int>)AsChoraleTokens(harmony, s.Tokens)).ToList());
-                int best = CriticGuidance.Best(scores);
-                var guided = new GuidedBar(bar, best, scores);
-                bars.Add(guided);
-                onBar?.Invoke(guided);
-                var chosen = sampled[best].Tokens;
-                if (onToken is not null)
-                    for (int i = prefix.Length; i < chosen.Count; i++) onToken(chosen[i]);
-                prefix = chosen.ToArray();
-                complete = sampled[best].StopReason == StopReason.Complete;
-            }
-        }
-        var grid = harmony.DecodeWholeSteps(prefix.AsSpan(1));
-        return new HarmonisedPiece(Assemble(melody, grid), grid, bars, complete);
+        Func<IReadOnlyList<IReadOnlyList<int>>, double[]>? score = critic is null ? null
+            : candidates => critic.ScoreLastBars(candidates.Select(c => (IReadOnlyList<int>)AsChoraleTokens(harmony, c)).ToList());
+        var sampled = BarByBarSampling.Run(model, [JsbGridTokenizer.BeginId], harmony, BarByBarSampling.BarEnds(0, melody.Steps),
+            until => GridCellsConstraint.ForMelody(melody.Cells, until, rules), options, candidates, score, onBar, onToken, cancellation);
+        var grid = harmony.DecodeWholeSteps(sampled.Tokens.AsSpan(1));
+        return new HarmonisedPiece(Assemble(melody, grid), grid, sampled.Bars, sampled.Complete);
     }
-
-    /// <summary>The tokens, start token included, of a harmonisation of <paramref name="steps"/> steps.</summary>
-    public static int TokensUpTo(int steps) => 1 + JsbHarmonyTokenizer.IndexOf(steps - 1, ChoraleGrid.Voices - 1) + 1;
 
     /// <summary>A harmony sequence (start token first) as the chorale grid tokens of its whole steps.</summary>
     public static int[] AsChoraleTokens(JsbHarmonyTokenizer harmony, IReadOnlyList<int> tokens) =>

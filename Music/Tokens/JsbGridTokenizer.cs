@@ -45,6 +45,12 @@ public sealed class JsbGridTokenizer : IGridTokenizer
         return ChoraleGrid.FromRaster(cells);
     }
 
+    public (int Step, int Voice) CellAt(int index) => (index / ChoraleGrid.Voices, index % ChoraleGrid.Voices);
+
+    public int IndexOf(int step, int voice) => step * ChoraleGrid.Voices + voice;
+
+    public int CellsThrough(int steps) => steps * ChoraleGrid.Voices;
+
     public ChoraleGrid DecodeWholeSteps(ReadOnlySpan<int> ids) => DecodeGrid(ids[..(ids.Length - ids.Length % ChoraleGrid.Voices)]);
 
     /// <summary>Most 16th steps <see cref="Encode"/> reads (6,250 bars of 4/4): a longer piece is refused before any work.</summary>

@@ -40,6 +40,12 @@ public sealed class JsbHarmonyTokenizer : IGridTokenizer
         return voice == 0 ? (block + SopranoLead, 0) : (block, voice);
     }
 
+    (int Step, int Voice) IGridTokenizer.CellAt(int index) => CellAt(index);
+
+    int IGridTokenizer.IndexOf(int step, int voice) => IndexOf(step, voice);
+
+    public int CellsThrough(int steps) => SopranoLead + steps * ChoraleGrid.Voices;
+
     public int[] EncodeGrid(ChoraleGrid grid)
     {
         var ids = new int[SopranoLead + grid.Steps * ChoraleGrid.Voices];
