@@ -30,7 +30,7 @@ internal static class GenerationEndpoints
 
     private static async Task<Results<Accepted<Started>, ValidationProblem, ProblemHttpResult>> StartAsync(GenerationService generations, GenerationBody body, HttpContext http)
     {
-        var request = new GenerationRequest(body.Bars, body.Temperature ?? 1.0, body.TopK, body.TopP, body.Seed, body.ModelId, body.PrimerPieceId, body.PrimerMidi, body.Title, body.Candidates);
+        var request = new GenerationRequest(body.Bars, body.Temperature ?? GenerationRequest.DefaultTemperature, body.TopK, body.TopP, body.Seed, body.ModelId, body.PrimerPieceId, body.PrimerMidi, body.Title, body.Candidates);
         try
         {
             GenerationSnapshot snapshot = await generations.StartAsync(request, http.Connection.RemoteIpAddress);

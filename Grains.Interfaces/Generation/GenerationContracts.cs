@@ -4,7 +4,7 @@ namespace MusicCluster.Grains.Interfaces.Generation;
 [GenerateSerializer, Immutable]
 public sealed record GenerationRequest(
     [property: Id(0)] int Bars,
-    [property: Id(1)] double Temperature = 1.0,
+    [property: Id(1)] double Temperature = GenerationRequest.DefaultTemperature,
     [property: Id(2)] int? TopK = null,
     [property: Id(3)] double? TopP = null,
     [property: Id(4)] long? Seed = null,
@@ -18,6 +18,9 @@ public sealed record GenerationRequest(
     [property: Id(9)] int? Candidates = null)
 {
     public const int MaxBars = 64;
+
+    /// <summary>What a request without a temperature samples at: Music's PieceGeneration.DefaultTemperature (this project cannot reference it).</summary>
+    public const double DefaultTemperature = 0.9;
 }
 
 public enum GenerationStatus { Pending, Running, Completed, Cancelled, Failed }

@@ -14,7 +14,7 @@ public sealed record StarterPieceOptions
     /// <summary>Pieces sampled together in one batch (one forward pass per position for all of them).</summary>
     public int BatchSize { get; init; } = 16;
 
-    public double Temperature { get; init; } = 1.0;
+    public double Temperature { get; init; } = PieceGeneration.DefaultTemperature;
 
     public double? TopP { get; init; } = 0.95;
 

@@ -158,6 +158,13 @@ public sealed class GenerationSessionGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_request_without_a_temperature_samples_at_the_product_default()
+    {
+        Assert.Equal(Music.Training.PieceGeneration.DefaultTemperature, GenerationRequest.DefaultTemperature);
+        Assert.Equal(GenerationRequest.DefaultTemperature, new GenerationRequest(4).Temperature);
+    }
+
+    [Fact]
     public async Task Unknown_model_or_primer_and_broken_primer_midi_are_refused_by_name()
     {
         var unknownModel = await Assert.ThrowsAsync<ArgumentException>(() => Session(Guid.NewGuid()).StartAsync(new GenerationRequest(2, Model: "nope")));
