@@ -15,13 +15,43 @@ public sealed record GenerationRequest(
     [property: Id(7)] byte[]? PrimerMidi = null,
     [property: Id(8)] string? Title = null,
     /// <summary>Critic-guided sampling: the best of this many continuations per bar, by the critic (1 = off; null = the default for the model).</summary>
-    [property: Id(9)] int? Candidates = null)
+    [property: Id(9)] int? Candidates = null,
+    /// <summary>Set: harmonise this melody (alto, tenor and bass under it) instead of generating; Bars comes from the melody.</summary>
+    [property: Id(10)] HarmonisationInput? Harmonisation = null,
+    /// <summary>Set: rewrite these bars of a library piece instead of generating; Bars is the number of bars rewritten.</summary>
+    [property: Id(11)] RegenerationInput? Regeneration = null)
 {
     public const int MaxBars = 64;
 
     /// <summary>What a request without a temperature samples at: Music's PieceGeneration.DefaultTemperature (this project cannot reference it).</summary>
     public const double DefaultTemperature = 0.9;
 }
+
+/// <summary>A note of a melody given as a list: MIDI pitch, start and duration in quarter notes from the start.</summary>
+[GenerateSerializer, Immutable]
+public sealed record MelodyNoteInput(
+    [property: Id(0)] int Pitch,
+    [property: Id(1)] double Start,
+    [property: Id(2)] double Duration);
+
+/// <summary>The melody a harmonisation keeps, given one way: a MIDI file, a library piece's top voice, or a list of notes.</summary>
+[GenerateSerializer, Immutable]
+public sealed record HarmonisationInput(
+    [property: Id(0)] byte[]? MelodyMidi = null,
+    [property: Id(1)] string? MelodyPieceId = null,
+    [property: Id(2)] IReadOnlyList<MelodyNoteInput>? MelodyNotes = null)
+{
+    /// <summary>Most notes a melody given as a list may hold.</summary>
+    public const int MaxMelodyNotes = 4096;
+}
+
+/// <summary>Bars of a library piece to rewrite, numbered from 1 and inclusive, in all voices or in the named ones (soprano, alto, tenor, bass).</summary>
+[GenerateSerializer, Immutable]
+public sealed record RegenerationInput(
+    [property: Id(0)] string PieceId,
+    [property: Id(1)] int FromBar,
+    [property: Id(2)] int ToBar,
+    [property: Id(3)] IReadOnlyList<string>? Voices = null);
 
 public enum GenerationStatus { Pending, Running, Completed, Cancelled, Failed }
 

@@ -14,21 +14,20 @@ public sealed record SampledCells(int[] Tokens, IReadOnlyList<GuidedBar> Bars, b
 /// </summary>
 public static class BarByBarSampling
 {
-    /// <param name="barEnds">The step after each bar to write, ascending; the last is where sampling ends.</param>
-    /// <param name="constraintUntil">The constraint that completes a candidate at a given step.</param>
-    /// <param name="score">Raw critic scores of candidate token sequences (the last bar's window); null samples plainly.</param>
-    public static SampledCells Run(TransformerGenerator model, int[] primer, IGridTokenizer layout, IReadOnlyList<int> barEnds,
-        Func<int, ITokenConstraint> constraintUntil, SamplingOptions options, int candidates, Func<IReadOnlyList<IReadOnlyList<int>>, double[]>? score,
-        Action<GuidedBar>? onBar = null, Action<int>? onToken = null, CancellationToken cancellation = default)
+    /// <param name="score">Raw critic scores of candidates read as chorale tokens (the last bar's window); null samples plainly.</param>
+    public static SampledCells Run(TransformerGenerator model, GridRewrite rewrite, SamplingOptions options, int candidates,
+        Func<IReadOnlyList<IReadOnlyList<int>>, double[]>? score, Action<GuidedBar>? onBar = null, Action<int>? onToken = null,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (barEnds.Count == 0) throw new ArgumentException("no bar to write", nameof(barEnds));
+        ArgumentNullException.ThrowIfNull(rewrite);
         CriticGuidance.CheckCandidates(candidates);
-        int TokensTo(int step) => 1 + layout.CellsThrough(step);
+        var (primer, barEnds) = (rewrite.Primer, rewrite.BarEnds);
+        int TokensTo(int step) => 1 + rewrite.Layout.CellsThrough(step);
         if (score is null || candidates == 1)
         {
             var sampled = Sampler.Sample(model, primer, options with { MaxNewTokens = TokensTo(barEnds[^1]) - primer.Length + 1 },
-                constraintUntil(barEnds[^1]), onToken, cancellation);
+                rewrite.ConstraintUntil(barEnds[^1]), onToken, cancellation);
             return new SampledCells(sampled.Tokens.ToArray(), [], sampled.StopReason == StopReason.Complete);
         }
         int[] prefix = primer;
@@ -37,11 +36,11 @@ public static class BarByBarSampling
         {
             int until = barEnds[bar];
             var primers = Enumerable.Repeat<IReadOnlyList<int>>(prefix, candidates).ToList();
-            var constraints = Enumerable.Range(0, candidates).Select(_ => (ITokenConstraint?)constraintUntil(until)).ToList();
+            var constraints = Enumerable.Range(0, candidates).Select(_ => (ITokenConstraint?)rewrite.ConstraintUntil(until)).ToList();
             var sampled = Sampler.SampleBatch(model, primers,
                 options with { MaxNewTokens = TokensTo(until) - prefix.Length + 1, Seed = CriticGuidance.BarSeed(options.Seed, bar) },
                 constraints, cancellation: cancellation);
-            double[] scores = score(sampled.Select(s => s.Tokens).ToList());
+            double[] scores = score(sampled.Select(s => (IReadOnlyList<int>)rewrite.CandidateForCritic(s.Tokens)).ToList());
             int best = CriticGuidance.Best(scores);
             var guided = new GuidedBar(bar, best, scores);
             bars.Add(guided);

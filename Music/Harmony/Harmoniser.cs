@@ -25,21 +25,15 @@ public static class Harmoniser
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(melody);
         CriticGuidance.CheckCandidates(candidates);
-        var harmony = TokenizerFor(model, vocabulary);
+        TokenizerFor(model, vocabulary);
         if (critic is not null && critic.Vocabulary.Kind != JsbGridTokenizer.Kind)
             throw new ArgumentException($"the critic reads {critic.Vocabulary.Kind} tokens; a harmonisation is scored as a chorale grid", nameof(critic));
 
-        Func<IReadOnlyList<IReadOnlyList<int>>, double[]>? score = critic is null ? null
-            : candidates => critic.ScoreLastBars(candidates.Select(c => (IReadOnlyList<int>)AsChoraleTokens(harmony, c)).ToList());
-        var sampled = BarByBarSampling.Run(model, [JsbGridTokenizer.BeginId], harmony, BarByBarSampling.BarEnds(0, melody.Steps),
-            until => GridCellsConstraint.ForMelody(melody.Cells, until, rules), options, candidates, score, onBar, onToken, cancellation);
-        var grid = harmony.DecodeWholeSteps(sampled.Tokens.AsSpan(1));
+        var rewrite = GridRewrite.Harmonisation(melody, rules);
+        var sampled = BarByBarSampling.Run(model, rewrite, options, candidates, critic is null ? null : critic.ScoreLastBars, onBar, onToken, cancellation);
+        var grid = rewrite.FinalGrid(sampled.Tokens);
         return new HarmonisedPiece(Assemble(melody, grid), grid, sampled.Bars, sampled.Complete);
     }
-
-    /// <summary>A harmony sequence (start token first) as the chorale grid tokens of its whole steps.</summary>
-    public static int[] AsChoraleTokens(JsbHarmonyTokenizer harmony, IReadOnlyList<int> tokens) =>
-        [JsbGridTokenizer.BeginId, .. new JsbGridTokenizer().EncodeGrid(harmony.DecodeWholeSteps(tokens.Skip(1).ToArray()))];
 
     /// <summary>The melody's own notes as the soprano, the grid's alto, tenor and bass under them, on the melody's ticks, tempo and key.</summary>
     public static Piece Assemble(SopranoMelody melody, ChoraleGrid grid)

@@ -127,6 +127,17 @@ public sealed class RegenerationPlan
         return ChoraleGrid.FromRaster(cells);
     }
 
+    /// <summary>The steps <paramref name="sampled"/> has written so far, its rewritten cells merged into the piece's.</summary>
+    public ChoraleGrid MergeWritten(ChoraleGrid sampled)
+    {
+        ArgumentNullException.ThrowIfNull(sampled);
+        int steps = Math.Min(sampled.Steps, Grid.Steps);
+        var cells = Grid.Raster[..(steps * ChoraleGrid.Voices)].ToArray();
+        for (int step = FromStep; step < Math.Min(steps, ToStep); step++)
+            foreach (int voice in Voices) cells[step * ChoraleGrid.Voices + voice] = sampled[step, voice];
+        return ChoraleGrid.FromRaster(cells);
+    }
+
     /// <summary>
     /// The new piece: every note of a kept voice, and every note of a rewritten voice outside the bars, as it was
     /// (a note held into or out of the bars keeps its part outside them); the rewritten cells as notes.

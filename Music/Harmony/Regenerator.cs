@@ -26,14 +26,11 @@ public static class Regenerator
             throw new ArgumentException(plan.UsesHarmonyModel
                 ? $"model: rewriting the lower voices under a kept soprano needs the harmony model ({JsbHarmonyTokenizer.Kind}), not one of {vocabulary.Kind}"
                 : $"model: rewriting the soprano needs a chorale model ({JsbGridTokenizer.Kind}), not one of {vocabulary.Kind}", nameof(vocabulary));
-        var score = critic is null ? (Func<IReadOnlyList<IReadOnlyList<int>>, double[]>?)null
-            : sequences => critic.ScoreLastBars(sequences.Select(s => (IReadOnlyList<int>)CandidateForCritic(plan, s)).ToList());
-        var sampled = BarByBarSampling.Run(model, plan.Primer(), plan.Layout, BarByBarSampling.BarEnds(plan.FromStep, plan.ToStep),
-            until => new GridCellsConstraint(plan.Layout, plan.FixedCells, until, rules), options, candidates, score, onBar, cancellation: cancellation);
-        var written = plan.Layout.DecodeWholeSteps(sampled.Tokens.AsSpan(1));
-        if (written.Steps < plan.ToStep) return new RegeneratedPiece(plan.Piece, plan.Grid, sampled.Bars, false);
-        var merged = plan.Merge(written);
-        return new RegeneratedPiece(plan.Assemble(merged), merged, sampled.Bars, sampled.Complete);
+        var rewrite = GridRewrite.Regeneration(plan, rules);
+        var sampled = BarByBarSampling.Run(model, rewrite, options, candidates, critic is null ? null : critic.ScoreLastBars, onBar, cancellation: cancellation);
+        if (plan.Layout.DecodeWholeSteps(sampled.Tokens.AsSpan(1)).Steps < plan.ToStep) return new RegeneratedPiece(plan.Piece, plan.Grid, sampled.Bars, false);
+        var merged = rewrite.FinalGrid(sampled.Tokens);
+        return new RegeneratedPiece(rewrite.Assemble(merged), merged, sampled.Bars, sampled.Complete);
     }
 
     /// <summary>
@@ -49,6 +46,6 @@ public static class Regenerator
             int next = Math.Min(plan.Grid.Steps, plan.ToStep + RegenerationPlan.StepsPerBar);
             cells.AddRange(plan.Grid.Raster[(plan.ToStep * ChoraleGrid.Voices)..(next * ChoraleGrid.Voices)].ToArray());
         }
-        return [JsbGridTokenizer.BeginId, .. new JsbGridTokenizer().EncodeGrid(ChoraleGrid.FromRaster(cells.ToArray()))];
+        return GridRewrite.ChoraleTokens(ChoraleGrid.FromRaster(cells.ToArray()));
     }
 }

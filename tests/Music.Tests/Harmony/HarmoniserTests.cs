@@ -77,7 +77,7 @@ public sealed class HarmoniserTests
             var candidates = Sampler.SampleBatch(model, Enumerable.Repeat<IReadOnlyList<int>>(prefix, 5).ToList(),
                 options with { Seed = CriticGuidance.BarSeed(options.Seed, bar.Bar), MaxNewTokens = 1000 },
                 Enumerable.Range(0, 5).Select(_ => (ITokenConstraint?)GridCellsConstraint.ForMelody(melody.Cells, until)).ToList());
-            double[] scores = critic.ScoreLastBars(candidates.Select(c => (IReadOnlyList<int>)Harmoniser.AsChoraleTokens(HarmonyTokens, c.Tokens)).ToList());
+            double[] scores = critic.ScoreLastBars(candidates.Select(c => (IReadOnlyList<int>)GridRewrite.ChoraleTokens(HarmonyTokens.DecodeWholeSteps(c.Tokens.Skip(1).ToArray()))).ToList());
             FloatAssert.Close(scores, bar.CandidateScores, 1e-5);
             Assert.Equal(Enumerable.Range(0, 5).MaxBy(i => scores[i]), bar.Chosen);
             prefix = candidates[bar.Chosen].Tokens.ToArray();
