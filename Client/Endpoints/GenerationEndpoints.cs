@@ -28,9 +28,17 @@ internal static class GenerationEndpoints
         return endpoints;
     }
 
-    private static async Task<Results<Accepted<Started>, ValidationProblem, ProblemHttpResult>> StartAsync(GenerationService generations, GenerationBody body, HttpContext http)
+    private static Task<Results<Accepted<Started>, ValidationProblem, ProblemHttpResult>> StartAsync(GenerationService generations, GenerationBody body, HttpContext http) =>
+        StartSessionAsync(generations, new GenerationRequest(body.Bars, body.Temperature ?? GenerationRequest.DefaultTemperature, body.TopK, body.TopP, body.Seed,
+            body.ModelId, body.PrimerPieceId, body.PrimerMidi, body.Title, body.Candidates), http, ApiNames);
+
+    /// <summary>
+    /// Starts a session (a generation, harmonisation or regeneration): 202 with its id and its place under
+    /// /api/generations, 400 naming the field that is wrong, 429 with Retry-After when the cluster is full.
+    /// </summary>
+    internal static async Task<Results<Accepted<Started>, ValidationProblem, ProblemHttpResult>> StartSessionAsync(GenerationService generations,
+        GenerationRequest request, HttpContext http, IReadOnlyDictionary<string, string> apiNames)
     {
-        var request = new GenerationRequest(body.Bars, body.Temperature ?? GenerationRequest.DefaultTemperature, body.TopK, body.TopP, body.Seed, body.ModelId, body.PrimerPieceId, body.PrimerMidi, body.Title, body.Candidates);
         try
         {
             GenerationSnapshot snapshot = await generations.StartAsync(request, http.Connection.RemoteIpAddress);
@@ -38,7 +46,7 @@ internal static class GenerationEndpoints
         }
         catch (ArgumentException e)
         {
-            return FieldProblems.From(e, ApiNames);
+            return FieldProblems.From(e, apiNames);
         }
         catch (GenerationBusyException busy)
         {

@@ -56,6 +56,7 @@ internal static class WebHosting
         app.MapClusterEndpoints();
         app.MapPiecesEndpoints();
         app.MapGenerationEndpoints();
+        app.MapRewritingEndpoints();
         app.MapScoringEndpoints();
         app.MapInferenceEndpoints();
         app.MapHub<GenerationHub>("/hubs/generation");

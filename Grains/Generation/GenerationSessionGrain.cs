@@ -8,6 +8,7 @@ using MusicCluster.Grains.Interfaces.Models;
 using MusicCluster.Music.Midi;
 using MusicCluster.Music.Models;
 using MusicCluster.Music.Pieces;
+using MusicCluster.Music.Harmony;
 using MusicCluster.Music.Training;
 using Orleans.Utilities;
 
@@ -38,22 +39,20 @@ public sealed class GenerationSessionGrain(
     private GenerationSnapshot? live;
     private string primerLabel = "";
 
+    // Set by a harmonisation or regeneration: how the finished grid becomes the piece, what its provenance adds, its title.
+    private Func<Music.Tokens.ChoraleGrid, Piece>? assemble;
+    private Dictionary<string, string> extraParameters = [];
+    private string? defaultTitle;
+
     private Guid Id => this.GetPrimaryKey();
 
     public async Task<GenerationSnapshot> StartAsync(GenerationRequest request)
     {
         if (Current is { } existing) return existing;
         GenerationRequestValidator.Validate(request);
+        if (request.Harmonisation is not null || request.Regeneration is not null) return await StartRewritingAsync(request);
 
-        ModelRef model;
-        try
-        {
-            model = await GrainFactory.GetGrain<IModelRegistryGrain>(0).ResolveAsync(request.Model);
-        }
-        catch (KeyNotFoundException e)
-        {
-            throw new ArgumentException(e.Message.StartsWith("model:", StringComparison.Ordinal) ? e.Message : $"model: {e.Message}");
-        }
+        ModelRef model = await ResolveAsync(request.Model);
         Piece? primer = await ReadPrimerAsync(request);
         primerLabel = request.PrimerPieceId ?? (request.PrimerMidi is null ? "" : "uploaded MIDI");
         long seed = request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
@@ -88,6 +87,112 @@ public sealed class GenerationSessionGrain(
         return Snapshot();
     }
 
+    /// <summary>
+    /// A harmonisation (alto, tenor, bass under a melody) or a regeneration (bars of a library piece rewritten): the
+    /// request's model is the chorale model whose critic chooses and scores; the harmony model samples whenever the
+    /// soprano is kept. The session reports and stores like a generation; the piece keeps the given notes exactly.
+    /// </summary>
+    private async Task<GenerationSnapshot> StartRewritingAsync(GenerationRequest request)
+    {
+        ModelRef choraleRef = await ResolveAsync(request.Model);
+        ModelWorker chorale = await LoadAsync(engine, choraleRef);
+        if (chorale.Model.Tokenizer is not Music.Tokens.JsbGridTokenizer)
+            throw new ArgumentException($"model: {choraleRef} writes {chorale.Model.Vocabulary.Kind} tokens; harmonising and regenerating need a four-part chorale model");
+
+        GridRewrite rewrite;
+        ModelWorker sampler;
+        int bars;
+        var extra = new Dictionary<string, string>();
+        string title;
+        if (request.Harmonisation is { } harmonisation)
+        {
+            (SopranoMelody melody, string source) = await ReadMelodyAsync(harmonisation);
+            rewrite = GridRewrite.Harmonisation(melody);
+            sampler = await LoadHarmonyAsync("melodyNotes");
+            bars = melody.Bars;
+            extra["melody"] = source;
+            title = $"Harmonisation of {source}";
+            primerLabel = "";
+        }
+        else
+        {
+            var regeneration = request.Regeneration!;
+            Piece original = limits.Read(await ReadLibraryMidiAsync(regeneration.PieceId, "pieceId"), "pieceId");
+            RegenerationPlan plan;
+            try
+            {
+                plan = RegenerationPlan.For(original, regeneration.FromBar, regeneration.ToBar, RegenerationPlan.ParseVoices(regeneration.Voices));
+            }
+            catch (ArgumentException e) when (e.Message.StartsWith("piece:", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"pieceId: {e.Message["piece:".Length..].Trim()}");
+            }
+            rewrite = GridRewrite.Regeneration(plan);
+            sampler = plan.UsesHarmonyModel ? await LoadHarmonyAsync("voices") : chorale;
+            bars = plan.ToBar - plan.FromBar + 1;
+            string voices = string.Join(",", plan.Voices.Select(v => Music.Tokens.ChoraleGrid.VoiceNames[v].ToLowerInvariant()));
+            extra["regeneratedFrom"] = regeneration.PieceId;
+            extra["regeneratedBars"] = $"{plan.FromBar}-{plan.ToBar}";
+            extra["regeneratedVoices"] = voices;
+            string originalTitle = string.IsNullOrWhiteSpace(original.Metadata.Title) ? regeneration.PieceId : original.Metadata.Title.Trim();
+            title = $"{originalTitle}, bars {plan.FromBar}-{plan.ToBar} rewritten ({voices})";
+            primerLabel = regeneration.PieceId;
+        }
+
+        long seed = request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
+        var options = new SamplingOptions { Temperature = request.Temperature, TopK = request.TopK, TopP = request.TopP, Seed = seed };
+        int candidates = request.Candidates ?? (chorale.Model.Scorer is null ? 1 : CriticGuidance.DefaultCandidates);
+        cancellation = new CancellationTokenSource();
+        IGenerationRun job = RewritingRun.Start(sampler, chorale, rewrite, options, candidates, cancellation.Token);
+        assemble = rewrite.Assemble;
+        extraParameters = extra;
+        defaultTitle = $"{title} (seed {seed})";
+        var stored = request with
+        {
+            Bars = bars,
+            Candidates = candidates,
+            Harmonisation = request.Harmonisation is { } h ? h with { MelodyMidi = null } : null,
+        };
+        live = new GenerationSnapshot(Id, GenerationStatus.Running, stored, sampler.Model.Ref.ModelId, sampler.Model.Ref.CheckpointId, seed, [], [], 0,
+            null, null, null, clock.GetUtcNow(), 0, RuntimeIdentity);
+        state.State = new GenerationSessionState { Snapshot = live };
+        await state.WriteStateAsync();
+        DelayDeactivation(TimeSpan.FromHours(1));
+        _ = FollowAsync(job, chorale, new LiveNotes(chorale.Model.Tokenizer), [Music.Tokens.JsbGridTokenizer.BeginId]);
+        return Snapshot();
+    }
+
+    private async Task<ModelWorker> LoadHarmonyAsync(string field)
+    {
+        if (ShippedModel.HarmonyCheckpointPath is null)
+            throw new ArgumentException($"{field}: this build ships no harmony model, so it cannot write voices under a kept soprano");
+        return await LoadAsync(engine, Models.ShippedModelEntry.HarmonyRef);
+    }
+
+    /// <summary>The melody of a harmonisation and a label of where it came from; a melody that cannot be sung as a soprano is refused naming the field.</summary>
+    private async Task<(SopranoMelody Melody, string Source)> ReadMelodyAsync(HarmonisationInput input)
+    {
+        string field = input.MelodyMidi is not null ? "melodyMidi" : input.MelodyPieceId is not null ? "melodyPieceId" : "melodyNotes";
+        try
+        {
+            if (input.MelodyMidi is { } midi) return (SopranoMelody.FromPiece(limits.Read(midi, field)), "an uploaded melody");
+            if (input.MelodyPieceId is { } pieceId)
+            {
+                Piece piece = limits.Read(await ReadLibraryMidiAsync(pieceId, field), field);
+                string name = string.IsNullOrWhiteSpace(piece.Metadata.Title) ? pieceId : piece.Metadata.Title.Trim();
+                return (SopranoMelody.TopVoiceOf(piece), $"the top voice of {name}");
+            }
+            const int ticksPerQuarter = Piece.DefaultTicksPerQuarter;
+            var notes = input.MelodyNotes!.Select(n => new Note(n.Pitch, (long)Math.Round(n.Start * ticksPerQuarter),
+                Math.Max(1, (long)Math.Round(n.Duration * ticksPerQuarter)), 90, 0)).ToList();
+            return (SopranoMelody.FromPiece(PieceBuilder.Normalize(new Piece { Notes = notes, TimeSignatures = [new TimeSignature(0, 4, 4)] })), $"a melody of {notes.Count} notes");
+        }
+        catch (MelodyException e)
+        {
+            throw new ArgumentException($"{field}: {e.Message}");
+        }
+    }
+
     public Task<GenerationSnapshot?> GetAsync() => Task.FromResult(Current);
 
     /// <summary>A stored session that was running when its silo stopped has lost its engine job: say so instead of running forever.</summary>
@@ -102,6 +207,18 @@ public sealed class GenerationSessionGrain(
             await state.WriteStateAsync(cancellationToken);
         }
         await base.OnActivateAsync(cancellationToken);
+    }
+
+    private async Task<ModelRef> ResolveAsync(string? model)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<IModelRegistryGrain>(0).ResolveAsync(model);
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new ArgumentException(e.Message.StartsWith("model:", StringComparison.Ordinal) ? e.Message : $"model: {e.Message}");
+        }
     }
 
     /// <summary>The model's worker; a checkpoint that cannot be loaded is the request's problem, named by its field.</summary>
@@ -147,18 +264,24 @@ public sealed class GenerationSessionGrain(
         if (request.PrimerPieceId is { } pieceId)
         {
             field = "primerPieceId";
-            var piece = GrainFactory.GetGrain<IPieceGrain>(pieceId);
-            if (await piece.GetAsync() is null) throw new ArgumentException($"primerPieceId: there is no piece '{pieceId}' in the library");
-            try
-            {
-                midi = await piece.GetFileAsync(PieceFormat.Midi);
-            }
-            catch (PieceDamagedException e)
-            {
-                throw new ArgumentException($"primerPieceId: {e.Message}");
-            }
+            midi = await ReadLibraryMidiAsync(pieceId, field);
         }
         return midi is null ? null : limits.Read(midi, field);
+    }
+
+    /// <summary>A library piece's MIDI file; a missing or damaged piece is the field's problem.</summary>
+    private async Task<byte[]> ReadLibraryMidiAsync(string pieceId, string field)
+    {
+        var piece = GrainFactory.GetGrain<IPieceGrain>(pieceId);
+        if (await piece.GetAsync() is null) throw new ArgumentException($"{field}: there is no piece '{pieceId}' in the library");
+        try
+        {
+            return await piece.GetFileAsync(PieceFormat.Midi);
+        }
+        catch (PieceDamagedException e)
+        {
+            throw new ArgumentException($"{field}: {e.Message}");
+        }
     }
 
     /// <summary>Runs on this activation: relays the engine's progress, then stores the piece.</summary>
@@ -201,7 +324,9 @@ public sealed class GenerationSessionGrain(
     private async Task FinishAsync(GenerationOutcome outcome, ModelWorker worker)
     {
         GenerationSnapshot s = live!;
-        Piece piece = PieceGeneration.Decode(worker.Model.Tokenizer, outcome.Sequence.Tokens.ToArray());
+        Piece piece = assemble is null
+            ? PieceGeneration.Decode(worker.Model.Tokenizer, outcome.Sequence.Tokens.ToArray())
+            : assemble(new Music.Tokens.JsbGridTokenizer().DecodeWholeSteps(outcome.Sequence.Tokens.Skip(1).ToArray()));
         if (notes.Count == 0 && piece.Notes.Count > 0)
         {
             // No incremental decoder for this vocabulary: the notes appear now, all at once.
@@ -220,9 +345,10 @@ public sealed class GenerationSessionGrain(
             ["session"] = Id.ToString(),
             ["tokens"] = outcome.Sequence.NewTokens.Count().ToString(CultureInfo.InvariantCulture),
         };
+        foreach (var (key, value) in extraParameters) parameters[key] = value;
         var provenance = new PieceProvenance(s.ModelId, s.CheckpointId, s.Seed, parameters, now, authorship.Author, authorship.Adviser,
             authorship.Organisation, authorship.Licence);
-        string title = string.IsNullOrWhiteSpace(s.Request.Title) ? $"Generated, {s.Request.Bars} bars (seed {s.Seed})" : s.Request.Title.Trim();
+        string title = !string.IsNullOrWhiteSpace(s.Request.Title) ? s.Request.Title.Trim() : defaultTitle ?? $"Generated, {s.Request.Bars} bars (seed {s.Seed})";
         Piece titled = piece with
         {
             Metadata = piece.Metadata with

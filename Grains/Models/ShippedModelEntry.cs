@@ -18,7 +18,11 @@ public static class ShippedModelEntry
     public static ModelRef RefOf(string modelId) => new(modelId, modelId);
 
     /// <summary>Whether <paramref name="reference"/> names a shipped model.</summary>
-    public static bool IsShipped(ModelRef reference) => reference.ModelId == reference.CheckpointId && ShippedModel.ModelIds.Contains(reference.ModelId);
+    public static bool IsShipped(ModelRef reference) => reference.ModelId == reference.CheckpointId
+        && (ShippedModel.ModelIds.Contains(reference.ModelId) || reference.ModelId == ShippedModel.HarmonyModelId);
+
+    /// <summary>The shipped harmony model: loaded for harmonisations, not listed among the models pieces are generated from.</summary>
+    public static readonly ModelRef HarmonyRef = RefOf(ShippedModel.HarmonyModelId);
 
     /// <summary>The shipped default model's entry.</summary>
     public static CheckpointEntry Get() => All()[0];

@@ -34,6 +34,7 @@ public static class ShippedModel
     {
         ModelId => Existing(Path.Combine(AppContext.BaseDirectory, FolderName, "default.ckpt")),
         EventsModelId => Existing(Path.Combine(AppContext.BaseDirectory, FolderName, EventsModelId, $"{EventsModelId}.ckpt")),
+        HarmonyModelId => HarmonyCheckpointPath,
         _ => null,
     };
 
