@@ -21,7 +21,7 @@ internal static class EvalHarmonyCommand
         var data = new Option<string>("--data") { Description = "Grid dataset folder (`dataset import --format jsb --tokenizer grid`)", Required = true };
         var split = new Option<string>("--split") { Description = "valid or test", DefaultValueFactory = _ => DatasetSplits.Valid };
         split.AcceptOnlyFromAmong(DatasetSplits.Valid, DatasetSplits.Test);
-        var model = new Option<string?>("--model") { Description = "Harmony checkpoint (default: the shipped one)" };
+        var model = new Option<string?>("--model") { Description = "Harmony checkpoint, or a chorale checkpoint to compare with (default: the shipped harmony model)" };
         var choraleModel = new Option<string?>("--chorale-model") { Description = "Chorale model: its critic scores and guides, its generator's NLL is the comparison (default: the shipped model)" };
         var candidates = CommonOptions.Candidates($"Critic-guided harmonisation: the best of N candidates per bar (1 = off; default {CriticGuidance.DefaultCandidates})");
         var temperature = new Option<double>("--temperature") { Description = "Sampling temperature (0 = greedy)", DefaultValueFactory = _ => PieceGeneration.DefaultTemperature };

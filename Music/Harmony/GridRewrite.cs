@@ -29,14 +29,18 @@ public sealed record GridRewrite(
     /// <summary>Chorale grid tokens (start token first) of a grid.</summary>
     public static int[] ChoraleTokens(ChoraleGrid grid) => [JsbGridTokenizer.BeginId, .. new JsbGridTokenizer().EncodeGrid(grid)];
 
-    /// <summary>Harmonising a melody: its lower voices written bar by bar under it with the harmony serialization.</summary>
-    public static GridRewrite Harmonisation(SopranoMelody melody, ChoraleRules? rules = null)
+    /// <summary>
+    /// Harmonising a melody: its lower voices written bar by bar under it, with the harmony serialization (the melody
+    /// read a bar ahead) or, given the chorale grid as <paramref name="layout"/>, by a chorale model that reads the
+    /// melody only up to the step it writes (the baseline the harmony model is measured against).
+    /// </summary>
+    public static GridRewrite Harmonisation(SopranoMelody melody, ChoraleRules? rules = null, IGridTokenizer? layout = null)
     {
         ArgumentNullException.ThrowIfNull(melody);
-        var harmony = new JsbHarmonyTokenizer();
-        ChoraleGrid Written(IReadOnlyList<int> tokens) => harmony.DecodeWholeSteps(tokens.Skip(1).ToArray());
-        return new GridRewrite(harmony, [JsbGridTokenizer.BeginId], BarByBarSampling.BarEnds(0, melody.Steps),
-            until => GridCellsConstraint.ForMelody(melody.Cells, until, rules),
+        var cells = layout ?? new JsbHarmonyTokenizer();
+        ChoraleGrid Written(IReadOnlyList<int> tokens) => cells.DecodeWholeSteps(tokens.Skip(1).ToArray());
+        return new GridRewrite(cells, [JsbGridTokenizer.BeginId], BarByBarSampling.BarEnds(0, melody.Steps),
+            until => GridCellsConstraint.ForMelody(melody.Cells, until, rules, cells),
             tokens => ChoraleTokens(Written(tokens)), Written, Written, grid => Harmoniser.Assemble(melody, grid));
     }
 

@@ -11,7 +11,8 @@ namespace MusicCluster.Music.Harmony;
 public sealed record HarmonisedPiece(Piece Piece, ChoraleGrid Grid, IReadOnlyList<GuidedBar> Bars, bool Complete);
 
 /// <summary>
-/// Writes alto, tenor and bass under a soprano with a harmony model (<see cref="JsbHarmonyTokenizer"/>), the soprano
+/// Writes alto, tenor and bass under a soprano with a harmony model (<see cref="JsbHarmonyTokenizer"/>; a chorale model
+/// works too, reading the melody only up to the step it writes), the soprano
 /// fixed by <see cref="GridCellsConstraint.ForMelody"/>. With a critic and more than one candidate the harmonisation grows bar by
 /// bar as <see cref="CriticGuidance"/> defines, each bar's candidates read by the critic as chorale grid tokens (the
 /// chorale model's critic scores the harmonisation like any chorale).
@@ -25,11 +26,11 @@ public static class Harmoniser
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(melody);
         CriticGuidance.CheckCandidates(candidates);
-        TokenizerFor(model, vocabulary);
+        var layout = TokenizerFor(model, vocabulary);
         if (critic is not null && critic.Vocabulary.Kind != JsbGridTokenizer.Kind)
             throw new ArgumentException($"the critic reads {critic.Vocabulary.Kind} tokens; a harmonisation is scored as a chorale grid", nameof(critic));
 
-        var rewrite = GridRewrite.Harmonisation(melody, rules);
+        var rewrite = GridRewrite.Harmonisation(melody, rules, layout);
         var sampled = BarByBarSampling.Run(model, rewrite, options, candidates, critic is null ? null : critic.ScoreLastBars, onBar, onToken, cancellation);
         var grid = rewrite.FinalGrid(sampled.Tokens);
         return new HarmonisedPiece(Assemble(melody, grid), grid, sampled.Bars, sampled.Complete);
@@ -50,12 +51,12 @@ public static class Harmoniser
         });
     }
 
-    private static JsbHarmonyTokenizer TokenizerFor(TransformerGenerator model, Vocabulary vocabulary)
+    /// <summary>The model's grid serialization: the harmony model's, or a chorale model's (which reads the melody only up to the step it writes).</summary>
+    private static IGridTokenizer TokenizerFor(TransformerGenerator model, Vocabulary vocabulary)
     {
-        if (vocabulary.Kind != JsbHarmonyTokenizer.Kind)
-            throw new ArgumentException($"a harmonisation needs a harmony model ({JsbHarmonyTokenizer.Kind} tokens), not one of {vocabulary.Kind}", nameof(vocabulary));
         if (model.Config.VocabSize != vocabulary.Count)
             throw new ArgumentException($"the model has {model.Config.VocabSize} token ids but vocabulary {vocabulary.Version} has {vocabulary.Count}", nameof(vocabulary));
-        return (JsbHarmonyTokenizer)TokenizerFactory.FromVocabulary(vocabulary);
+        return TokenizerFactory.FromVocabulary(vocabulary) as IGridTokenizer
+            ?? throw new ArgumentException($"a harmonisation needs a harmony model ({JsbHarmonyTokenizer.Kind} tokens) or a chorale model ({JsbGridTokenizer.Kind}), not one of {vocabulary.Kind}", nameof(vocabulary));
     }
 }

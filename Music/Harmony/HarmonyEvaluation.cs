@@ -62,17 +62,22 @@ public sealed class HarmonyEvaluation(TransformerGenerator harmonyModel, Vocabul
         if (!scorer.Windows.Vocabulary.SameAs(dataset.Vocabulary))
             throw new ArgumentException($"the critic reads vocabulary {scorer.Windows.Vocabulary.Version}, the dataset holds {dataset.Vocabulary.Version}", nameof(scorer));
         var gridTokenizer = new JsbGridTokenizer();
-        var harmonyTokenizer = new JsbHarmonyTokenizer();
+        var harmonyTokenizer = TokenizerFactory.FromVocabulary(harmonyVocabulary) as IGridTokenizer
+            ?? throw new ArgumentException($"the harmonising model reads {harmonyVocabulary.Kind} tokens, not a chorale grid", nameof(harmonyVocabulary));
         var grids = dataset.ReadSplit(split).Select(s => gridTokenizer.DecodeGrid(s.Tokens)).ToList();
         if (grids.Count == 0) throw new ArgumentException($"split '{split}' of {dataset.Folder} has no pieces", nameof(split));
         if (maxMelodies is int most) grids = grids.Take(most).ToList();
 
         progress?.Report($"NLL of alto, tenor and bass given the soprano on {grids.Count} chorales");
+        // Windows overlap by half, so every counted token sees at least half a context of history, as in sampling
+        // (which slides by half): a harmony window that began after a step's soprano would not show the model that
+        // soprano, a handicap no harmonisation has.
+        int stride = Math.Max(1, Math.Min(harmonyModel.Config.ContextLength, choraleModel.Config.ContextLength) / 2);
         var harmonyNll = EvaluationNll.Compute(harmonyModel, harmonyVocabulary, grids.Select(g => (IReadOnlyList<int>)harmonyTokenizer.EncodeGrid(g)).ToList(),
-            cancellation: cancellation, counts: index => index > 0 && JsbHarmonyTokenizer.CellAt(index - 1).Voice != 0);
+            stride, cancellation: cancellation, counts: index => index > 0 && harmonyTokenizer.CellAt(index - 1).Voice != 0);
         var choraleNll = EvaluationNll.Compute(choraleModel, dataset.Vocabulary, grids.Select(g => (IReadOnlyList<int>)gridTokenizer.EncodeGrid(g)).ToList(),
-            cancellation: cancellation, counts: index => index > 0 && (index - 1) % ChoraleGrid.Voices != 0);
-        string method = $"teacher forcing, windows of {harmonyModel.Config.ContextLength} tokens, alto, tenor and bass tokens only";
+            stride, cancellation: cancellation, counts: index => index > 0 && (index - 1) % ChoraleGrid.Voices != 0);
+        string method = $"teacher forcing, windows of the context length every {stride} tokens (each token predicted once, after at least {stride} tokens of history where the piece has them), alto, tenor and bass tokens only";
 
         var refused = new List<string>();
         var bach = new List<Pieces.Piece>();

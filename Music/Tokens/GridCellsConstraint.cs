@@ -33,13 +33,13 @@ public sealed class GridCellsConstraint : ITokenConstraint
         this.rules = rules ?? ChoraleRules.Default;
     }
 
-    /// <summary>Harmonising a melody: every soprano cell fixed to the melody's, the lower voices free.</summary>
-    public static GridCellsConstraint ForMelody(IReadOnlyList<int> soprano, int untilStep, ChoraleRules? rules = null)
+    /// <summary>Harmonising a melody: every soprano cell fixed to the melody's, the lower voices free (harmony serialization unless another is given).</summary>
+    public static GridCellsConstraint ForMelody(IReadOnlyList<int> soprano, int untilStep, ChoraleRules? rules = null, IGridTokenizer? layout = null)
     {
         ArgumentNullException.ThrowIfNull(soprano);
         var cells = new int?[soprano.Count * ChoraleGrid.Voices];
         for (int step = 0; step < soprano.Count; step++) cells[step * ChoraleGrid.Voices] = soprano[step];
-        return new GridCellsConstraint(new JsbHarmonyTokenizer(), cells, untilStep, rules);
+        return new GridCellsConstraint(layout ?? new JsbHarmonyTokenizer(), cells, untilStep, rules);
     }
 
     public void FillAllowed(ReadOnlySpan<int> tokens, Span<bool> allowed)

@@ -88,11 +88,15 @@ public sealed class HarmoniserTests
     }
 
     [Fact]
-    public void Only_a_harmony_model_harmonises()
+    public void A_chorale_model_harmonises_too_and_an_event_model_is_refused()
     {
-        using var model = TinyModels.Generator(TinyModels.Config(vocab: Grid.Vocabulary.Count, context: 64), seed: 1);
-        var melody = SopranoMelody.FromPiece(Tune(bars: 1, seed: 1));
-        var error = Assert.Throws<ArgumentException>(() => Harmoniser.Harmonise(model, Grid.Vocabulary, melody, new SamplingOptions()));
+        using var grid = TinyModels.Generator(TinyModels.Config(vocab: Grid.Vocabulary.Count, context: 64), seed: 1);
+        var melody = SopranoMelody.FromPiece(Tune(bars: 2, seed: 1));
+        var result = Harmoniser.Harmonise(grid, Grid.Vocabulary, melody, new SamplingOptions { Seed = 3 });
+        Assert.Equal(melody.Cells, Enumerable.Range(0, result.Grid.Steps).Select(step => result.Grid[step, 0]));
+        var events = new EventTokenizer();
+        using var eventModel = TinyModels.Generator(TinyModels.Config(vocab: events.Vocabulary.Count, context: 64), seed: 1);
+        var error = Assert.Throws<ArgumentException>(() => Harmoniser.Harmonise(eventModel, events.Vocabulary, melody, new SamplingOptions()));
         Assert.Contains("needs a harmony model", error.Message);
     }
 }
