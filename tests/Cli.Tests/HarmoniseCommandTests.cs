@@ -64,6 +64,19 @@ public sealed class HarmoniseCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_a_model_the_shipped_harmony_model_harmonises()
+    {
+        string melody = MelodyMidi("scale.mid", (67, 0, 1), (69, 1, 1), (71, 2, 1), (72, 3, 1), (74, 4, 2), (71, 6, 2));
+        string output = Path.Combine(folder, "shipped.mid");
+        var result = await CliHarness.RunBuiltToolAsync("harmonise", melody, "--candidates", "1", "--out", output, "--json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains(Path.Combine("DefaultModel", "harmony", "harmony.ckpt").Replace("\\", "\\\\"), result.Output);
+        var written = MidiFileReader.ReadFile(output);
+        Assert.Equal([67, 69, 71, 72, 74, 71], written.Notes.Where(n => n.Track == 0).Select(n => n.Pitch));
+        Assert.Equal(1.0, MusicCluster.Music.Scoring.ChoraleMetrics.Of(written).NotesInRangeShare);
+    }
+
+    [Fact]
     public async Task A_melody_with_two_notes_at_once_or_out_of_range_exits_2_naming_the_note_and_writes_nothing()
     {
         string model = await UntrainedHarmonyModelAsync();
