@@ -40,7 +40,7 @@ public sealed class LibraryAndPiecePageTests(ClientProcessFixture client) : ICla
     /// <see cref="ChoraleGrid.ToPiece"/> (tracks 0-3 named Soprano, Alto, Tenor, Bass, one note at a time each),
     /// keeping the chorale's key and tempo.
     /// </summary>
-    private static Piece AsChoraleModelOutput(Piece chorale) => ChoraleGrid.FromPiece(chorale).ToPiece() with
+    internal static Piece AsChoraleModelOutput(Piece chorale) => ChoraleGrid.FromPiece(chorale).ToPiece() with
     {
         KeySignatures = chorale.KeySignatures,
         Tempos = chorale.Tempos,

@@ -1,6 +1,7 @@
 // The piece page's piano roll: the whole piece fitted to the canvas, time (quarter notes) left to right, pitch bottom
 // to top with note names along a pitch axis, bar lines, every note coloured by the critic score of its bar
-// (score-colour.js), and a playhead. (The live views grow their roll as notes arrive: pianoroll.js.)
+// (score-colour.js), and a playhead. (The live views grow their roll as notes arrive: pianoroll.js.) Its time axis is
+// exported (xOf, barAt) so what is laid over the roll, such as a selection of bars, lines up with what it draws.
 window.PieceRoll = (() => {
     const names = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'];
     const noteName = pitch => `${names[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
@@ -53,6 +54,16 @@ window.PieceRoll = (() => {
         return bar;
     };
 
+    // Time to x (CSS pixels across the canvas) and back: the notes fill the canvas right of the pitch axis.
+    const timeAxis = (canvas, roll) => {
+        const left = axisWidth + 4, span = canvas.clientWidth - axisWidth - 8, end = Math.max(roll.end, 1);
+        return { x: t => left + span * t / end, time: x => (x - left) * end / span };
+    };
+    const xOf = (canvas, roll, time) => timeAxis(canvas, roll).x(time);
+
+    // The bar (numbered from 1, as a reader counts them) under x, clamped to the piece's bars.
+    const barAt = (canvas, roll, x) => barOf(roll.barStarts, Math.max(0, timeAxis(canvas, roll).time(x))) + 1;
+
     const draw = (canvas, roll, playhead) => {
         const ratio = window.devicePixelRatio || 1;
         const width = canvas.clientWidth, height = canvas.clientHeight || Number(canvas.getAttribute('height'));
@@ -64,7 +75,7 @@ window.PieceRoll = (() => {
         const pitches = roll.notes.map(n => n.pitch);
         const low = (pitches.length ? Math.min(...pitches) : 60) - 2, high = (pitches.length ? Math.max(...pitches) : 72) + 2;
         const end = Math.max(roll.end, 1);
-        const x = t => axisWidth + 4 + (width - axisWidth - 8) * t / end;
+        const x = timeAxis(canvas, roll).x;
         const rowHeight = (height - 4) / (high - low + 1);
         const y = p => 2 + (high - p) * rowHeight;
         const scores = roll.barScores || [];
@@ -92,5 +103,5 @@ window.PieceRoll = (() => {
         }
     };
 
-    return { draw, noteName, pitchClassNames: names };
+    return { draw, xOf, barAt, noteName, pitchClassNames: names };
 })();

@@ -1,5 +1,7 @@
 // The piece page: staff notation rendered from the piece's MusicXML (OpenSheetMusicDisplay): a part per track, a
-// staff per voice of a chorale; and star ratings.
+// staff per voice of a chorale; star ratings; and, for a chorale, "Regenerate bars": bars chosen by dragging across
+// the piano roll (drawn by piece-analysis.js) or typed, rewritten in the chosen voices as a new piece that the studio
+// then shows arriving.
 (() => {
     const root = document.getElementById('piece');
     const id = root.dataset.pieceId;
@@ -45,5 +47,104 @@
         summary.textContent = `${rating.mean.toFixed(1)} from ${rating.count} rating(s). Thank you!`;
     }));
 
+    // A problem+json answer in words: each field with its messages, else its detail or title.
+    const problemText = (problem, status) => problem?.errors
+        ? Object.entries(problem.errors).map(([field, messages]) => `${field}: ${messages.join(' ')}`).join('; ')
+        : problem?.detail || problem?.title || `The request failed (HTTP ${status}).`;
+
+    const regenerateBars = async () => {
+        const section = document.getElementById('regenerate');
+        const canvas = document.getElementById('piano-roll');
+        const response = await fetch(`/api/pieces/${id}/notes`, { headers: { accept: 'application/json' } });
+        if (!response.ok) return;
+        const roll = await response.json();
+        // Regeneration rewrites four-part pieces: soprano, alto, tenor and bass on tracks 0-3 (the server says why
+        // it refuses anything else; offering it only where it can work spares the listener that).
+        const tracks = new Set(roll.notes.map(note => note.track));
+        if (tracks.size !== 4 || ![0, 1, 2, 3].every(track => tracks.has(track))) return;
+        section.hidden = false;
+
+        const form = document.getElementById('regenerate-form');
+        const from = document.getElementById('regenerate-from'), to = document.getElementById('regenerate-to');
+        const error = document.getElementById('regenerate-error');
+        const overlay = document.getElementById('bar-selection'), overlayLabel = document.getElementById('bar-selection-label');
+        const barCount = roll.barStarts.length;
+        from.max = to.max = String(barCount);
+        from.placeholder = '1';
+        to.placeholder = String(barCount);
+
+        // The chosen bars, as typed (either order; one of them alone is that bar), when they are bars of the piece.
+        const chosen = () => {
+            const a = from.value === '' ? Number(to.value) : Number(from.value), b = to.value === '' ? a : Number(to.value);
+            const isBar = n => Number.isInteger(n) && n >= 1 && n <= barCount;
+            return from.value + to.value !== '' && isBar(a) && isBar(b) ? { first: Math.min(a, b), last: Math.max(a, b) } : null;
+        };
+        const showSelection = () => {
+            const selection = chosen();
+            if (!selection || !canvas.isConnected) { overlay.hidden = true; return; }
+            const left = PieceRoll.xOf(canvas, roll, roll.barStarts[selection.first - 1]);
+            const right = PieceRoll.xOf(canvas, roll, selection.last < barCount ? roll.barStarts[selection.last] : roll.end);
+            Object.assign(overlay.style, {
+                left: `${canvas.offsetLeft + canvas.clientLeft + left}px`, width: `${right - left}px`,
+                top: `${canvas.offsetTop + canvas.clientTop}px`, height: `${canvas.clientHeight}px`,
+            });
+            overlayLabel.textContent = selection.first === selection.last ? `bar ${selection.first}` : `bars ${selection.first}-${selection.last}`;
+            overlay.dataset.bars = `${selection.first}-${selection.last}`;
+            overlay.hidden = false;
+        };
+
+        // Dragging across the roll chooses the bars from where the drag began to where it is.
+        let anchor = null;
+        const dragTo = event => {
+            const bar = PieceRoll.barAt(canvas, roll, event.offsetX);
+            from.value = String(Math.min(anchor, bar));
+            to.value = String(Math.max(anchor, bar));
+            showSelection();
+        };
+        canvas.classList.add('bar-selectable');
+        canvas.addEventListener('pointerdown', event => {
+            if (event.button !== 0) return;
+            canvas.setPointerCapture(event.pointerId);
+            anchor = PieceRoll.barAt(canvas, roll, event.offsetX);
+            dragTo(event);
+        });
+        canvas.addEventListener('pointermove', event => { if (anchor !== null) dragTo(event); });
+        const endDrag = () => { anchor = null; };
+        canvas.addEventListener('pointerup', endDrag);
+        canvas.addEventListener('pointercancel', endDrag);
+        from.addEventListener('input', showSelection);
+        to.addEventListener('input', showSelection);
+        window.addEventListener('resize', showSelection);
+        showSelection();
+
+        form.addEventListener('submit', async event => {
+            event.preventDefault();
+            error.textContent = '';
+            const voices = [...form.querySelectorAll('input[name=voices]:checked')].map(box => box.value);
+            if (from.value === '' && to.value === '') { error.textContent = 'Choose the bars first: drag across the piano roll or type them.'; return; }
+            if (voices.length === 0) { error.textContent = 'Choose at least one voice to rewrite.'; return; }
+            // The bars as the roll shows them; bars it cannot show go as typed, and the server names what is wrong.
+            const selection = chosen();
+            const fromBar = selection ? selection.first : Number(from.value), toBar = selection ? selection.last : Number(to.value);
+            const button = form.querySelector('button[type=submit]');
+            button.disabled = true;
+            try {
+                const started = await fetch(`/api/pieces/${id}/regenerations`, {
+                    method: 'POST',
+                    headers: { 'content-type': 'application/json' },
+                    body: JSON.stringify({ fromBar, toBar, voices }),
+                });
+                const result = await started.json().catch(() => null);
+                if (started.status === 202) { location.assign(`/?session=${encodeURIComponent(result.id)}`); return; }
+                error.textContent = problemText(result, started.status);
+            } catch (failure) {
+                error.textContent = `The request could not be sent: ${failure.message}`;
+            } finally {
+                button.disabled = false;
+            }
+        });
+    };
+
     renderStaff();
+    regenerateBars().catch(() => { /* no notes, no regeneration: the roll's own message says why */ });
 })();

@@ -1,3 +1,7 @@
+// The studio: one live view of a session (status, the roll filling note by note, per-bar scores, the finished
+// piece's link, Cancel), fed by whichever way a session starts: the generate form, Harmonise under the melody input
+// (melody-input.js), or a session id in the address (?session=..., where the piece page's Regenerate sends the
+// listener to watch the rewritten piece arrive).
 "use strict";
 (function () {
     const form = document.getElementById("generate-form");
@@ -10,10 +14,22 @@
     const cancel = document.getElementById("cancel-button");
     const pieceLink = document.getElementById("piece-link");
     const errors = document.getElementById("form-errors");
+    const generateButton = form.querySelector("button[type=submit]");
+    const harmoniseButton = document.getElementById("harmonise");
+    const sessionView = document.getElementById("session-view");
     const connection = new signalR.HubConnectionBuilder().withUrl("/hubs/generation").withAutomaticReconnect().build();
-    let session = null, notes = 0, seenSequence = 0;
+    let session = null, running = false, label = "", notes = 0, seenSequence = 0, melodyNotes = 0;
+    const melody = new MelodyInput(document.getElementById("melody-entry"), { onChange: count => { melodyNotes = count; updateButtons(); } });
 
     function field(name) { const v = form.elements[name].value.trim(); return v === "" ? null : v; }
+    function integer(name) { return field(name) === null ? null : parseInt(field(name), 10); }
+    function decimal(name) { return field(name) === null ? null : parseFloat(field(name)); }
+
+    function updateButtons() {
+        generateButton.disabled = running;
+        harmoniseButton.disabled = running || melodyNotes === 0;
+        cancel.disabled = !running;
+    }
     function showBar(bar, score) {
         roll.setBarScore(bar, score);
         appendBarScore(meter, bar, score);
@@ -22,27 +38,89 @@
         latest.style.background = scoreColour(score);
     }
     function showStatus(s, tokens) {
-        status.textContent = `${s} · ${tokens} tokens · ${notes} notes`;
+        status.textContent = `${label}${s} · ${tokens} tokens · ${notes} notes`;
         status.dataset.status = s;
     }
-    function apply(u) {
-        if (u.sequence <= seenSequence) return;
-        seenSequence = u.sequence;
-        roll.add(u.notes); player.play(u.notes); notes += u.notes.length;
-        for (const b of u.barScores) showBar(b.bar, b.score);
-        showStatus(u.status, u.tokens);
-        if (u.status !== "Running") finish(u.status, u.pieceId, u.overallScore, u.error);
+    // What a session is, from its request: the status line says so (a session opened from the address has no form).
+    function describe(request) {
+        if (!request) return "";
+        if (request.regeneration) return `Bars ${request.regeneration.fromBar}-${request.regeneration.toBar} of ${request.regeneration.pieceId} rewritten · `;
+        if (request.harmonisation) return "Harmonisation · ";
+        return "";
     }
-    function finish(s, pieceId, overall, error) {
-        cancel.disabled = true;
-        form.querySelector("button[type=submit]").disabled = false;
-        if (pieceId) {
-            pieceLink.href = `/pieces/${pieceId}`;
-            pieceLink.textContent = `Open the piece${overall != null ? ` (score ${overall.toFixed(0)})` : ""}`;
+    // A snapshot or an update: the notes and bar scores it brings, and whether the session is over.
+    function take(s) {
+        roll.add(s.notes); player.play(s.notes); notes += s.notes.length;
+        for (const b of s.barScores) showBar(b.bar, b.score);
+        showStatus(s.status, s.tokens);
+        if (s.status !== "Running" && s.status !== "Pending") finish(s);
+    }
+    function finish(s) {
+        running = false;
+        updateButtons();
+        if (s.pieceId) {
+            pieceLink.href = `/pieces/${s.pieceId}`;
+            pieceLink.textContent = `Open the piece${s.overallScore != null ? ` (score ${s.overallScore.toFixed(0)})` : ""}`;
             pieceLink.classList.remove("d-none");
         }
-        if (error) { errors.textContent = error; }
+        if (s.error) showError(s.error);
     }
+    // Errors show under the form, which may be out of sight when the melody input below started the session.
+    function showError(text) {
+        errors.textContent = text;
+        errors.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    }
+    // A refused request's problem: each field with its messages (application/problem+json), else its title.
+    function problemText(problem, httpStatus) {
+        if (problem && problem.errors) return Object.entries(problem.errors).map(([k, v]) => `${k}: ${v.join(" ")}`).join("; ");
+        return (problem && (problem.detail || problem.title)) || `The request failed (HTTP ${httpStatus}).`;
+    }
+
+    // Watches a session from its start: clears the view, catches up with the snapshot, then follows its updates.
+    async function watchSession(id) {
+        session = id; notes = 0; seenSequence = 0; label = "";
+        roll.clear(); meter.replaceChildren(); pieceLink.classList.add("d-none");
+        latest.textContent = "–"; latest.style.width = "3%"; latest.style.background = "";
+        running = true;
+        updateButtons();
+        showStatus("Running", 0);
+        // The view sits between the two ways of starting a session (the form above, the melody input below): bring
+    // it to the listener.
+        sessionView.scrollIntoView({ block: "nearest", behavior: "smooth" });
+        try {
+            await watchGeneration(connection, id, snapshot => {
+                seenSequence = snapshot.sequence;
+                label = describe(snapshot.request);
+                take(snapshot);
+            }, update => {
+                if (update.sequence <= seenSequence) return;
+                seenSequence = update.sequence;
+                take(update);
+            });
+        } catch (error) {
+            running = false;
+            updateButtons();
+            showStatus("Not found", 0);
+            showError(`The session ${id} could not be watched: ${error.message}`);
+        }
+    }
+
+    // Starts a session (a generation or a harmonisation: POST url with body) and watches it.
+    async function startSession(url, body) {
+        errors.textContent = "";
+        await player.start();
+        let response, result;
+        try {
+            response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+            result = await response.json().catch(() => null);
+        } catch (error) {
+            showError(`The request could not be sent: ${error.message}`);
+            return;
+        }
+        if (response.status !== 202) { showError(problemText(result, response.status)); return; }
+        await watchSession(result.id);
+    }
+
     async function readPrimer() {
         const input = form.elements["primerFile"];
         if (!input.files || input.files.length === 0) return null;
@@ -52,43 +130,38 @@
     }
     form.addEventListener("submit", async e => {
         e.preventDefault();
-        errors.textContent = "";
-        await player.start();
-        const body = {
+        await startSession("/api/generations", {
             bars: parseInt(field("bars") || "0", 10),
-            temperature: field("temperature") === null ? null : parseFloat(field("temperature")),
-            topK: field("topK") === null ? null : parseInt(field("topK"), 10),
-            topP: field("topP") === null ? null : parseFloat(field("topP")),
-            seed: field("seed") === null ? null : parseInt(field("seed"), 10),
-            candidates: field("candidates") === null ? null : parseInt(field("candidates"), 10),
+            temperature: decimal("temperature"),
+            topK: integer("topK"),
+            topP: decimal("topP"),
+            seed: integer("seed"),
+            candidates: integer("candidates"),
             modelId: field("modelId"),
             primerPieceId: field("primerPieceId"),
             primerMidi: await readPrimer(),
-        };
-        const response = await fetch("/api/generations", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-        const result = await response.json();
-        if (response.status !== 202) {
-            errors.textContent = result.errors ? Object.entries(result.errors).map(([k, v]) => `${k}: ${v.join(" ")}`).join("; ") : (result.detail || result.title);
-            return;
-        }
-        session = result.id; notes = 0; seenSequence = 0;
-        roll.clear(); meter.replaceChildren(); pieceLink.classList.add("d-none");
-        latest.textContent = "–"; latest.style.width = "3%";
-        cancel.disabled = false;
-        form.querySelector("button[type=submit]").disabled = true;
-        showStatus("Running", 0);
-        await watchGeneration(connection, session, snap => {
-            // Catch up with what happened before the watch began.
-            seenSequence = snap.sequence;
-            roll.add(snap.notes); player.play(snap.notes); notes += snap.notes.length;
-            for (const b of snap.barScores) showBar(b.bar, b.score);
-            showStatus(snap.status, snap.tokens);
-            if (snap.status !== "Running") finish(snap.status, snap.pieceId, snap.overallScore, snap.error);
-        }, apply);
+        });
+    });
+    harmoniseButton.addEventListener("click", async () => {
+        melody.stop();
+        await startSession("/api/harmonisations", {
+            melodyNotes: melody.notes(),
+            temperature: decimal("temperature"),
+            seed: integer("seed"),
+            candidates: integer("candidates"),
+        });
     });
     cancel.addEventListener("click", async () => {
         if (!session) return;
         await fetch(`/api/generations/${session}/cancel`, { method: "POST" });
         player.stop();
     });
+
+    // ?session=<id>: watch that session (silently: browsers start sound only after a click on the page).
+    const requested = new URLSearchParams(location.search).get("session");
+    if (requested !== null) {
+        if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(requested)) watchSession(requested.toLowerCase());
+        else showError(`'${requested}' is not a session id.`);
+    }
+    updateButtons();
 })();
