@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MusicCluster.Grains.Interfaces.Library;
-using MusicCluster.Music.Data;
 using MusicCluster.Music.Midi;
 using MusicCluster.Music.Tokens;
 
@@ -140,7 +139,12 @@ public sealed class RewritingApiTests(GenerationFixture fixture) : IClassFixture
 
         string piano = $"piano-{Guid.NewGuid():N}"[..16];
         var cluster = fixture.Factory.Services.GetRequiredService<IClusterClient>();
-        await cluster.GetGrain<IPieceGrain>(piano).CreateAsync(new NewPiece("Piano", MidiFileWriter.Write(SyntheticCorpus.Generate(1, seed: 2)[0]),
+        // Chords on one track: not four voices of one note at a time.
+        var chords = MusicCluster.Music.Pieces.PieceBuilder.Normalize(new MusicCluster.Music.Pieces.Piece
+        {
+            Notes = [new(60, 0, 480, 80, 0), new(64, 0, 480, 80, 0), new(67, 0, 480, 80, 0), new(62, 480, 480, 80, 0), new(65, 480, 480, 80, 0)],
+        });
+        await cluster.GetGrain<IPieceGrain>(piano).CreateAsync(new NewPiece("Piano", MidiFileWriter.Write(chords),
             new PieceProvenance("upload", "upload", 0, new Dictionary<string, string>(), DateTimeOffset.UtcNow, "", "", "", ""), null));
         var response = await Http.PostAsJsonAsync($"/api/pieces/{piano}/regenerations", new { fromBar = 1, toBar = 1 });
         Assert.StartsWith("pieceId: regeneration", await FieldOfAsync(response));
