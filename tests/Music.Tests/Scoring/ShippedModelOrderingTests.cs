@@ -16,7 +16,7 @@ namespace MusicCluster.Music.Tests.Scoring;
 /// The figures are on real held-out chorales, measured by `musiccluster train-critic` / `eval` and recorded
 /// in Music/DefaultModel/README.md: real vs random 1.000, real vs bar-shuffled 0.980 (77 JSB test chorales). The
 /// generator's own pieces hold together across bar lines less than Bach's, so their shuffles are harder to tell:
-/// this critic orders these 64 at 0.71, the critic shipped before it at 0.50 (chance). The bar-order assertion
+/// the event critic orders these 64 at 0.71, the chorale critic its own at 0.80. The bar-order assertion
 /// here is therefore a guard against losing what the fine-tuning gave, not the 0.9 aimed for on real pieces.
 /// </summary>
 [Collection(TinyModels.Collection)]
@@ -38,12 +38,12 @@ public sealed class ShippedModelOrderingTests(ITestOutputHelper output)
     }
 
     /// <param name="minimumShuffledAuc">
-    /// A guard below what each critic measured here (the event model's 0.711; the chorale model's 0.540, whose critic
-    /// orders real test chorales above their shuffles at only 0.647, short of the 0.9 aimed for: see
-    /// Music/DefaultModel/README.md), so that a replacement critic cannot order bars worse unnoticed.
+    /// A guard below what each critic measured here (the event model's 0.711; the chorale model's 0.795 with the
+    /// session-6 critic, which orders real test chorales above their shuffles at 0.942: see Music/DefaultModel/README.md),
+    /// so that a replacement critic cannot order bars worse unnoticed.
     /// </param>
     [Theory]
-    [InlineData(ShippedModel.ModelId, 0.5)]
+    [InlineData(ShippedModel.ModelId, 0.75)]
     [InlineData(ShippedModel.EventsModelId, 0.65)]
     public void A_shipped_critic_ranks_generated_chorales_above_their_bar_shuffles_and_random_tokens(string modelId, double minimumShuffledAuc)
     {
