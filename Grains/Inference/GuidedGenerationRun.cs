@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using MusicCluster.Music.Models;
 using MusicCluster.Music.Scoring;
 using MusicCluster.Music.Training;
@@ -13,18 +12,11 @@ namespace MusicCluster.Grains.Inference;
 /// the calibrated scores of the bars it completes are reported as one update per bar. Nothing here runs on the grain
 /// scheduler: the loop awaits the worker's jobs on the thread pool.
 /// </summary>
-public sealed class GuidedGenerationRun : IGenerationRun
+public sealed class GuidedGenerationRun : BarByBarRun
 {
-    private readonly Channel<GenerationProgress> progress = Channel.CreateUnbounded<GenerationProgress>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private readonly TaskCompletionSource<GenerationOutcome> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     private GuidedGenerationRun()
     {
     }
-
-    public ChannelReader<GenerationProgress> Progress => progress.Reader;
-
-    public Task<GenerationOutcome> Completion => completion.Task;
 
     /// <summary>Starts guided generation of <paramref name="bars"/> bars after <paramref name="primer"/>; the worker's model must have a critic calibration.</summary>
     public static GuidedGenerationRun Start(ModelWorker worker, IReadOnlyList<int> primer, SamplingOptions options, int bars, int candidates,
@@ -63,20 +55,16 @@ public sealed class GuidedGenerationRun : IGenerationRun
                 score = scores[best];
                 complete = chosen.StopReason == StopReason.Complete;
                 int[] next = bar == bars - 1 || !complete ? chosen.Tokens.ToArray() : CriticGuidance.ContinuationPrefix(tokenizer, chosen.Tokens);
-                var newBars = Enumerable.Range(reportedBars, Math.Max(0, score.Bars.Count - reportedBars))
-                    .Select(b => new BarScore(b, score.Bars[b], score.RawBars[b], score.ModelId, score.CheckpointId)).ToList();
+                var newBars = BarsAfter(score, reportedBars);
                 reportedBars = score.Bars.Count;
-                progress.Writer.TryWrite(new GenerationProgress(next[prefix.Length..], newBars));
+                Report(new GenerationProgress(next[prefix.Length..], newBars));
                 prefix = next;
             }
-            progress.Writer.TryComplete();
-            completion.TrySetResult(new GenerationOutcome(new SampledSequence(prefix, primer.Length, complete ? StopReason.Complete : StopReason.MaxNewTokens), score));
+            Succeed(new GenerationOutcome(new SampledSequence(prefix, primer.Length, complete ? StopReason.Complete : StopReason.MaxNewTokens), score));
         }
         catch (Exception error)
         {
-            progress.Writer.TryComplete(error);
-            if (error is OperationCanceledException) completion.TrySetCanceled(cancellation);
-            else completion.TrySetException(error);
+            Fail(error, cancellation);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using MusicCluster.Music.Harmony;
 using MusicCluster.Music.Models;
 using MusicCluster.Music.Tokens;
@@ -14,18 +13,11 @@ namespace MusicCluster.Grains.Inference;
 /// as it is). Progress is reported in chorale grid tokens, so the session shows notes and bar scores as for any
 /// chorale: the piece so far, kept cells included, one update per bar, the kept bars after the passage at the end.
 /// </summary>
-public sealed class RewritingRun : IGenerationRun
+public sealed class RewritingRun : BarByBarRun
 {
-    private readonly Channel<GenerationProgress> progress = Channel.CreateUnbounded<GenerationProgress>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private readonly TaskCompletionSource<GenerationOutcome> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     private RewritingRun()
     {
     }
-
-    public ChannelReader<GenerationProgress> Progress => progress.Reader;
-
-    public Task<GenerationOutcome> Completion => completion.Task;
 
     /// <param name="sampler">The worker of the model the rewrite's layout is for.</param>
     /// <param name="critic">The chorale model's worker with a calibrated critic; null: one candidate, no bar scores.</param>
@@ -82,7 +74,7 @@ public sealed class RewritingRun : IGenerationRun
                     newBars = BarsAfter(score, reportedBars);
                     reportedBars = score.Bars.Count;
                 }
-                progress.Writer.TryWrite(new GenerationProgress(written[(1 + emittedCells)..], newBars));
+                Report(new GenerationProgress(written[(1 + emittedCells)..], newBars));
                 emittedCells = written.Length - 1;
             }
             int[] final = complete ? GridRewrite.ChoraleTokens(rewrite.FinalGrid(prefix)) : GridRewrite.ChoraleTokens(rewrite.WrittenGrid(prefix));
@@ -95,21 +87,13 @@ public sealed class RewritingRun : IGenerationRun
                     score = await critic.ScoreAsync(final);
                     tailBars = BarsAfter(score, reportedBars);
                 }
-                progress.Writer.TryWrite(new GenerationProgress(final[(1 + emittedCells)..], tailBars));
+                Report(new GenerationProgress(final[(1 + emittedCells)..], tailBars));
             }
-            progress.Writer.TryComplete();
-            completion.TrySetResult(new GenerationOutcome(new SampledSequence(final, 1, complete ? StopReason.Complete : StopReason.MaxNewTokens), score));
+            Succeed(new GenerationOutcome(new SampledSequence(final, 1, complete ? StopReason.Complete : StopReason.MaxNewTokens), score));
         }
         catch (Exception error)
         {
-            progress.Writer.TryComplete(error);
-            if (error is OperationCanceledException) completion.TrySetCanceled(cancellation);
-            else completion.TrySetException(error);
+            Fail(error, cancellation);
         }
     }
-
-    /// <summary>The bars of a score from <paramref name="first"/> on, as live bar scores.</summary>
-    private static IReadOnlyList<Music.Scoring.BarScore> BarsAfter(MusicPieceScore score, int first) =>
-        Enumerable.Range(first, Math.Max(0, score.Bars.Count - first))
-            .Select(b => new Music.Scoring.BarScore(b, score.Bars[b], score.RawBars[b], score.ModelId, score.CheckpointId)).ToList();
 }

@@ -108,7 +108,7 @@ public class DatasetCommandTests
         { ["dataset", "import", "/tmp", "--format", "wav", "--out", "OUT"], "wav" },
         { ["dataset", "import", "/tmp", "--format", "jsb", "--out", "OUT"], "is a folder" },
         { ["dataset", "synth", "--count", "0", "--out", "OUT"], "--count must be at least 1" },
-        { ["dataset", "synth", "--count", "3", "--out", "OUT", "--tokenizer", "remi"], "--tokenizer must be event or grid" },
+        { ["dataset", "synth", "--count", "3", "--out", "OUT", "--tokenizer", "remi"], "--tokenizer must be event, grid or harmony" },
         { ["dataset", "synth", "--count", "3", "--out", "OUT", "--steps-per-quarter", "6"], "multiple of 4" },
         { ["dataset", "synth", "--count", "3"], "--out" },
         { ["dataset", "synth", "--count", "3", "--out", " "], "not a usable path" },
