@@ -85,6 +85,52 @@ public sealed partial class HarmonisationPageTests(ClientProcessFixture client) 
     }
 
     [SkippableFact]
+    public async Task A_melody_entered_in_the_evaluation_room_is_harmonised_and_watched_in_the_studio()
+    {
+        await using BrowserSession browser = await BrowserSession.StartAsync();
+        IPage page = browser.Page;
+        await page.GotoAsync(new Uri(client.BaseAddress, "/evaluate").ToString());
+        ILocator card = page.GetByTestId("melody-section");
+        await card.GetByTestId("harmonise-seed").FillAsync("7");
+        await card.GetByTestId("harmonise-candidates").FillAsync("2");
+
+        // The same melody input as the studio's: eight quarter notes, two bars.
+        foreach (int pitch in Tune) await card.GetByTestId($"melody-key-{pitch}").ClickAsync();
+        await Assertions.Expect(card.GetByTestId("melody-roll")).ToHaveAttributeAsync("data-notes", "8");
+        await Assertions.Expect(card.GetByTestId("melody-notes").GetByTestId("melody-note")).ToHaveCountAsync(8);
+        await Assertions.Expect(card.GetByTestId("melody-summary")).ToHaveTextAsync("8 note(s), 2 bar(s)");
+        // The card is in use, so it has the computer keys: the Play piano above hears nothing.
+        await Assertions.Expect(card).ToHaveClassAsync(new Regex(@"\bmelody-listening\b"));
+        await Assertions.Expect(page.GetByTestId("played-count")).ToHaveTextAsync("0 notes played");
+        await card.ScrollIntoViewIfNeededAsync();
+        await browser.ScreenshotAsync("evaluate-melody");
+        await page.Keyboard.PressAsync("a");
+        await Assertions.Expect(card.GetByTestId("melody-notes").GetByTestId("melody-note")).ToHaveCountAsync(9);
+        await card.GetByTestId("melody-undo").ClickAsync();
+
+        // A press on the Play piano hands the computer keys back to it; the melody keeps its eight notes.
+        ILocator playKey = page.GetByTestId("piano").GetByTestId("piano-key").First;
+        await playKey.HoverAsync();
+        await page.Mouse.DownAsync();
+        await page.Mouse.UpAsync();
+        await Assertions.Expect(card).Not.ToHaveClassAsync(new Regex(@"\bmelody-listening\b"));
+        await page.Keyboard.PressAsync("a");
+        await Assertions.Expect(page.GetByTestId("played-count")).ToHaveTextAsync("2 notes played");
+        await Assertions.Expect(card.GetByTestId("melody-summary")).ToHaveTextAsync("8 note(s), 2 bar(s)");
+
+        await page.GetByTestId("evaluate-harmonise").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/\?session=[0-9a-f-]{36}$"), new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("piece-link").Or(page.Locator("[data-testid=form-errors]:not(:empty)")).First).ToBeVisibleAsync(Patient);
+        Assert.Equal("", await page.GetByTestId("form-errors").TextContentAsync());
+        await Assertions.Expect(page.GetByTestId("generation-status")).ToContainTextAsync("Completed");
+        await Assertions.Expect(page.GetByTestId("generation-status")).ToContainTextAsync("Harmonisation");
+        await Assertions.Expect(page.GetByTestId("bar-scores").GetByTestId("bar-score")).ToHaveCountAsync(2);
+        await browser.ScreenshotAsync("evaluate-harmonised-studio");
+
+        Assert.Empty(browser.Errors);
+    }
+
+    [SkippableFact]
     public async Task Step_entry_appends_notes_and_rests_and_a_selected_note_moves_a_semitone_and_is_removed()
     {
         await using BrowserSession browser = await BrowserSession.StartAsync();

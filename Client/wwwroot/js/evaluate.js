@@ -42,6 +42,51 @@
         } catch (err) { uploadError.textContent = err.message; }
     });
 
+    // ---- Harmonise a melody: the studio's melody input (melody-input.js) built into its card; Harmonise posts the
+    // melody and hands the session to the studio (/?session=<id>), which watches it arrive.
+    // Both this input and the Play piano below take the computer keys (A, W, S, ... and Z / X) and MIDI note-ons. Only
+    // one may react to a press, and which one should follow what the listener is doing, not a toggle to remember: the
+    // melody input listens while its card is in use (the last click or focus on the page was inside it; keyboard:
+    // "focus"), and the Play piano otherwise, so the page behaves as before until the melody card is clicked, and
+    // clicking the Play card's keys hands the keyboard back.
+    const melodyCard = document.getElementById("melody-card");
+    const harmoniseForm = document.getElementById("evaluate-harmonise-form");
+    const harmoniseButton = document.getElementById("evaluate-harmonise");
+    const harmoniseError = document.getElementById("evaluate-harmonise-error");
+    let harmonising = false, melodyNotes = 0;
+    const updateHarmonise = () => { harmoniseButton.disabled = harmonising || melodyNotes === 0; };
+    const melody = MelodyInput.build(document.getElementById("evaluate-melody"), {
+        idPrefix: "evaluate-melody", keyboard: "focus", area: melodyCard,
+        onChange: count => { melodyNotes = count; updateHarmonise(); },
+    });
+    const optional = (name, parse) => { const v = harmoniseForm.elements[name].value.trim(); return v === "" ? null : parse(v); };
+    harmoniseForm.addEventListener("submit", async e => {
+        e.preventDefault();
+        melody.stop();
+        harmoniseError.textContent = "";
+        harmonising = true; updateHarmonise();
+        try {
+            const response = await fetch("/api/harmonisations", {
+                method: "POST", headers: { "Content-Type": "application/json" },
+                body: JSON.stringify({
+                    melodyNotes: melody.notes(),
+                    temperature: optional("temperature", parseFloat),
+                    seed: optional("seed", v => parseInt(v, 10)),
+                    candidates: optional("candidates", v => parseInt(v, 10)),
+                }),
+            });
+            const result = await response.json().catch(() => null);
+            if (response.status === 202 && result && result.id) { location.assign(`/?session=${encodeURIComponent(result.id)}`); return; }
+            // A refused melody: each field with its messages (application/problem+json), else the problem's title.
+            harmoniseError.textContent = result && result.errors
+                ? Object.entries(result.errors).map(([k, v]) => `${k}: ${v.join(" ")}`).join("; ")
+                : (result && (result.detail || result.title)) || `The request failed (HTTP ${response.status}).`;
+        } catch (err) {
+            harmoniseError.textContent = `The request could not be sent: ${err.message}`;
+        }
+        harmonising = false; updateHarmonise();
+    });
+
     // ---- Playing: on-screen piano, computer keyboard, Web MIDI; scored every few seconds.
     const piano = document.getElementById("piano");
     const playedRoll = new PianoRoll(document.getElementById("played-roll"));
@@ -92,7 +137,7 @@
         dirty = true;
     }
     document.addEventListener("keydown", e => {
-        if (e.repeat || e.target instanceof HTMLInputElement) return;
+        if (e.repeat || e.target instanceof HTMLInputElement || melody.listening()) return;
         const k = e.key.toLowerCase();
         if (k === "z") { octave = Math.max(1, octave - 1); return; }
         if (k === "x") { octave = Math.min(7, octave + 1); return; }
@@ -117,7 +162,7 @@
                     input.onmidimessage = m => {
                         const [status, pitch, velocity] = m.data;
                         const kind = status & 0xf0;
-                        if (kind === 0x90 && velocity > 0) noteOn(pitch, velocity);
+                        if (kind === 0x90 && velocity > 0) { if (!melody.listening()) noteOn(pitch, velocity); }
                         else if (kind === 0x80 || (kind === 0x90 && velocity === 0)) noteOff(pitch);
                     };
                 }

@@ -2,8 +2,14 @@
 // as the server takes it) played on an on-screen piano, the computer keyboard or a Web MIDI keyboard, and placed on a
 // 16th-note grid either step by step (each key appends a note of the chosen length) or recorded in time with a
 // metronome. It is shown on a small piano roll and as a list of notes, where a note is selected, moved a semitone or
-// removed. API: new MelodyInput(root, { onChange }), notes() (pitch, start and duration in quarter notes), stop().
-// Its controls are the elements under root marked data-melody="...".
+// removed. API: new MelodyInput(root, { onChange, keyboard }), notes() (pitch, start and duration in quarter notes),
+// stop(), listening(). Its controls are the elements under root marked data-melody="...": a page writes them itself
+// (the studio, Index.cshtml) or has MelodyInput.build(container, { idPrefix, ... }) write them into a container (the
+// evaluation room), so one page can hold more than one input.
+// keyboard: "page" (the default) plays the computer keys wherever focus is on the page, for a page with no other
+// keyboard; "focus" plays them, and takes MIDI note-ons, only while the input is in use (the last pointer press or
+// focus on the page was inside options.area, by default root), for a page where another part plays the same keys;
+// the area is marked with the class melody-listening meanwhile.
 "use strict";
 window.MelodyInput = (() => {
     const lowest = 60, highest = 81;                 // the soprano's range the server checks
@@ -58,7 +64,10 @@ window.MelodyInput = (() => {
                 up: part("up"), down: part("down"), remove: part("remove"), undo: part("undo"), clear: part("clear"), play: part("play"),
                 midi: part("midi"), midiStatus: part("midi-status"),
             };
+            this.root = root;
             this.onChange = (options && options.onChange) || (() => { });
+            this.keyboardScope = (options && options.keyboard) || "page";
+            this.active = this.keyboardScope === "page";
             // Notes and rests in the order entered ({ kind: "note" | "rest", pitch, start, duration }): Undo takes the last.
             this.entries = [];
             this.selected = null;
@@ -71,7 +80,7 @@ window.MelodyInput = (() => {
             this.roll = new PianoRoll(this.ui.roll, { pitchRange: { low: lowest, high: highest }, quarterWidth: 36 });
             this.buildPiano();
             this.bindControls();
-            this.bindComputerKeyboard();
+            this.bindComputerKeyboard(options);
             this.bindMidi();
             this.render();
         }
@@ -81,6 +90,8 @@ window.MelodyInput = (() => {
         noteEntries() { return this.entries.filter(e => e.kind === "note").sort((a, b) => a.start - b.start); }
         end() { return this.entries.reduce((end, e) => Math.max(end, e.start + e.duration), 0); }
         stop() { this.stopRecording(); this.stopPlayback(); }
+        // Whether the computer keys and MIDI note-ons are this input's now (always, unless keyboard is "focus").
+        listening() { return this.active; }
 
         // ---- Input: every source (mouse or touch, computer keys, MIDI) presses and releases pitches.
         press(pitch, atMilliseconds = performance.now()) {
@@ -137,8 +148,16 @@ window.MelodyInput = (() => {
             }
         }
 
-        bindComputerKeyboard() {
+        bindComputerKeyboard(options) {
+            if (this.keyboardScope === "focus") {
+                // Captured, so a press anywhere is seen before the page's own handlers run.
+                const area = (options && options.area) || this.root;
+                const follow = e => this.setActive(e.target instanceof Node && area.contains(e.target), area);
+                document.addEventListener("pointerdown", follow, true);
+                document.addEventListener("focusin", follow, true);
+            }
             document.addEventListener("keydown", e => {
+                if (!this.active) return;
                 if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
                 if (this.selected && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
                     e.preventDefault();
@@ -171,6 +190,16 @@ window.MelodyInput = (() => {
                 this.typedKeys.delete(key);
             });
         }
+        // In "focus" mode: the input comes into use or goes out of it; keys still held are let go, not stranded.
+        setActive(active, area) {
+            if (active === this.active) return;
+            this.active = active;
+            area.classList.toggle("melody-listening", active);
+            if (!active) {
+                for (const pitch of this.typedKeys.values()) this.release(pitch);
+                this.typedKeys.clear();
+            }
+        }
         shiftKeyboard(semitones) {
             this.keyboardBase = Math.min(highestBase, Math.max(lowestBase, this.keyboardBase + semitones));
             this.labelKeys();
@@ -189,9 +218,12 @@ window.MelodyInput = (() => {
                 midi.disabled = true;
                 try {
                     const access = await navigator.requestMIDIAccess();
+                    // A listener added (one function, so a reconnection does not add it twice), not onmidimessage set:
+                    // another part of the page may listen to the same keyboard.
+                    const listener = m => this.midiMessage(m);
                     const connect = () => {
                         let inputs = 0;
-                        for (const input of access.inputs.values()) { inputs++; input.onmidimessage = m => this.midiMessage(m); }
+                        for (const input of access.inputs.values()) { inputs++; input.addEventListener("midimessage", listener); }
                         midiStatus.textContent = inputs > 0 ? `${inputs} MIDI input(s) connected: play.` : "No MIDI keyboard is connected yet; plug one in.";
                     };
                     access.onstatechange = connect;
@@ -205,7 +237,7 @@ window.MelodyInput = (() => {
         midiMessage(message) {
             const [status, pitch, velocity] = message.data;
             const kind = status & 0xf0;
-            if (kind === 0x90 && velocity > 0) this.press(pitch, message.timeStamp);
+            if (kind === 0x90 && velocity > 0) { if (this.active) this.press(pitch, message.timeStamp); }
             else if (kind === 0x80 || (kind === 0x90 && velocity === 0)) this.release(pitch, message.timeStamp);
         }
 
@@ -423,5 +455,58 @@ window.MelodyInput = (() => {
             this.ui.list.replaceChildren(...items);
         }
     }
+    // Writes the input's controls into container (the same controls as the studio's markup in Index.cshtml) and
+    // starts an input on them. idPrefix keeps the ids and radio-group names of one input apart from another's; the
+    // test ids (melody-key-<midi>, melody-notes, ...) are the studio's, so a page should hold one built input at most
+    // unless tests look for them within their container.
+    MelodyInput.build = (container, options) => {
+        const p = (options && options.idPrefix) || "melody";
+        const lengths = [["16th", "0.25"], ["eighth", "0.5"], ["quarter", "1"], ["half", "2"], ["whole", "4"]].map(([name, quarters]) => `
+            <input type="radio" class="btn-check" name="${p}-length" id="${p}-length-${name}" value="${quarters}" data-melody="length" data-testid="melody-length-${name}"${name === "quarter" ? " checked" : ""} />
+            <label class="btn btn-outline-secondary" for="${p}-length-${name}">${name}</label>`).join("");
+        container.innerHTML = `
+            <div class="d-flex flex-wrap gap-3 align-items-end mb-2">
+                <div>
+                    <div class="small mb-1">Entry</div>
+                    <div class="btn-group btn-group-sm" role="group" aria-label="How notes are placed">
+                        <input type="radio" class="btn-check" name="${p}-mode" id="${p}-mode-step" value="step" data-melody="mode" checked />
+                        <label class="btn btn-outline-secondary" for="${p}-mode-step" title="Each key appends a note of the chosen length">Step</label>
+                        <input type="radio" class="btn-check" name="${p}-mode" id="${p}-mode-record" value="record" data-melody="mode" data-testid="melody-mode-record" />
+                        <label class="btn btn-outline-secondary" for="${p}-mode-record" title="Play in time with a metronome: notes land on the nearest 16th">Record</label>
+                    </div>
+                </div>
+                <div>
+                    <div class="small mb-1">Note length</div>
+                    <div class="btn-group btn-group-sm" role="group" aria-label="Length of the next note">${lengths}</div>
+                </div>
+                <button type="button" class="btn btn-sm btn-outline-secondary" data-melody="rest" data-testid="melody-rest" title="Append a rest of the chosen length">Rest</button>
+                <div>
+                    <label class="small mb-1 d-block" for="${p}-tempo">Tempo (bpm)</label>
+                    <input class="form-control form-control-sm melody-tempo" id="${p}-tempo" type="number" min="30" max="240" value="90" data-melody="tempo" />
+                </div>
+                <button type="button" class="btn btn-sm btn-outline-danger" data-melody="record" data-testid="melody-record" title="A bar of count-in, then what you play is recorded">● Record</button>
+                <span class="small fw-semibold" data-melody="beat" data-testid="melody-beat" aria-live="polite"></span>
+            </div>
+            <div class="melody-piano-frame">
+                <div class="melody-piano" data-melody="piano" data-testid="melody-piano" role="group" aria-label="Keyboard from C4 to A5"></div>
+            </div>
+            <div class="small text-body-secondary my-1" data-melody="hint" data-testid="melody-hint" role="status"></div>
+            <div class="piano-roll-frame"><canvas data-melody="roll" data-testid="melody-roll" height="170" aria-label="The melody on a piano roll; click a note to select it"></canvas></div>
+            <div class="melody-notes mt-2" data-melody="list" data-testid="melody-notes" aria-label="The melody's notes"></div>
+            <div class="d-flex flex-wrap gap-2 align-items-center mt-2">
+                <div class="btn-group btn-group-sm" role="group" aria-label="Edit the selected note">
+                    <button type="button" class="btn btn-outline-secondary" data-melody="up" title="Selected note a semitone up (↑)" aria-label="Semitone up">↑</button>
+                    <button type="button" class="btn btn-outline-secondary" data-melody="down" title="Selected note a semitone down (↓)" aria-label="Semitone down">↓</button>
+                    <button type="button" class="btn btn-outline-secondary" data-melody="remove" data-testid="melody-remove" title="Remove the selected note (Delete)">Remove note</button>
+                </div>
+                <button type="button" class="btn btn-sm btn-outline-secondary" data-melody="undo" data-testid="melody-undo">Undo</button>
+                <button type="button" class="btn btn-sm btn-outline-secondary" data-melody="clear" data-testid="melody-clear">Clear</button>
+                <button type="button" class="btn btn-sm btn-outline-secondary" data-melody="play" data-testid="melody-play">▶ Play</button>
+                <button type="button" class="btn btn-sm btn-outline-secondary" data-melody="midi" data-testid="melody-midi">Use a MIDI keyboard</button>
+                <span class="small text-body-secondary" data-melody="midi-status" data-testid="melody-midi-status"></span>
+                <span class="small text-body-secondary ms-auto" data-melody="summary" data-testid="melody-summary"></span>
+            </div>`;
+        return new MelodyInput(container, options);
+    };
     return MelodyInput;
 })();
