@@ -8,6 +8,10 @@ internal static class CommonOptions
 {
     public static Option<bool> Json() => new("--json") { Description = "Print machine-readable JSON instead of text" };
 
+    /// <summary>`--temperature T`, defaulting to what the product samples at (<see cref="PieceGeneration.DefaultTemperature"/>).</summary>
+    public static Option<double> Temperature() =>
+        new("--temperature") { Description = "Sampling temperature (0 = greedy)", DefaultValueFactory = _ => PieceGeneration.DefaultTemperature };
+
     /// <summary>`--candidates N`, critic-guided sampling, checked against <see cref="CriticGuidance"/>'s bounds; absent: the command's default.</summary>
     public static Option<int?> Candidates(string description)
     {

@@ -30,7 +30,7 @@ internal static class EvalCommand
         bars.Validators.Add(result => { if (result.GetValueOrDefault<int>() is < 1 or > 1000) result.AddError("--bars must be from 1 to 1000"); });
         var batchSize = new Option<int>("--batch-size") { Description = "Pieces generated at once", DefaultValueFactory = _ => 8 };
         batchSize.Validators.Add(result => { if (result.GetValueOrDefault<int>() is < 1 or > 1024) result.AddError("--batch-size must be from 1 to 1024"); });
-        var temperature = new Option<double>("--temperature") { Description = "Sampling temperature (0 = greedy)", DefaultValueFactory = _ => Music.Training.PieceGeneration.DefaultTemperature };
+        var temperature = CommonOptions.Temperature();
         var topK = new Option<int?>("--top-k") { Description = "Sample only among the K most likely tokens" };
         var topP = new Option<double?>("--top-p") { Description = "Nucleus sampling: only the most likely tokens holding probability P" };
         var seed = new Option<long>("--seed") { Description = "Sampling seed for the generated pieces", DefaultValueFactory = _ => 1 };

@@ -24,7 +24,7 @@ internal static class EvalHarmonyCommand
         var model = new Option<string?>("--model") { Description = "Harmony checkpoint, or a chorale checkpoint to compare with (default: the shipped harmony model)" };
         var choraleModel = new Option<string?>("--chorale-model") { Description = "Chorale model: its critic scores and guides, its generator's NLL is the comparison (default: the shipped model)" };
         var candidates = CommonOptions.Candidates($"Critic-guided harmonisation: the best of N candidates per bar (1 = off; default {CriticGuidance.DefaultCandidates})");
-        var temperature = new Option<double>("--temperature") { Description = "Sampling temperature (0 = greedy)", DefaultValueFactory = _ => PieceGeneration.DefaultTemperature };
+        var temperature = CommonOptions.Temperature();
         var seed = new Option<long>("--seed") { Description = "Seed of the first melody's harmonisation (melody i uses seed + i)", DefaultValueFactory = _ => 1 };
         var maxMelodies = new Option<int?>("--max-melodies") { Description = "Harmonise only the first N chorales of the split" };
         maxMelodies.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) r.AddError("--max-melodies must be at least 1"); });

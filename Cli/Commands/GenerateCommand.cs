@@ -24,7 +24,7 @@ internal static class GenerateCommand
         var model = new Option<string?>("--model") { Description = "Checkpoint (.ckpt) to sample from (default: the shipped model)" };
         var bars = new Option<int>("--bars") { Description = "Number of bars to generate (after the primer)", Required = true };
         bars.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 10_000) r.AddError("--bars must be from 1 to 10000"); });
-        var temperature = new Option<double>("--temperature") { Description = "Sampling temperature (0 = greedy)", DefaultValueFactory = _ => PieceGeneration.DefaultTemperature };
+        var temperature = CommonOptions.Temperature();
         var topK = new Option<int?>("--top-k") { Description = "Sample only among the K most likely tokens" };
         var topP = new Option<double?>("--top-p") { Description = "Nucleus sampling: only the most likely tokens holding probability P" };
         var seed = new Option<long>("--seed") { Description = "Same seed, same model, same options: the same piece", DefaultValueFactory = _ => 1 };

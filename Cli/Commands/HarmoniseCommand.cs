@@ -23,7 +23,7 @@ internal static class HarmoniseCommand
         var model = new Option<string?>("--model") { Description = "Harmony checkpoint (.ckpt, trained on `dataset import --tokenizer harmony` data; default: the shipped one)" };
         var criticModel = new Option<string?>("--critic-model") { Description = "Chorale model whose calibrated critic chooses among candidates (default: the shipped model)" };
         var candidates = CommonOptions.Candidates($"Critic-guided harmonisation: the best of N candidates per bar (1 = off; default {CriticGuidance.DefaultCandidates})");
-        var temperature = new Option<double>("--temperature") { Description = "Sampling temperature (0 = greedy)", DefaultValueFactory = _ => PieceGeneration.DefaultTemperature };
+        var temperature = CommonOptions.Temperature();
         var seed = new Option<long>("--seed") { Description = "Same seed, same models, same melody: the same harmonisation", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "MIDI file to write", Required = true };
         var json = CommonOptions.Json();

@@ -109,8 +109,8 @@ public sealed class HarmonyEvaluation(TransformerGenerator harmonyModel, Vocabul
             if (harmonised.Complete) complete++;
             bach.Add(original);
             ours.Add(harmonised.Piece);
-            bachRaw.Add(scorer.Score([JsbGridTokenizer.BeginId, .. gridTokenizer.EncodeGrid(grids[i])]).RawOverall);
-            ourRaw.Add(scorer.Score([JsbGridTokenizer.BeginId, .. gridTokenizer.EncodeGrid(ChoraleGrid.FromPiece(harmonised.Piece))]).RawOverall);
+            bachRaw.Add(scorer.Score(GridRewrite.ChoraleTokens(grids[i])).RawOverall);
+            ourRaw.Add(scorer.Score(GridRewrite.ChoraleTokens(harmonised.Grid)).RawOverall);
         }
         double seconds = clock.Elapsed.TotalSeconds;
         double[] bachScores = bachRaw.ToArray(), ourScores = ourRaw.ToArray();

@@ -28,8 +28,9 @@ public static class Regenerator
                 : $"model: rewriting the soprano needs a chorale model ({JsbGridTokenizer.Kind}), not one of {vocabulary.Kind}", nameof(vocabulary));
         var rewrite = GridRewrite.Regeneration(plan, rules);
         var sampled = BarByBarSampling.Run(model, rewrite, options, candidates, critic is null ? null : critic.ScoreLastBars, onBar, cancellation: cancellation);
-        if (plan.Layout.DecodeWholeSteps(sampled.Tokens.AsSpan(1)).Steps < plan.ToStep) return new RegeneratedPiece(plan.Piece, plan.Grid, sampled.Bars, false);
-        var merged = rewrite.FinalGrid(sampled.Tokens);
+        var written = plan.Layout.DecodeWholeSteps(sampled.Tokens.AsSpan(1));
+        if (written.Steps < plan.ToStep) return new RegeneratedPiece(plan.Piece, plan.Grid, sampled.Bars, false);
+        var merged = plan.Merge(written);
         return new RegeneratedPiece(rewrite.Assemble(merged), merged, sampled.Bars, sampled.Complete);
     }
 
