@@ -266,8 +266,9 @@ public sealed partial class HarmonisationPageTests(ClientProcessFixture client) 
         await page.GetByTestId("regenerate-section").ScrollIntoViewIfNeededAsync();
         await browser.ScreenshotAsync("regenerate-selection");
 
+        // Starting the session loads the chorale model first: on a loaded machine that takes longer than Playwright's 5 s default.
         await page.GetByTestId("regenerate").ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/\?session=[0-9a-f-]{36}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/\?session=[0-9a-f-]{36}$"), new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByTestId("piece-link")).ToBeVisibleAsync(Patient);
         await Assertions.Expect(page.GetByTestId("generation-status")).ToContainTextAsync("Completed");
         await Assertions.Expect(page.GetByTestId("generation-status")).ToContainTextAsync($"Bars 2-3 of {ChoraleId} rewritten");
