@@ -27,9 +27,10 @@ public sealed class GenerationJob : IGenerationRun
     private readonly Channel<GenerationProgress> progress = Channel.CreateUnbounded<GenerationProgress>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly TaskCompletionSource<GenerationOutcome> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal GenerationJob(SamplingSequence sequence, CriticLiveScore? live, CancellationToken cancellation)
+    internal GenerationJob(SamplingSequence sequence, CriticLiveScore? live, CancellationToken cancellation, MelodyConditioning? melody = null)
     {
         Sequence = sequence;
+        Melody = melody;
         Live = live;
         Cancellation = cancellation;
     }
@@ -43,6 +44,12 @@ public sealed class GenerationJob : IGenerationRun
     internal CriticLiveScore? Live { get; }
 
     internal CancellationToken Cancellation { get; }
+
+    /// <summary>The melody a harmony model reads besides the tokens (null: none).</summary>
+    internal MelodyConditioning? Melody { get; }
+
+    /// <summary>The melody as the model's encoder read it, made by the worker when it admits the job and disposed when it releases it.</summary>
+    internal TorchSharp.torch.Tensor? EncodedMelody { get; set; }
 
     /// <summary>The worker's slot for this sequence, -1 while it waits for one.</summary>
     internal int Slot { get; set; } = -1;

@@ -48,12 +48,15 @@ public sealed class ModelWorker : IDisposable
     /// <summary>Starts generating a continuation of <paramref name="primer"/>; the job reports as the worker samples.</summary>
     /// <param name="stream">The random stream of the options' seed to draw from (a batch's sequence index in <see cref="Sampler.SampleBatch"/>).</param>
     /// <param name="liveScore">Whether the job scores its bars as they complete (critic-guided candidates are scored once, whole).</param>
+    /// <param name="melody">What a harmony model reads besides the tokens (<see cref="Sampler.SampleBatch"/>'s melodies).</param>
     public GenerationJob Generate(IReadOnlyList<int> primer, SamplingOptions options, ITokenConstraint? constraint, CancellationToken cancellation = default,
-        int stream = 0, bool liveScore = true)
+        int stream = 0, bool liveScore = true, MelodyConditioning? melody = null)
     {
         options.EnsureValid(Model.Generator.Config.VocabSize);
+        if (melody is not null && !Model.Generator.HasMelodyEncoder)
+            throw new ArgumentException($"model {Model.Ref} has no melody encoder to read a melody with", nameof(melody));
         var sequence = new SamplingSequence(primer, options, Model.Generator.Config.VocabSize, constraint, stream);
-        var job = new GenerationJob(sequence, liveScore ? Model.Scorer?.StartLive() : null, cancellation);
+        var job = new GenerationJob(sequence, liveScore ? Model.Scorer?.StartLive() : null, cancellation, melody);
         Post(job);
         return job;
     }
@@ -114,7 +117,11 @@ public sealed class ModelWorker : IDisposable
         finally
         {
             var stopped = new ObjectDisposedException($"the inference worker of {Model.Ref} has stopped");
-            foreach (var job in active.Concat(waiting)) job.Fail(stopped);
+            foreach (var job in active.Concat(waiting))
+            {
+                job.EncodedMelody?.Dispose();
+                job.Fail(stopped);
+            }
             foreach (var work in scoring) work.Result.TrySetException(stopped);
         }
     }
@@ -147,6 +154,7 @@ public sealed class ModelWorker : IDisposable
             active.Add(job);
             try
             {
+                job.EncodedMelody = job.Melody?.Encode(Model.Generator);
                 // The live score sees the primer too: the finished piece is scored as a whole.
                 job.Live?.Feed(job.Sequence.Tokens.ToArray());
             }
@@ -193,7 +201,8 @@ public sealed class ModelWorker : IDisposable
         float[] all;
         try
         {
-            all = Model.Generator.StepSlots(batched.Select(j => j.Sequence.Tokens[^1]).ToArray(), batched.Select(j => j.Slot).ToArray(), slots);
+            using var melodies = MelodyRows(batched);
+            all = Model.Generator.StepSlots(batched.Select(j => j.Sequence.Tokens[^1]).ToArray(), batched.Select(j => j.Slot).ToArray(), slots, melodies);
         }
         catch (Exception error)
         {
@@ -220,12 +229,24 @@ public sealed class ModelWorker : IDisposable
         using var scope = NewDisposeScope();
         primerCache.Reset();
         var window = job.Sequence.Tokens.Skip(job.WindowStart).Select(t => (long)t).ToArray();
-        var logits = Model.Generator.Step(tensor(window, [1, window.Length], dtype: int64, device: Model.Generator.Device), primerCache);
+        var melody = job.Melody?.Window(job.EncodedMelody!, job.WindowStart, window.Length);
+        var logits = Model.Generator.Step(tensor(window, [1, window.Length], dtype: int64, device: Model.Generator.Device), primerCache, melody);
         float[] last = logits.select(1, -1).to(float32).cpu().contiguous().data<float>().ToArray();
         slots.Load(job.Slot, primerCache);
         job.NeedsPrimerPass = false;
         recorder.PrimerPass();
         return last;
+    }
+
+    /// <summary>Each batched job's melody context at the position it feeds [rows, width] (zeros for jobs without one); null when none has one.</summary>
+    private Tensor? MelodyRows(List<GenerationJob> batched)
+    {
+        if (batched.All(j => j.Melody is null)) return null;
+        using var scope = NewDisposeScope();
+        var rows = batched.Select(j => j.Melody is { } melody
+            ? melody.Window(j.EncodedMelody!, j.Sequence.Tokens.Count - 1, 1).squeeze(0)
+            : zeros(1, Model.Generator.Config.ModelWidth, dtype: float32, device: Model.Generator.Device)).ToArray();
+        return scope.MoveToOuter(cat(rows, 0));
     }
 
     private void Append(GenerationJob job, float[] logits)
@@ -257,6 +278,8 @@ public sealed class ModelWorker : IDisposable
 
     private void Release(GenerationJob job)
     {
+        job.EncodedMelody?.Dispose();
+        job.EncodedMelody = null;
         if (active.Remove(job) && job.Slot >= 0) freeSlots.Push(job.Slot);
     }
 

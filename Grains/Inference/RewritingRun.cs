@@ -41,6 +41,7 @@ public sealed class RewritingRun : BarByBarRun
         try
         {
             int[] prefix = rewrite.Primer;
+            var melody = rewrite.MelodyFor(sampler.Model.Generator);
             int emittedCells = 0, reportedBars = 0;
             MusicPieceScore? score = null;
             bool complete = true;
@@ -54,7 +55,7 @@ public sealed class RewritingRun : BarByBarRun
                     MaxNewTokens = 1 + rewrite.Layout.CellsThrough(until) - prefix.Length + 1,
                 };
                 var jobs = Enumerable.Range(0, candidates)
-                    .Select(i => sampler.Generate(prefix, seeded, rewrite.ConstraintUntil(until), cancellation, stream: i, liveScore: false)).ToList();
+                    .Select(i => sampler.Generate(prefix, seeded, rewrite.ConstraintUntil(until), cancellation, stream: i, liveScore: false, melody: melody)).ToList();
                 GenerationOutcome[] outcomes = await Task.WhenAll(jobs.Select(j => j.Completion));
                 int best = 0;
                 if (candidates > 1)

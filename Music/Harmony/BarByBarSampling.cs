@@ -24,10 +24,11 @@ public static class BarByBarSampling
         CriticGuidance.CheckCandidates(candidates);
         var (primer, barEnds) = (rewrite.Primer, rewrite.BarEnds);
         int TokensTo(int step) => 1 + rewrite.Layout.CellsThrough(step);
+        var melody = rewrite.MelodyFor(model);
         if (score is null || candidates == 1)
         {
             var sampled = Sampler.Sample(model, primer, options with { MaxNewTokens = TokensTo(barEnds[^1]) - primer.Length + 1 },
-                rewrite.ConstraintUntil(barEnds[^1]), onToken, cancellation);
+                rewrite.ConstraintUntil(barEnds[^1]), onToken, cancellation, melody);
             return new SampledCells(sampled.Tokens.ToArray(), [], sampled.StopReason == StopReason.Complete);
         }
         int[] prefix = primer;
@@ -39,7 +40,7 @@ public static class BarByBarSampling
             var constraints = Enumerable.Range(0, candidates).Select(_ => (ITokenConstraint?)rewrite.ConstraintUntil(until)).ToList();
             var sampled = Sampler.SampleBatch(model, primers,
                 options with { MaxNewTokens = TokensTo(until) - prefix.Length + 1, Seed = CriticGuidance.BarSeed(options.Seed, bar) },
-                constraints, cancellation: cancellation);
+                constraints, cancellation: cancellation, melodies: Enumerable.Repeat(melody, candidates).ToList());
             double[] scores = score(sampled.Select(s => (IReadOnlyList<int>)rewrite.CandidateForCritic(s.Tokens)).ToList());
             int best = CriticGuidance.Best(scores);
             var guided = new GuidedBar(bar, best, scores);

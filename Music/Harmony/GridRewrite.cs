@@ -26,6 +26,18 @@ public sealed record GridRewrite(
     Func<IReadOnlyList<int>, ChoraleGrid> FinalGrid,
     Func<ChoraleGrid, Piece> Assemble)
 {
+    /// <summary>The soprano of the whole piece as grid cell tokens when it is kept (null when it is rewritten): what a harmony model's melody encoder reads.</summary>
+    public IReadOnlyList<int>? Melody { get; init; }
+
+    /// <summary>What <paramref name="model"/> reads besides its tokens: the kept melody when it has a melody encoder, else nothing.</summary>
+    public MelodyConditioning? MelodyFor(TransformerGenerator model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!model.HasMelodyEncoder) return null;
+        if (Melody is null) throw new ArgumentException("this rewriting changes the soprano; a model with a melody encoder needs the soprano kept");
+        return MelodyConditioning.ForMelody(Layout, Melody, 1 + Layout.CellsThrough(Melody.Count));
+    }
+
     /// <summary>Chorale grid tokens (start token first) of a grid.</summary>
     public static int[] ChoraleTokens(ChoraleGrid grid) => [JsbGridTokenizer.BeginId, .. new JsbGridTokenizer().EncodeGrid(grid)];
 
@@ -41,7 +53,10 @@ public sealed record GridRewrite(
         ChoraleGrid Written(IReadOnlyList<int> tokens) => cells.DecodeWholeSteps(tokens.Skip(1).ToArray());
         return new GridRewrite(cells, [JsbGridTokenizer.BeginId], BarByBarSampling.BarEnds(0, melody.Steps),
             until => GridCellsConstraint.ForMelody(melody.Cells, until, rules, cells),
-            tokens => ChoraleTokens(Written(tokens)), Written, Written, grid => Harmoniser.Assemble(melody, grid));
+            tokens => ChoraleTokens(Written(tokens)), Written, Written, grid => Harmoniser.Assemble(melody, grid))
+        {
+            Melody = melody.Cells.Select(JsbGridTokenizer.IdOfCell).ToArray(),
+        };
     }
 
     /// <summary>Rewriting the bars and voices of a plan; the last bar's candidates are judged with the kept bar after them.</summary>
@@ -54,6 +69,9 @@ public sealed record GridRewrite(
             tokens => Regenerator.CandidateForCritic(plan, tokens),
             tokens => plan.MergeWritten(Sampled(tokens)),
             tokens => plan.Merge(Sampled(tokens)),
-            plan.Assemble);
+            plan.Assemble)
+        {
+            Melody = plan.Voices.Contains(0) ? null : Enumerable.Range(0, plan.Grid.Steps).Select(step => JsbGridTokenizer.IdOfCell(plan.Grid[step, 0])).ToArray(),
+        };
     }
 }

@@ -11,24 +11,27 @@ namespace MusicCluster.Music.Models;
 /// sequence or a batch at once, reporting each token as it is chosen.
 /// Sequences longer than the context length slide a window: when the window is full, the model continues from
 /// the last half of it (the KV cache is rebuilt from those tokens), with or without the cache alike.
+/// A model with a melody encoder reads each sequence's <see cref="MelodyConditioning"/> (encoded once) at the absolute
+/// positions of the window it sees.
 /// </summary>
 public static class Sampler
 {
     /// <summary>Continues one primer (at least one token, e.g. the tokenizer's start token).</summary>
     public static SampledSequence Sample(TransformerGenerator model, IReadOnlyList<int> primer, SamplingOptions options,
-        ITokenConstraint? constraint = null, Action<int>? onToken = null, CancellationToken cancellation = default)
+        ITokenConstraint? constraint = null, Action<int>? onToken = null, CancellationToken cancellation = default, MelodyConditioning? melody = null)
     {
         Action<SampledToken>? report = onToken is null ? null : sampled => onToken(sampled.Token);
-        return SampleBatch(model, [primer], options, [constraint], report, cancellation)[0];
+        return SampleBatch(model, [primer], options, [constraint], report, cancellation, melody is null ? null : [melody])[0];
     }
 
     /// <summary>
     /// Continues several primers of equal length at once (one forward pass per position for all of them).
-    /// Sequence i draws from its own random stream (seed, i) and obeys constraints[i] (null: any token).
+    /// Sequence i draws from its own random stream (seed, i), obeys constraints[i] (null: any token) and reads
+    /// melodies[i] (null: none).
     /// </summary>
     public static IReadOnlyList<SampledSequence> SampleBatch(TransformerGenerator model, IReadOnlyList<IReadOnlyList<int>> primers,
         SamplingOptions options, IReadOnlyList<ITokenConstraint?>? constraints = null, Action<SampledToken>? onToken = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, IReadOnlyList<MelodyConditioning?>? melodies = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(primers);
@@ -37,6 +40,10 @@ public static class Sampler
         CheckPrimers(primers, vocabSize);
         if (constraints is not null && constraints.Count != primers.Count)
             throw new ArgumentException($"{constraints.Count} constraints for {primers.Count} primers: give one per primer (null for none)", nameof(constraints));
+        if (melodies is not null && melodies.Count != primers.Count)
+            throw new ArgumentException($"{melodies.Count} melodies for {primers.Count} primers: give one per primer (null for none)", nameof(melodies));
+        if (melodies is not null && melodies.Any(m => m is not null) && !model.HasMelodyEncoder)
+            throw new ArgumentException("a melody was given to a model without a melody encoder", nameof(melodies));
 
         bool wasTraining = model.training;
         model.eval();
@@ -44,7 +51,7 @@ public static class Sampler
         {
             // Gradient mode is per thread in libtorch; the whole loop runs on this thread.
             using var noGradient = no_grad();
-            using var run = new SamplingRun(model, primers, options, constraints);
+            using var run = new SamplingRun(model, primers, options, constraints, melodies);
             return run.Run(onToken, cancellation);
         }
         finally
@@ -119,9 +126,12 @@ public static class Sampler
         // the batch stays rectangular. Rows do not interact, so the filler changes no other sequence.
         private readonly List<long>[] fed;
         private readonly KvCache? cache;
+        private readonly IReadOnlyList<MelodyConditioning?>? melodies;
+        private readonly Tensor?[] encodedMelodies;
         private int windowStart;
 
-        public SamplingRun(TransformerGenerator model, IReadOnlyList<IReadOnlyList<int>> primers, SamplingOptions options, IReadOnlyList<ITokenConstraint?>? constraints)
+        public SamplingRun(TransformerGenerator model, IReadOnlyList<IReadOnlyList<int>> primers, SamplingOptions options, IReadOnlyList<ITokenConstraint?>? constraints,
+            IReadOnlyList<MelodyConditioning?>? melodies)
         {
             this.model = model;
             this.options = options;
@@ -131,6 +141,8 @@ public static class Sampler
             sequences = primers.Select((p, s) => new SamplingSequence(p, options, vocabSize, constraints?[s], s)).ToArray();
             fed = primers.Select(p => p.Select(t => (long)t).ToList()).ToArray();
             cache = options.UseKvCache ? model.NewCache(batch) : null;
+            this.melodies = melodies is not null && melodies.Any(m => m is not null) ? melodies : null;
+            encodedMelodies = this.melodies?.Select(m => m?.Encode(model)).ToArray() ?? [];
         }
 
         public IReadOnlyList<SampledSequence> Run(Action<SampledToken>? onToken, CancellationToken cancellation)
@@ -174,11 +186,28 @@ public static class Sampler
             for (int s = 0; s < batch; s++)
                 CollectionsMarshal.AsSpan(fed[s]).Slice(from, count).CopyTo(ids.AsSpan(s * count, count));
             var input = tensor(ids, [batch, count], dtype: int64, device: model.Device);
-            var logits = cache is null ? model.forward(input) : model.Step(input, cache);
+            var context = MelodyContext(from, count);
+            var logits = cache is null ? model.forward(input, context) : model.Step(input, cache, context);
             var last = logits.select(1, -1).to(float32).cpu().contiguous();
             return last.data<float>().ToArray();
         }
 
-        public void Dispose() => cache?.Dispose();
+        /// <summary>The melody context [batch, count, width] of positions from..from+count (zeros for a sequence without a melody); null when no sequence has one.</summary>
+        private Tensor? MelodyContext(int from, int count)
+        {
+            if (melodies is null) return null;
+            var rows = new Tensor[batch];
+            for (int s = 0; s < batch; s++)
+                rows[s] = melodies[s] is { } melody
+                    ? melody.Window(encodedMelodies[s]!, from, count)
+                    : zeros(1, count, model.Config.ModelWidth, dtype: float32, device: model.Device);
+            return cat(rows, 0);
+        }
+
+        public void Dispose()
+        {
+            cache?.Dispose();
+            foreach (var encoded in encodedMelodies) encoded?.Dispose();
+        }
     }
 }

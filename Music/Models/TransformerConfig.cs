@@ -16,6 +16,10 @@ public sealed record TransformerConfig
     public const int MaxLayers = 256;
     public const int MaxModelWidth = 1 << 14;
     public const int MaxFeedForwardWidth = 1 << 16;
+    public const int MaxMelodyEncoderLayers = 16;
+
+    /// <summary>Longest melody (16th steps) a melody encoder reads at once: 64 bars of 4/4, past the longest chorale (40 bars).</summary>
+    public const int MaxMelodySteps = 1024;
 
     /// <summary>Number of token ids; inputs are ids in [0, VocabSize).</summary>
     public required int VocabSize { get; init; }
@@ -44,6 +48,16 @@ public sealed record TransformerConfig
 
     /// <summary>The padding token, if the vocabulary has one; training ignores it in the loss.</summary>
     public int? PadTokenId { get; init; }
+
+    /// <summary>
+    /// Layers of a melody encoder (null: none): a Transformer without a causal mask that reads a whole melody (a
+    /// chorale grid's soprano cells) and adds what it read at each step to the input of the tokens written at that step,
+    /// so a harmony model writes every note knowing the melody to its end (<see cref="MelodyEncoder"/>).
+    /// </summary>
+    public int? MelodyEncoderLayers { get; init; }
+
+    [JsonIgnore]
+    public bool HasMelodyEncoder => MelodyEncoderLayers is > 0;
 
     [JsonIgnore]
     public int HeadWidth => Heads > 0 ? ModelWidth / Heads : 0;
@@ -77,6 +91,8 @@ public sealed record TransformerConfig
         }
         Check(double.IsFinite(Dropout) && Dropout >= 0 && Dropout < 1, "dropout", $"must be in [0, 1), got {Dropout}");
         Check(double.IsFinite(RotaryBase) && RotaryBase > 1, "rotaryBase", $"must be a finite number above 1, got {RotaryBase}");
+        if (MelodyEncoderLayers is int encoderLayers)
+            Check(encoderLayers is >= 1 and <= MaxMelodyEncoderLayers, "melodyEncoderLayers", $"must be 1 to {MaxMelodyEncoderLayers} (or absent for none), got {encoderLayers}");
         if (PadTokenId is int pad)
             Check(pad >= 0 && pad < VocabSize, "padTokenId", $"must be a token id in [0, vocabSize={VocabSize}), got {pad}");
         return errors;

@@ -10,6 +10,9 @@ namespace MusicCluster.Music.Models;
 /// attention; the output head is tied to the token embedding or separate (config.TiedOutput).
 /// <see cref="forward"/> maps tokens [batch, time] (int64) to next-token logits [batch, time, vocab] (float32);
 /// <see cref="Step"/> does the same for new tokens only, reading and extending a <see cref="KvCache"/>.
+/// A model with a <see cref="MelodyEncoder"/> (a harmony model) also takes a melody context [batch, time, width]:
+/// what the encoder read from the whole melody (<see cref="EncodeMelody"/>) at the step each input token's successor
+/// belongs to, added to the token embeddings (<see cref="MelodyConditioning"/> says which step that is).
 /// </summary>
 public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
 {
@@ -19,6 +22,7 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
     private readonly ModuleList<TransformerBlock> blocks;
     private readonly LayerNorm finalNorm;
     private readonly Linear? outputHead;
+    private readonly MelodyEncoder? melodyEncoder;
 
     public TransformerGenerator(TransformerConfig config, Device? device = null) : base(nameof(TransformerGenerator))
     {
@@ -28,6 +32,7 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
         blocks = nn.ModuleList(Enumerable.Range(0, config.Layers).Select(layer => new TransformerBlock(config, layer)).ToArray());
         finalNorm = nn.LayerNorm(config.ModelWidth, dtype: float32);
         if (!config.TiedOutput) outputHead = nn.Linear(config.ModelWidth, config.VocabSize, hasBias: false, dtype: float32);
+        if (config.HasMelodyEncoder) melodyEncoder = new MelodyEncoder(config);
         using (no_grad())
         {
             // Small embeddings: with a tied head, N(0, 1) embeddings would start with huge, confident logits.
@@ -43,10 +48,31 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
     public Device Device => tokenEmbedding.device;
 
     /// <summary>Next-token logits for every position of tokens [batch, time] (time at most the context length).</summary>
-    public override Tensor forward(Tensor tokens)
+    public override Tensor forward(Tensor tokens) => forward(tokens, null);
+
+    /// <summary>As <see cref="forward(Tensor)"/>, with the melody context of each position (null: none; a harmony model without its melody).</summary>
+    public Tensor forward(Tensor tokens, Tensor? melodyContext)
     {
         CheckTokens(tokens, Config.ContextLength, nameof(tokens));
-        return Run(tokens, cache: null);
+        CheckMelodyContext(melodyContext, tokens.size(0), tokens.size(1));
+        return Run(tokens, cache: null, melodyContext);
+    }
+
+    /// <summary>Whether this model reads a whole melody (<see cref="TransformerConfig.MelodyEncoderLayers"/>).</summary>
+    public bool HasMelodyEncoder => melodyEncoder is not null;
+
+    /// <summary>
+    /// What the melody encoder reads at every step of melodies given as grid cell tokens [batch, steps] (int64):
+    /// [batch, steps, width]. <paramref name="present"/> [batch, steps] (bool) marks the real steps of a batch of
+    /// melodies of different lengths (null: all).
+    /// </summary>
+    public Tensor EncodeMelody(Tensor melody, Tensor? present = null)
+    {
+        if (melodyEncoder is null) throw new InvalidOperationException("this model has no melody encoder (melodyEncoderLayers)");
+        CheckTokens(melody, TransformerConfig.MaxMelodySteps, nameof(melody));
+        using var scope = NewDisposeScope();
+        var embedded = tokenEmbedding.index_select(0, melody.reshape(-1)).view(melody.size(0), melody.size(1), Config.ModelWidth);
+        return scope.MoveToOuter(melodyEncoder.forward(embedded, present));
     }
 
     /// <summary>A KV cache for this model on its device, for <paramref name="batchSize"/> sequences.</summary>
@@ -57,7 +83,7 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
     /// extends. Inference only (no gradient). Equal, up to float rounding, to the last n rows of
     /// <see cref="forward"/> over the whole sequence.
     /// </summary>
-    public Tensor Step(Tensor newTokens, KvCache cache)
+    public Tensor Step(Tensor newTokens, KvCache cache, Tensor? melodyContext = null)
     {
         ArgumentNullException.ThrowIfNull(cache);
         if (!ReferenceEquals(cache.Config, Config) && cache.Config != Config)
@@ -65,13 +91,14 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
         CheckTokens(newTokens, cache.Capacity - cache.Length, nameof(newTokens));
         if (newTokens.size(0) != cache.BatchSize)
             throw new ArgumentException($"batch of {newTokens.size(0)} sequences but the KV cache holds {cache.BatchSize}", nameof(newTokens));
+        CheckMelodyContext(melodyContext, newTokens.size(0), newTokens.size(1));
         using var noGradient = no_grad();
-        var logits = Run(newTokens, cache);
+        var logits = Run(newTokens, cache, melodyContext);
         cache.Advance((int)newTokens.size(1));
         return logits;
     }
 
-    private Tensor Run(Tensor tokens, KvCache? cache)
+    private Tensor Run(Tensor tokens, KvCache? cache, Tensor? melodyContext)
     {
         using var scope = NewDisposeScope();
         long time = tokens.size(1);
@@ -85,19 +112,38 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
         if (past > 0 && time > 1)
             mask = ones(time, past + time, dtype: @bool, device: Device).tril(past);
         var context = new AttentionContext(cos, sin, mask, causal, cache);
-        return scope.MoveToOuter(Layers(tokens, context));
+        return scope.MoveToOuter(Layers(tokens, context, melodyContext));
     }
 
     /// <summary>Embedding, blocks, final norm and output head: logits [batch, time, vocab].</summary>
-    private Tensor Layers(Tensor tokens, AttentionContext context)
+    private Tensor Layers(Tensor tokens, AttentionContext context, Tensor? melodyContext)
     {
         using var scope = NewDisposeScope();
         var embedded = tokenEmbedding.index_select(0, tokens.reshape(-1)).view(tokens.size(0), tokens.size(1), Config.ModelWidth);
+        if (melodyContext is not null) embedded = embedded.Plus(melodyContext);
         var hidden = embeddingDropout.forward(embedded);
         foreach (var block in blocks) hidden = block.forward(hidden, context);
         hidden = finalNorm.forward(hidden);
         var logits = outputHead is null ? hidden.matmul(tokenEmbedding.t()) : outputHead.forward(hidden);
         return scope.MoveToOuter(logits);
+    }
+
+    /// <summary>
+    /// Copies every weight of <paramref name="source"/> into the parameter of the same name here: a generator that
+    /// gains a melody encoder starts from a trained one without it. Every parameter of the source must exist here
+    /// with its shape; parameters only this model has keep their values.
+    /// </summary>
+    public void CopyWeightsFrom(TransformerGenerator source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var own = named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        using var noGradient = no_grad();
+        foreach (var (name, parameter) in source.named_parameters())
+        {
+            if (!own.TryGetValue(name, out var target) || !target.shape.SequenceEqual(parameter.shape))
+                throw new ArgumentException($"parameter {name} [{string.Join(", ", parameter.shape)}] has no counterpart of that shape in this model", nameof(source));
+            target.copy_(parameter);
+        }
     }
 
     /// <summary>A slot cache for this model on its device.</summary>
@@ -109,7 +155,8 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
     /// up to float rounding, what <see cref="Step"/> gives for that sequence alone with a one-sequence cache.
     /// Every slot must have been loaded (its primer) and have room for one more position.
     /// </summary>
-    public float[] StepSlots(IReadOnlyList<int> tokens, IReadOnlyList<int> slots, SlotKvCache cache)
+    /// <param name="melodyContext">Each row's melody context [rows, width] (null: none).</param>
+    public float[] StepSlots(IReadOnlyList<int> tokens, IReadOnlyList<int> slots, SlotKvCache cache, Tensor? melodyContext = null)
     {
         ArgumentNullException.ThrowIfNull(tokens);
         ArgumentNullException.ThrowIfNull(slots);
@@ -142,10 +189,22 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
         var mask = TorchScalars.Range(0, visible, int64, Device).unsqueeze(0).le(positionIndex.unsqueeze(1)).view(rows, 1, 1, visible);
         var context = new AttentionContext(cos, sin, mask, false, cache.StepView(slotIndex, positionIndex, visible));
         var input = tensor(tokens.Select(t => (long)t).ToArray(), [rows, 1], dtype: int64, device: Device);
-        var logits = Layers(input, context).select(1, 0).to(float32).cpu().contiguous();
+        CheckMelodyContext(melodyContext, rows, 1, perRow: true);
+        var logits = Layers(input, context, melodyContext?.unsqueeze(1)).select(1, 0).to(float32).cpu().contiguous();
         float[] result = logits.data<float>().ToArray();
         cache.Advance(slots);
         return result;
+    }
+
+    private void CheckMelodyContext(Tensor? melodyContext, long batch, long time, bool perRow = false)
+    {
+        if (melodyContext is null) return;
+        if (melodyEncoder is null) throw new ArgumentException("a melody context was given to a model without a melody encoder", nameof(melodyContext));
+        long[] expected = perRow ? [batch, Config.ModelWidth] : [batch, time, Config.ModelWidth];
+        bool broadcast = !perRow && melodyContext.dim() == 3 && melodyContext.size(0) == 1;
+        long[] shape = melodyContext.shape;
+        if (shape.Length != expected.Length || !shape.Skip(broadcast ? 1 : 0).SequenceEqual(expected.Skip(broadcast ? 1 : 0)))
+            throw new ArgumentException($"the melody context must be [{string.Join(", ", expected)}], got [{string.Join(", ", shape)}]", nameof(melodyContext));
     }
 
     private void CheckTokens(Tensor tokens, int maxTime, string parameter)

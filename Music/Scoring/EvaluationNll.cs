@@ -18,7 +18,8 @@ public readonly record struct NllTotal(double Nats, long Tokens)
 /// start every <c>stride</c> tokens: the first window counts all its predictions; each later one counts only the
 /// predictions no earlier window made (its last <c>stride</c>), which then see up to context - stride tokens of
 /// history. stride = context length is the plain non-overlapping split (fast; the first tokens of each window see
-/// little history, so the NLL is a little higher than with a smaller stride).
+/// little history, so the NLL is a little higher than with a smaller stride). A generator with a melody encoder reads
+/// each sequence's own soprano as its melody, and the melody's cells are not counted (it is given them).
 /// </summary>
 public static class EvaluationNll
 {
@@ -37,6 +38,12 @@ public static class EvaluationNll
         if (step < 1 || step > context) throw new ArgumentOutOfRangeException(nameof(stride), stride, $"stride must be in [1, {context}] (the context length)");
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         int? begin = vocabulary.TryGetId("<bos>", out int id) ? id : null;
+        var melodyLayout = generator.HasMelodyEncoder ? MelodyConditioning.LayoutOf(vocabulary) : null;
+        if (melodyLayout is not null)
+        {
+            var others = counts;
+            counts = target => !MelodyConditioning.IsMelodyCell(melodyLayout, target) && (others is null || others(target));
+        }
 
         var pending = new List<NllWindow>();
         double nats = 0;
@@ -51,6 +58,7 @@ public static class EvaluationNll
             {
                 cancellation.ThrowIfCancellationRequested();
                 var full = WithBegin(sequence, begin, vocabulary, index++);
+                var melody = melodyLayout is null ? null : MelodyConditioning.FromSequence(melodyLayout, full);
                 // Window starting at `start` feeds full[start .. start+L) and predicts full[start+1 .. start+L];
                 // `counted` = predictions before this one that earlier windows already made.
                 int predictedUpTo = 0; // highest target index counted so far
@@ -58,7 +66,7 @@ public static class EvaluationNll
                 {
                     int length = Math.Min(context, full.Length - 1 - start);
                     int firstNew = predictedUpTo - start; // offset (0-based in the window's targets) of the first new target
-                    pending.Add(new NllWindow(full, start, length, Math.Max(0, firstNew)));
+                    pending.Add(new NllWindow(full, start, length, Math.Max(0, firstNew), melody));
                     predictedUpTo = start + length;
                     if (pending.Count == batchSize) Flush(generator, pending, counts, ref nats, ref tokens);
                 }
@@ -72,7 +80,7 @@ public static class EvaluationNll
         return new NllTotal(nats, tokens);
     }
 
-    private sealed record NllWindow(int[] Tokens, int Start, int Length, int FirstCounted);
+    private sealed record NllWindow(int[] Tokens, int Start, int Length, int FirstCounted, MelodyConditioning? Melody);
 
     private static int[] WithBegin(IReadOnlyList<int> sequence, int? begin, Vocabulary vocabulary, int index)
     {
@@ -102,7 +110,16 @@ public static class EvaluationNll
         }
         var device = generator.Device;
         // Padding sits after each row's tokens; the generator is causal, so it changes no counted prediction.
-        var logits = generator.forward(tensor(inputs, [windows.Count, longest], dtype: int64, device: device));
+        Tensor? melody = null;
+        if (windows[0].Melody is not null)
+        {
+            var positions = new int[windows.Count * longest];
+            for (int row = 0; row < windows.Count; row++)
+                for (int t = 0; t < longest; t++) positions[row * longest + t] = windows[row].Start + t;
+            melody = MelodyConditioning.Context(generator, windows.Select(w => w.Melody!).ToList(),
+                Enumerable.Range(0, windows.Count).SelectMany(row => Enumerable.Repeat(row, longest)).ToArray(), positions, windows.Count, longest);
+        }
+        var logits = generator.forward(tensor(inputs, [windows.Count, longest], dtype: int64, device: device), melody);
         var logProbabilities = logits.to(float32).log_softmax(-1);
         var targetTensor = tensor(targets, [windows.Count, longest, 1], dtype: int64, device: device);
         var picked = logProbabilities.gather(-1, targetTensor).squeeze(-1);

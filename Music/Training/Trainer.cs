@@ -28,6 +28,9 @@ namespace MusicCluster.Music.Training;
 public sealed class Trainer : IDisposable
 {
     private readonly TrainingWindows windows;
+    // For a generator with a melody encoder: the grid layout and each train sequence's own soprano as its melody.
+    private readonly IGridTokenizer? melodyLayout;
+    private readonly MelodyConditioning[]? trainMelodies;
     private readonly IReadOnlyList<int[]> validSequences;
     private readonly DatasetReference? dataset;
     private readonly torch.Generator random = new(0);
@@ -51,6 +54,11 @@ public sealed class Trainer : IDisposable
         this.dataset = dataset;
         validSequences = valid;
         windows = new TrainingWindows(train, config.Model.ContextLength + 1, config.Seed);
+        if (config.Model.HasMelodyEncoder)
+        {
+            melodyLayout = MelodyConditioning.LayoutOf(vocabulary);
+            trainMelodies = train.Select(sequence => MelodyConditioning.FromSequence(melodyLayout, sequence)).ToArray();
+        }
         mlePeakRate = config.LearningRate;
         adversarialRate = config.AdversarialLearningRate;
         if (checkpoint is null)
@@ -115,11 +123,23 @@ public sealed class Trainer : IDisposable
         if (!checkpoint.Info.Vocabulary.SameTokens(vocabulary))
             throw new CheckpointFormatException(checkpointName, 0,
                 $"it was trained on vocabulary {checkpoint.Info.Vocabulary.Version}, whose tokens are not those of the data's {vocabulary.Version}");
-        if (checkpoint.Info.RunConfig.Model != config.Model)
-            throw new ArgumentException($"model: the config's model ({config.Model}) is not the checkpoint's ({checkpoint.Info.RunConfig.Model}); a run can start from a checkpoint of the same architecture only");
+        var from = checkpoint.Info.RunConfig.Model;
+        bool addsEncoder = config.Model.HasMelodyEncoder && !from.HasMelodyEncoder && from == config.Model with { MelodyEncoderLayers = from.MelodyEncoderLayers };
+        if (from != config.Model && !addsEncoder)
+            throw new ArgumentException($"model: the config's model ({config.Model}) is not the checkpoint's ({from}); a run can start from a checkpoint of the same architecture only (or add a melody encoder to it)");
         var trainer = new Trainer(config, vocabulary, train, valid, dataset);
-        trainer.Generator.Dispose();
-        trainer.Generator = checkpoint.Generator;
+        if (addsEncoder)
+        {
+            // The new encoder (from the seed, its output projection at zero) on the checkpoint's generator: the model
+            // starts out computing what the checkpoint computes.
+            trainer.Generator.CopyWeightsFrom(checkpoint.Generator);
+            checkpoint.Generator.Dispose();
+        }
+        else
+        {
+            trainer.Generator.Dispose();
+            trainer.Generator = checkpoint.Generator;
+        }
         if (checkpoint.Critic is { } critic && checkpoint.Info.RunConfig.CriticConfig == config.CriticConfig)
         {
             trainer.Critic.Dispose();
@@ -248,7 +268,7 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>NLL per token (nats) of the generator on the valid split (which must not be empty).</summary>
-    public double ValidNll() => ValidationLoss.NllPerToken(Generator, validSequences);
+    public double ValidNll() => ValidationLoss.NllPerToken(Generator, validSequences, melodyLayout: melodyLayout);
 
     /// <summary>A checkpoint of the whole training state (models, optimizers, step, config, vocabulary, last metrics).</summary>
     public CheckpointArchive CreateCheckpoint() => ModelCheckpoint.Pack(new CheckpointInfo
@@ -294,9 +314,9 @@ public sealed class Trainer : IDisposable
         var optimizer = GeneratorOptimizerFor(step);
         SetRate(optimizer, rate);
         using var scope = NewDisposeScope();
-        var (inputs, targets) = Batch(step, draw: 0);
+        var (inputs, targets, melody) = MleBatch(step, draw: 0);
         optimizer.zero_grad();
-        var loss = MleLoss(Generator.forward(inputs), targets);
+        var loss = MleLoss(Generator.forward(inputs, melody), targets);
         loss.backward();
         ClipGenerator();
         optimizer.step();
@@ -317,11 +337,11 @@ public sealed class Trainer : IDisposable
         for (int k = 0; k < Config.CriticSteps; k++)
         {
             using var scope = NewDisposeScope();
-            var (_, realTargets) = Batch(step, draw: 1 + 2 * k);
+            var (_, realTargets, _) = Batch(step, draw: 1 + 2 * k);
             var real = Critic.OneHot(realTargets);
-            var (fakeInputs, _) = Batch(step, draw: 2 + 2 * k);
+            var (fakeInputs, _, fakeMelody) = Batch(step, draw: 2 + 2 * k);
             Tensor fake;
-            using (no_grad()) fake = GumbelSoftmax.StraightThrough(Generator.forward(fakeInputs), temperature, random);
+            using (no_grad()) fake = GumbelSoftmax.StraightThrough(Generator.forward(fakeInputs, fakeMelody), temperature, random);
             critic.zero_grad();
             var realScore = Critic.SequenceScores(real).mean();
             var fakeScore = Critic.SequenceScores(fake).mean();
@@ -337,9 +357,9 @@ public sealed class Trainer : IDisposable
         var optimizer = GeneratorOptimizerFor(step);
         SetRate(optimizer, rate);
         using var generatorScope = NewDisposeScope();
-        var (inputs, targets) = Batch(step, draw: 0);
+        var (inputs, targets, melody) = MleBatch(step, draw: 0);
         optimizer.zero_grad();
-        var logits = Generator.forward(inputs);
+        var logits = Generator.forward(inputs, melody);
         var mle = MleLoss(logits, targets);
         var samples = GumbelSoftmax.StraightThrough(logits, temperature, random);
         var adversarial = -Critic.SequenceScores(samples).mean();
@@ -363,12 +383,58 @@ public sealed class Trainer : IDisposable
         };
     }
 
-    /// <summary>Inputs [batch, context] and next-token targets [batch, context] of draw <paramref name="draw"/> of a step.</summary>
-    private (Tensor Inputs, Tensor Targets) Batch(long step, int draw)
+    /// <summary>
+    /// Inputs [batch, context] and next-token targets [batch, context] of draw <paramref name="draw"/> of a step, and for
+    /// a generator with a melody encoder the melody context of the inputs (each window's pieces' own sopranos).
+    /// </summary>
+    private (Tensor Inputs, Tensor Targets, Tensor? Melody) Batch(long step, int draw) => Batch(windows.Starts(step, draw, Config.BatchSize));
+
+    private (Tensor Inputs, Tensor Targets, Tensor? Melody) Batch(int[] starts)
     {
         int length = windows.WindowLength;
-        var all = tensor(windows.Draw(step, draw, Config.BatchSize), [Config.BatchSize, length], dtype: int64, device: Generator.Device);
-        return (all.narrow(1, 0, length - 1), all.narrow(1, 1, length - 1));
+        var all = tensor(windows.Tokens(starts), [starts.Length, length], dtype: int64, device: Generator.Device);
+        return (all.narrow(1, 0, length - 1), all.narrow(1, 1, length - 1), MelodyContext(starts));
+    }
+
+    /// <summary>
+    /// The MLE batch of a step: as <see cref="Batch(long, int)"/>, the targets that are melody cells ignored when the
+    /// generator is given the melody (it is not asked to predict what it reads).
+    /// </summary>
+    private (Tensor Inputs, Tensor Targets, Tensor? Melody) MleBatch(long step, int draw)
+    {
+        int[] starts = windows.Starts(step, draw, Config.BatchSize);
+        var (inputs, targets, melody) = Batch(starts);
+        if (melodyLayout is null) return (inputs, targets, melody);
+        int time = windows.WindowLength - 1;
+        var given = new bool[starts.Length * time];
+        for (int row = 0; row < starts.Length; row++)
+            for (int t = 0; t < time; t++)
+                given[row * time + t] = MelodyConditioning.IsMelodyCell(melodyLayout, windows.Locate(starts[row] + t + 1).Position);
+        var ignored = targets.masked_fill(tensor(given, [starts.Length, time], dtype: @bool, device: targets.device), Config.Model.PadTokenId ?? -100);
+        return (inputs, ignored, melody);
+    }
+
+    private Tensor? MelodyContext(int[] starts)
+    {
+        if (trainMelodies is null) return null;
+        int time = windows.WindowLength - 1;
+        var local = new Dictionary<int, int>();
+        var melodies = new List<MelodyConditioning>();
+        var melodyOf = new int[starts.Length * time];
+        var positionOf = new int[starts.Length * time];
+        for (int row = 0; row < starts.Length; row++)
+            for (int t = 0; t < time; t++)
+            {
+                var (sequence, position) = windows.Locate(starts[row] + t);
+                if (!local.TryGetValue(sequence, out int index))
+                {
+                    index = local[sequence] = melodies.Count;
+                    melodies.Add(trainMelodies[sequence]);
+                }
+                melodyOf[row * time + t] = index;
+                positionOf[row * time + t] = position;
+            }
+        return MelodyConditioning.Context(Generator, melodies, melodyOf, positionOf, starts.Length, time);
     }
 
     private Tensor MleLoss(Tensor logits, Tensor targets) =>

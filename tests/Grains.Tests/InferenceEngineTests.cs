@@ -1,3 +1,4 @@
+using MusicCluster.Grains.Interfaces.Models;
 using MusicCluster.Grains.Inference;
 using MusicCluster.Grains.Models;
 using MusicCluster.Music.Models;
@@ -80,5 +81,54 @@ public sealed class InferenceEngineTests
         var statistics = worker.Statistics;
         Assert.Equal(6, statistics.ScoredPieces);
         Assert.True(statistics.ScoringBatches < 6, $"6 pieces posted at once were scored in {statistics.ScoringBatches} critic batches");
+    }
+
+    [Fact]
+    public async Task Harmonisations_batched_with_their_melodies_draw_exactly_the_tokens_the_sampler_draws_alone()
+    {
+        // A tiny harmony model whose melody encoder speaks (a new one's output projection is zero), over a context of
+        // 48 positions: a 3-bar harmonisation (208 positions) slides the window and rebuilds each slot several times.
+        var layout = new Music.Tokens.JsbHarmonyTokenizer();
+        TorchSharp.torch.random.manual_seed(4);
+        var generator = new TransformerGenerator(new TransformerConfig
+        {
+            VocabSize = layout.Vocabulary.Count, ContextLength = 48, Layers = 2, Heads = 2, ModelWidth = 16, FeedForwardWidth = 32,
+            Dropout = 0, MelodyEncoderLayers = 1,
+        });
+        using (TorchSharp.torch.no_grad())
+            foreach (var (name, parameter) in generator.named_parameters())
+                if (name.Contains("projection", StringComparison.Ordinal)) parameter.normal_(0, 0.5);
+        using var worker = new ModelWorker(new LoadedModel(new ModelRef("tiny-harmony", "step-1"), generator, layout.Vocabulary, scorer: null), maxBatch: 4);
+        var options = new SamplingOptions { Temperature = 1.2, Seed = 11 };
+
+        var rewrites = Enumerable.Range(0, 3).Select(i => Music.Harmony.GridRewrite.Harmonisation(Music.Harmony.SopranoMelody.FromPiece(Melody(seed: i)))).ToArray();
+        SamplingOptions Limited(Music.Harmony.GridRewrite r) => options with { MaxNewTokens = 1 + r.Layout.CellsThrough(r.BarEnds[^1]) - r.Primer.Length + 1 };
+        var jobs = rewrites.Select(r => worker.Generate(r.Primer, Limited(r), r.ConstraintUntil(r.BarEnds[^1]), melody: r.MelodyFor(generator))).ToArray();
+        var outcomes = await Task.WhenAll(jobs.Select(j => j.Completion));
+
+        for (int i = 0; i < rewrites.Length; i++)
+        {
+            var r = rewrites[i];
+            var alone = Sampler.Sample(generator, r.Primer, Limited(r), r.ConstraintUntil(r.BarEnds[^1]), melody: r.MelodyFor(generator));
+            Assert.Equal(alone.Tokens, outcomes[i].Sequence.Tokens);
+            Assert.Equal(StopReason.Complete, outcomes[i].Sequence.StopReason);
+        }
+        Assert.True(worker.Statistics.PrimerPasses > rewrites.Length, "no window slid");
+        // The melodies were read: two melodies under one seed give different lower voices.
+        Assert.NotEqual(Lower(rewrites[0], outcomes[0]), Lower(rewrites[1], outcomes[1]));
+    }
+
+    private static int[] Lower(Music.Harmony.GridRewrite rewrite, GenerationOutcome outcome)
+    {
+        var grid = rewrite.FinalGrid(outcome.Sequence.Tokens);
+        return Enumerable.Range(0, 16).SelectMany(step => new[] { grid[step, 1], grid[step, 2], grid[step, 3] }).ToArray();
+    }
+
+    /// <summary>Three bars of quarter notes in the soprano's range.</summary>
+    private static Music.Pieces.Piece Melody(int seed)
+    {
+        var random = new Random(seed);
+        var notes = Enumerable.Range(0, 12).Select(i => new Music.Pieces.Note(random.Next(64, 76), i * 480L, 480, 90, 0)).ToList();
+        return Music.Pieces.PieceBuilder.Normalize(new Music.Pieces.Piece { Notes = notes, TimeSignatures = [new Music.Pieces.TimeSignature(0, 4, 4)] });
     }
 }

@@ -106,4 +106,42 @@ public sealed class TensorLeakTests
         }
         Assert.Equal(before, LiveTensors());
     }
+
+    [Fact]
+    public void Harmonising_and_training_with_a_melody_encoder_leak_no_tensors()
+    {
+        using var model = MelodyEncoderTests.Listening();
+        var layout = new Music.Tokens.JsbHarmonyTokenizer();
+        var melody = Music.Harmony.SopranoMelody.FromPiece(Tests.Harmony.HarmoniserTests.Tune(bars: 2, seed: 1));
+        var grid = MelodyEncoderTests.Chorales(1, seed: 4)[0];
+        int[] sequence = [Music.Tokens.JsbGridTokenizer.BeginId, .. layout.EncodeGrid(grid)];
+        var conditioning = MelodyConditioning.FromSequence(layout, sequence);
+        using var optimizer = new ScalarSafeAdam(model.parameters(), lr: 1e-4);
+        using var input = tensor(sequence.Take(48).Select(t => (long)t).ToArray(), [1, 48], dtype: int64);
+        using var target = tensor(sequence.Skip(1).Take(48).Select(t => (long)t).ToArray(), [48], dtype: int64);
+
+        void Harmonise(int seed) => Music.Harmony.Harmoniser.Harmonise(model, layout.Vocabulary, melody, new SamplingOptions { Seed = seed });
+
+        void Step()
+        {
+            using var scope = NewDisposeScope();
+            model.train();
+            optimizer.zero_grad();
+            var context = MelodyConditioning.Context(model, [conditioning], new int[48], Enumerable.Range(0, 48).ToArray(), 1, 48);
+            var loss = nn.functional.cross_entropy(model.forward(input, context).reshape(-1, model.Config.VocabSize), target);
+            loss.backward();
+            optimizer.step();
+            model.eval();
+        }
+
+        Harmonise(0);
+        Step();
+        long before = LiveTensors();
+        for (int i = 0; i < 3; i++)
+        {
+            Harmonise(i);
+            Step();
+        }
+        Assert.Equal(before, LiveTensors());
+    }
 }
