@@ -21,27 +21,44 @@ public sealed record ChoraleRules
     /// <summary>Marks the pitch tokens the next cell may be, given the grid cells (tokens after the start token) so far.</summary>
     public void FillAllowed(ReadOnlySpan<int> cells, Span<bool> allowed)
     {
+        VoiceRange range = ChoraleVoices.Ranges[cells.Length % ChoraleGrid.Voices];
+        // Clean pitches if there are any; else pitches that at least make no parallels (crossing a voice above); else the range.
+        for (int pass = VoiceLeading ? 0 : 2; pass < 3; pass++)
+        {
+            int marked = 0;
+            for (int pitch = range.Lowest; pitch <= range.Highest; pitch++)
+            {
+                if (pass < 2 && !Follows(cells, pitch, checkCrossing: pass == 0)) continue;
+                allowed[JsbGridTokenizer.FirstPitchId + pitch] = true;
+                marked++;
+            }
+            if (marked > 0) return;
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="cell"/> (a MIDI pitch or Silent) as the next cell after <paramref name="cells"/> (grid
+    /// tokens) crosses the voice <paramref name="upper"/> above it in its step or moves in parallel fifths or octaves
+    /// with it: what the rules forbid when they can. A cell that is kept rather than sampled is checked this way
+    /// against a sampled one.
+    /// </summary>
+    public bool Conflicts(ReadOnlySpan<int> cells, int cell, int upper) =>
+        VoiceLeading && cell != ChoraleGrid.Silent && !Follows(cells, cell, checkCrossing: true, onlyUpper: upper);
+
+    private static bool Follows(ReadOnlySpan<int> cells, int pitch, bool checkCrossing, int onlyUpper = -1)
+    {
         int voice = cells.Length % ChoraleGrid.Voices;
         int stepStart = cells.Length - voice;
-        VoiceRange range = ChoraleVoices.Ranges[voice];
-        if (!VoiceLeading)
-        {
-            MarkRange(range, allowed, _ => true);
-            return;
-        }
-        Span<int> current = stackalloc int[voice];
-        for (int u = 0; u < voice; u++) current[u] = PitchOf(cells[stepStart + u]);
-        Span<int> previous = stackalloc int[ChoraleGrid.Voices];
         bool hasPrevious = stepStart >= ChoraleGrid.Voices;
-        for (int u = 0; u < ChoraleGrid.Voices; u++) previous[u] = hasPrevious ? PitchOf(cells[stepStart - ChoraleGrid.Voices + u]) : ChoraleGrid.Silent;
-
-        int[] currentPitches = current.ToArray(), previousPitches = previous.ToArray();
-        bool Crosses(int pitch) => currentPitches.Any(upper => upper != ChoraleGrid.Silent && pitch > upper);
-        bool MakesParallel(int pitch) => Enumerable.Range(0, voice).Any(u => IsParallel(previousPitches[u], currentPitches[u], previousPitches[voice], pitch));
-
-        if (MarkRange(range, allowed, p => !Crosses(p) && !MakesParallel(p)) > 0) return;
-        if (MarkRange(range, allowed, p => !MakesParallel(p)) > 0) return;
-        MarkRange(range, allowed, _ => true);
+        int lowerBefore = hasPrevious ? PitchOf(cells[stepStart - ChoraleGrid.Voices + voice]) : ChoraleGrid.Silent;
+        for (int upper = 0; upper < voice; upper++)
+        {
+            if (onlyUpper >= 0 && upper != onlyUpper) continue;
+            int upperNow = PitchOf(cells[stepStart + upper]);
+            if (checkCrossing && upperNow != ChoraleGrid.Silent && pitch > upperNow) return false;
+            if (hasPrevious && IsParallel(PitchOf(cells[stepStart - ChoraleGrid.Voices + upper]), upperNow, lowerBefore, pitch)) return false;
+        }
+        return true;
     }
 
     /// <summary>
@@ -57,18 +74,6 @@ public sealed record ChoraleRules
         if (upperMotion == 0 || upperMotion != lowerMotion) return false;
         int before = Math.Abs(upperBefore - lowerBefore) % 12, after = Math.Abs(upperAfter - lowerAfter) % 12;
         return before == after && before is PerfectFifth or Octave;
-    }
-
-    private static int MarkRange(VoiceRange range, Span<bool> allowed, Func<int, bool> permitted)
-    {
-        int marked = 0;
-        for (int pitch = range.Lowest; pitch <= range.Highest; pitch++)
-        {
-            if (!permitted(pitch)) continue;
-            allowed[JsbGridTokenizer.FirstPitchId + pitch] = true;
-            marked++;
-        }
-        return marked;
     }
 
     private static int PitchOf(int token) => token >= JsbGridTokenizer.FirstPitchId ? token - JsbGridTokenizer.FirstPitchId : ChoraleGrid.Silent;

@@ -65,6 +65,54 @@ public sealed class GridCellsConstraint : ITokenConstraint
             for (int v = 0; v < ChoraleGrid.Voices; v++) raster[count++] = cells[layout.IndexOf(step - 1, v)];
         for (int v = 0; v < voice; v++) raster[count++] = cells[layout.IndexOf(step, v)];
         rules.FillAllowed(raster[..count], allowed);
+        PreferWhatKeptCellsFollow(raster[..count], step, voice, allowed);
+    }
+
+    /// <summary>
+    /// A sampled cell with kept cells after it in its step or the next (a passage rewritten in some voices, or ending
+    /// before kept bars): of the pitches the rules allow, only those that the kept cells follow cleanly (no crossing,
+    /// no parallels: what the rules would have required of them had they been sampled after it), when there are any.
+    /// </summary>
+    private void PreferWhatKeptCellsFollow(ReadOnlySpan<int> before, int step, int voice, Span<bool> allowed)
+    {
+        Span<int> raster = stackalloc int[3 * ChoraleGrid.Voices];
+        before.CopyTo(raster);
+        int candidateAt = before.Length;
+        Span<bool> clean = stackalloc bool[allowed.Length];
+        int total = 0, kept = 0;
+        for (int id = 0; id < allowed.Length; id++)
+        {
+            if (!allowed[id]) continue;
+            total++;
+            raster[candidateAt] = id;
+            if (KeptCellsFollow(raster, candidateAt + 1, step, voice)) { clean[id] = true; kept++; }
+        }
+        if (kept == 0 || kept == total) return;
+        for (int id = 0; id < allowed.Length; id++) allowed[id] &= clean[id];
+    }
+
+    /// <summary>
+    /// Whether every kept cell after (step, voice), up to the first sampled one and at most to the end of the next step,
+    /// follows the candidate (at raster[length - 1]) without crossing it or moving in parallels with it. Kept cells
+    /// are not checked against each other: what was kept stays as it was.
+    /// </summary>
+    private bool KeptCellsFollow(Span<int> raster, int length, int step, int voice)
+    {
+        int candidate = length - 1;
+        for (int s = step, v = voice + 1; s <= step + 1 && s < steps; v++)
+        {
+            if (v == ChoraleGrid.Voices) { s++; v = -1; continue; }
+            if (fixedCells[s * ChoraleGrid.Voices + v] is not int cell) return true;
+            int stepStart = length - v;
+            for (int upper = 0; upper < v; upper++)
+            {
+                // The pair (upper, v) involves the candidate as the upper voice now, or as either voice a step before.
+                bool involved = stepStart + upper == candidate || stepStart - ChoraleGrid.Voices + upper == candidate || stepStart - ChoraleGrid.Voices + v == candidate;
+                if (involved && rules.Conflicts(raster[..length], cell, upper)) return false;
+            }
+            raster[length++] = JsbGridTokenizer.IdOfCell(cell);
+        }
+        return true;
     }
 
     public bool IsComplete(ReadOnlySpan<int> tokens)

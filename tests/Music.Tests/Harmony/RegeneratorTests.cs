@@ -16,7 +16,7 @@ public sealed class RegeneratorTests
     private static readonly JsbHarmonyTokenizer HarmonyTokens = new();
 
     /// <summary>A four-part piece of whole bars with held, repeated and tied-over-the-barline notes in every voice.</summary>
-    private static Piece Chorale(int bars, int seed)
+    internal static Piece Chorale(int bars, int seed)
     {
         var random = new Random(seed);
         var notes = new List<Note>();
