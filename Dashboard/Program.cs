@@ -5,8 +5,11 @@ using Orleans.Dashboard;
 // and serves the dashboard at /dashboard.
 var builder = WebApplication.CreateBuilder(args);
 builder.UseOrleansClient(client => client.AddMusicClusterClient(builder.Configuration).AddDashboard());
+// /healthz: the process serves HTTP (the container health check and Kubernetes probes of deploy/ ask it).
+builder.Services.AddHealthChecks();
 
 var app = builder.Build();
 app.MapGet("/", () => Results.Redirect("/dashboard/"));
+app.MapHealthChecks("/healthz");
 app.MapOrleansDashboard("/dashboard");
 app.Run();

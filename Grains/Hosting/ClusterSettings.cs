@@ -30,6 +30,11 @@ public sealed record ClusterSettings
     public IReadOnlyList<int> GatewayPorts { get; init; } = [30000];
     public GrainStorageKind GrainStorage { get; init; } = GrainStorageKind.Local;
     public string? GrainStorageConnectionString { get; init; }
+    /// <summary>
+    /// The silo runs in a Kubernetes pod (deploy/k8s sets it): the standalone Silo then adds Orleans' Kubernetes
+    /// hosting. Off by default, so nothing changes outside Kubernetes.
+    /// </summary>
+    public bool Kubernetes { get; init; }
 
     public static ClusterSettings FromConfiguration(IConfiguration configuration)
     {
@@ -52,6 +57,7 @@ public sealed record ClusterSettings
                 : defaults.GatewayPorts,
             GrainStorage = ParseEnum(section, "GrainStorage", defaults.GrainStorage),
             GrainStorageConnectionString = section["GrainStorageConnectionString"] ?? configuration["MusicCluster:Storage:AzureConnectionString"],
+            Kubernetes = ParseBool(section, "Kubernetes", defaults.Kubernetes),
         };
     }
 
@@ -66,6 +72,13 @@ public sealed record ClusterSettings
         return Enum.TryParse(value, ignoreCase: true, out T parsed) && Enum.IsDefined(parsed)
             ? parsed
             : throw new InvalidOperationException($"{SectionName}:{key} '{value}' is not one of {string.Join(", ", Enum.GetNames<T>())}");
+    }
+
+    private static bool ParseBool(IConfigurationSection section, string key, bool fallback)
+    {
+        string? value = section[key];
+        if (string.IsNullOrEmpty(value)) return fallback;
+        return bool.TryParse(value, out bool parsed) ? parsed : throw new InvalidOperationException($"{SectionName}:{key} '{value}' is not true or false");
     }
 
     private static int ParsePort(IConfigurationSection section, string key, int fallback) =>
