@@ -183,6 +183,52 @@ public sealed partial class HarmonisationPageTests(ClientProcessFixture client) 
     }
 
     [SkippableFact]
+    public async Task A_web_midi_keyboard_enters_notes_once_connected_and_only_note_on_messages_with_velocity_add_them()
+    {
+        await using BrowserSession browser = await BrowserSession.StartAsync();
+        IPage page = browser.Page;
+        // Chromium's Web MIDI needs a device and a permission prompt, which a headless test has neither of: this page
+        // gets a keyboard that behaves as the Web MIDI API specifies (an input map, midimessage events with data and
+        // timeStamp, statechange when one is plugged in), driven from the test.
+        await page.AddInitScriptAsync("""
+            (() => {
+                const input = new EventTarget();
+                const inputs = new Map();
+                const access = { inputs, outputs: new Map(), onstatechange: null };
+                window.fakeMidi = {
+                    plugIn() { inputs.set("k1", input); access.onstatechange && access.onstatechange({ port: input }); },
+                    send(...data) {
+                        const message = new Event("midimessage");
+                        message.data = new Uint8Array(data);
+                        Object.defineProperty(message, "timeStamp", { value: performance.now() });
+                        input.dispatchEvent(message);
+                    },
+                };
+                navigator.requestMIDIAccess = () => Promise.resolve(access);
+            })();
+            """);
+        await page.GotoAsync(client.BaseAddress.ToString());
+
+        await page.GetByTestId("melody-midi").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("melody-midi-status")).ToContainTextAsync("No MIDI keyboard is connected yet");
+        await page.EvaluateAsync("() => window.fakeMidi.plugIn()");
+        await Assertions.Expect(page.GetByTestId("melody-midi-status")).ToContainTextAsync("1 MIDI input(s) connected");
+
+        // Note on C4 and E4 (channel 1 and 3), their note offs (one as note on with velocity 0), and a control change.
+        await page.EvaluateAsync("""
+            () => {
+                window.fakeMidi.send(0x90, 60, 100); window.fakeMidi.send(0x80, 60, 0);
+                window.fakeMidi.send(0xB0, 64, 127);
+                window.fakeMidi.send(0x92, 64, 90); window.fakeMidi.send(0x92, 64, 0);
+            }
+            """);
+        ILocator notes = page.GetByTestId("melody-notes").GetByTestId("melody-note");
+        await Assertions.Expect(notes).ToHaveTextAsync(["C4 quarter", "E4 quarter"]);
+        Assert.False(await page.GetByTestId("harmonise").IsDisabledAsync());
+        Assert.Empty(browser.Errors);
+    }
+
+    [SkippableFact]
     public async Task Record_mode_counts_in_a_bar_then_places_held_notes_on_the_16th_note_grid()
     {
         await using BrowserSession browser = await BrowserSession.StartAsync();

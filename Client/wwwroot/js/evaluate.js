@@ -55,8 +55,8 @@
     const harmoniseError = document.getElementById("evaluate-harmonise-error");
     let harmonising = false, melodyNotes = 0;
     const updateHarmonise = () => { harmoniseButton.disabled = harmonising || melodyNotes === 0; };
-    const melody = MelodyInput.build(document.getElementById("evaluate-melody"), {
-        idPrefix: "evaluate-melody", keyboard: "focus", area: melodyCard,
+    const melody = new MelodyInput(document.getElementById("evaluate-melody"), {
+        keyboard: "focus", area: melodyCard,
         onChange: count => { melodyNotes = count; updateHarmonise(); },
     });
     const optional = (name, parse) => { const v = harmoniseForm.elements[name].value.trim(); return v === "" ? null : parse(v); };

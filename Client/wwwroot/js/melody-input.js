@@ -3,9 +3,8 @@
 // 16th-note grid either step by step (each key appends a note of the chosen length) or recorded in time with a
 // metronome. It is shown on a small piano roll and as a list of notes, where a note is selected, moved a semitone or
 // removed. API: new MelodyInput(root, { onChange, keyboard }), notes() (pitch, start and duration in quarter notes),
-// stop(), listening(). Its controls are the elements under root marked data-melody="...": a page writes them itself
-// (the studio, Index.cshtml) or has MelodyInput.build(container, { idPrefix, ... }) write them into a container (the
-// evaluation room), so one page can hold more than one input.
+// stop(), listening(). Its controls are the elements under root marked data-melody="...", which every page renders with
+// the one partial Pages/Shared/_MelodyInput.cshtml (its model prefixes the ids, so one page can hold more than one input).
 // keyboard: "page" (the default) plays the computer keys wherever focus is on the page, for a page with no other
 // keyboard; "focus" plays them, and takes MIDI note-ons, only while the input is in use (the last pointer press or
 // focus on the page was inside options.area, by default root), for a page where another part plays the same keys;
@@ -455,58 +454,5 @@ window.MelodyInput = (() => {
             this.ui.list.replaceChildren(...items);
         }
     }
-    // Writes the input's controls into container (the same controls as the studio's markup in Index.cshtml) and
-    // starts an input on them. idPrefix keeps the ids and radio-group names of one input apart from another's; the
-    // test ids (melody-key-<midi>, melody-notes, ...) are the studio's, so a page should hold one built input at most
-    // unless tests look for them within their container.
-    MelodyInput.build = (container, options) => {
-        const p = (options && options.idPrefix) || "melody";
-        const lengths = [["16th", "0.25"], ["eighth", "0.5"], ["quarter", "1"], ["half", "2"], ["whole", "4"]].map(([name, quarters]) => `
-            <input type="radio" class="btn-check" name="${p}-length" id="${p}-length-${name}" value="${quarters}" data-melody="length" data-testid="melody-length-${name}"${name === "quarter" ? " checked" : ""} />
-            <label class="btn btn-outline-secondary" for="${p}-length-${name}">${name}</label>`).join("");
-        container.innerHTML = `
-            <div class="d-flex flex-wrap gap-3 align-items-end mb-2">
-                <div>
-                    <div class="small mb-1">Entry</div>
-                    <div class="btn-group btn-group-sm" role="group" aria-label="How notes are placed">
-                        <input type="radio" class="btn-check" name="${p}-mode" id="${p}-mode-step" value="step" data-melody="mode" checked />
-                        <label class="btn btn-outline-secondary" for="${p}-mode-step" title="Each key appends a note of the chosen length">Step</label>
-                        <input type="radio" class="btn-check" name="${p}-mode" id="${p}-mode-record" value="record" data-melody="mode" data-testid="melody-mode-record" />
-                        <label class="btn btn-outline-secondary" for="${p}-mode-record" title="Play in time with a metronome: notes land on the nearest 16th">Record</label>
-                    </div>
-                </div>
-                <div>
-                    <div class="small mb-1">Note length</div>
-                    <div class="btn-group btn-group-sm" role="group" aria-label="Length of the next note">${lengths}</div>
-                </div>
-                <button type="button" class="btn btn-sm btn-outline-secondary" data-melody="rest" data-testid="melody-rest" title="Append a rest of the chosen length">Rest</button>
-                <div>
-                    <label class="small mb-1 d-block" for="${p}-tempo">Tempo (bpm)</label>
-                    <input class="form-control form-control-sm melody-tempo" id="${p}-tempo" type="number" min="30" max="240" value="90" data-melody="tempo" />
-                </div>
-                <button type="button" class="btn btn-sm btn-outline-danger" data-melody="record" data-testid="melody-record" title="A bar of count-in, then what you play is recorded">● Record</button>
-                <span class="small fw-semibold" data-melody="beat" data-testid="melody-beat" aria-live="polite"></span>
-            </div>
-            <div class="melody-piano-frame">
-                <div class="melody-piano" data-melody="piano" data-testid="melody-piano" role="group" aria-label="Keyboard from C4 to A5"></div>
-            </div>
-            <div class="small text-body-secondary my-1" data-melody="hint" data-testid="melody-hint" role="status"></div>
-            <div class="piano-roll-frame"><canvas data-melody="roll" data-testid="melody-roll" height="170" aria-label="The melody on a piano roll; click a note to select it"></canvas></div>
-            <div class="melody-notes mt-2" data-melody="list" data-testid="melody-notes" aria-label="The melody's notes"></div>
-            <div class="d-flex flex-wrap gap-2 align-items-center mt-2">
-                <div class="btn-group btn-group-sm" role="group" aria-label="Edit the selected note">
-                    <button type="button" class="btn btn-outline-secondary" data-melody="up" title="Selected note a semitone up (↑)" aria-label="Semitone up">↑</button>
-                    <button type="button" class="btn btn-outline-secondary" data-melody="down" title="Selected note a semitone down (↓)" aria-label="Semitone down">↓</button>
-                    <button type="button" class="btn btn-outline-secondary" data-melody="remove" data-testid="melody-remove" title="Remove the selected note (Delete)">Remove note</button>
-                </div>
-                <button type="button" class="btn btn-sm btn-outline-secondary" data-melody="undo" data-testid="melody-undo">Undo</button>
-                <button type="button" class="btn btn-sm btn-outline-secondary" data-melody="clear" data-testid="melody-clear">Clear</button>
-                <button type="button" class="btn btn-sm btn-outline-secondary" data-melody="play" data-testid="melody-play">▶ Play</button>
-                <button type="button" class="btn btn-sm btn-outline-secondary" data-melody="midi" data-testid="melody-midi">Use a MIDI keyboard</button>
-                <span class="small text-body-secondary" data-melody="midi-status" data-testid="melody-midi-status"></span>
-                <span class="small text-body-secondary ms-auto" data-melody="summary" data-testid="melody-summary"></span>
-            </div>`;
-        return new MelodyInput(container, options);
-    };
     return MelodyInput;
 })();
