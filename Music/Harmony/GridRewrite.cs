@@ -43,7 +43,7 @@ public sealed record GridRewrite(
 
     /// <summary>
     /// Harmonising a melody: its lower voices written bar by bar under it, with the harmony serialization (the melody
-    /// read a bar ahead) or, given the chorale grid as <paramref name="layout"/>, by a chorale model that reads the
+    /// read whole through its encoder) or, given the chorale grid as <paramref name="layout"/>, by a chorale model that reads the
     /// melody only up to the step it writes (the baseline the harmony model is measured against).
     /// </summary>
     public static GridRewrite Harmonisation(SopranoMelody melody, ChoraleRules? rules = null, IGridTokenizer? layout = null)

@@ -11,7 +11,7 @@ public sealed record RegeneratedPiece(Piece Piece, ChoraleGrid Grid, IReadOnlyLi
 
 /// <summary>
 /// Rewrites the bars and voices of a <see cref="RegenerationPlan"/> in one process: the chorale model when the soprano
-/// is rewritten, the harmony model otherwise (it reads the kept soprano a bar ahead). With a critic, each bar is the
+/// is rewritten, the harmony model otherwise (its encoder reads the whole kept soprano). With a critic, each bar is the
 /// best of the candidates; the last bar's candidates are scored together with the kept bar after them, so the
 /// passage is chosen for how it joins what follows as well as what comes before.
 /// </summary>
