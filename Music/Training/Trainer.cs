@@ -405,13 +405,15 @@ public sealed class Trainer : IDisposable
         int[] starts = windows.Starts(step, draw, Config.BatchSize);
         var (inputs, targets, melody) = Batch(starts);
         if (melodyLayout is null) return (inputs, targets, melody);
-        int time = windows.WindowLength - 1;
-        var given = new bool[starts.Length * time];
+        int length = windows.WindowLength, time = length - 1;
+        long[] tokens = windows.Tokens(starts);
+        var kept = new long[starts.Length * time];
         for (int row = 0; row < starts.Length; row++)
             for (int t = 0; t < time; t++)
-                given[row * time + t] = MelodyConditioning.IsMelodyCell(melodyLayout, windows.Locate(starts[row] + t + 1).Position);
-        var ignored = targets.masked_fill(tensor(given, [starts.Length, time], dtype: @bool, device: targets.device), Config.Model.PadTokenId ?? -100);
-        return (inputs, ignored, melody);
+                kept[row * time + t] = MelodyConditioning.IsMelodyCell(melodyLayout, windows.Locate(starts[row] + t + 1).Position)
+                    ? Config.Model.PadTokenId ?? -100
+                    : tokens[row * length + t + 1];
+        return (inputs, tensor(kept, [starts.Length, time], dtype: int64, device: targets.device), melody);
     }
 
     private Tensor? MelodyContext(int[] starts)
