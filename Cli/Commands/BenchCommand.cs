@@ -32,7 +32,8 @@ internal static class BenchCommand
         new("midi", (settings, figures) => figures["midiParseMBps"] =
             MidiBenchmarks.MeasureParseThroughput(files: settings.Quick ? 4 : 32, minimumDuration: settings.MinimumTime).MegabytesPerSecond),
         new("tokenize", MeasureTokenization),
-        new("gemm", (settings, figures) => figures["gemmGflops"] = ModelBenchmarks.GemmGflops(settings.Quick ? 256 : 1024, settings.Quick ? 3 : 10)),
+        new("gemm", (settings, figures) => figures["gemmGflops"] = ModelBenchmarks.GemmGflops(settings.Quick ? 256 : 1024, settings.Quick ? 3 : 10,
+            minimumTime: TimeSpan.FromSeconds(settings.Quick ? 0.3 : 3))),
         new("train", MeasureTraining),
         new("generate", MeasureGeneration),
         new("score", MeasureScoring),

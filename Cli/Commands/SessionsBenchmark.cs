@@ -13,15 +13,17 @@ using MusicCluster.Music.Training;
 namespace MusicCluster.Cli.Commands;
 
 /// <summary>
-/// Generation through grains: a silo in this process (localhost clustering on free ports, a temporary data folder),
-/// 1, 8 and 32 concurrent GenerationSessions with the shipped model, and the same piece sampled by calling the
-/// generator directly, for the overhead of the grain path.
+/// Generation through grains against the model's own batched loop: a silo in this process (localhost clustering on free
+/// ports, a temporary data folder, the starter library's seeding off so that nothing else generates meanwhile), 1, 8
+/// and 32 concurrent GenerationSessions with the shipped model, and as many pieces sampled together by the sampler's
+/// batched loop on this thread (no grains). Ratios, each higher-is-better: grainPathEfficiency = sessions.1 / plain.1,
+/// batchSpeedup32 = sessions.32 / sessions.1, sessionsEfficiency32 = sessions.32 / plain.32.
 /// </summary>
 internal static class SessionsBenchmark
 {
     public static readonly int[] Concurrency = [1, 8, 32];
 
-    /// <summary>Figures: sessionsTokensPerSec.{n} (new tokens of all sessions / wall time from first start to last end), directTokensPerSec, grainOverheadRatio (direct / 1 session: above 1 is the grain path's cost).</summary>
+    /// <summary>Figures: sessionsTokensPerSec.{n} and plainBatchTokensPerSec.{n} (new tokens of all n pieces / wall time from first start to last end), and the ratios above.</summary>
     public static void Measure(int bars, IDictionary<string, double> figures)
     {
         string data = Path.Combine(Path.GetTempPath(), $"musiccluster-bench-{Guid.NewGuid():N}");
@@ -48,6 +50,7 @@ internal static class SessionsBenchmark
             ["Cluster:PrimarySiloPort"] = silo.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:ClusterId"] = $"bench-{Guid.NewGuid():N}",
             ["MusicCluster:DataPath"] = data,
+            ["MusicCluster:Library:SeedCount"] = "0",
         });
         builder.UseOrleans(s => s.AddMusicClusterSilo(builder.Configuration));
         using IHost host = builder.Build();
@@ -62,17 +65,29 @@ internal static class SessionsBenchmark
 
             string path = ShippedModel.CheckpointPath ?? throw new InvalidOperationException("this build carries no shipped model");
             using var checkpoint = ModelCheckpoint.LoadFile(path);
-            var options = new SamplingOptions { Seed = 1 };
-            var watch = Stopwatch.StartNew();
-            var piece = PieceGeneration.Generate(checkpoint.Generator, checkpoint.Info.Vocabulary, bars, options);
-            double direct = (piece.Tokens.Length - piece.PrimerTokens) / watch.Elapsed.TotalSeconds;
-            figures["directTokensPerSec"] = direct;
-            figures["grainOverheadRatio"] = direct / figures["sessionsTokensPerSec.1"];
+            foreach (int n in Concurrency)
+                figures[$"plainBatchTokensPerSec.{n}"] = PlainBatch(checkpoint, n, bars);
+            figures["grainPathEfficiency"] = figures["sessionsTokensPerSec.1"] / figures["plainBatchTokensPerSec.1"];
+            figures["batchSpeedup32"] = figures["sessionsTokensPerSec.32"] / figures["sessionsTokensPerSec.1"];
+            figures["sessionsEfficiency32"] = figures["sessionsTokensPerSec.32"] / figures["plainBatchTokensPerSec.32"];
         }
         finally
         {
             await host.StopAsync();
         }
+    }
+
+    /// <summary>New tokens per second of <paramref name="count"/> pieces of <paramref name="bars"/> bars sampled together by <see cref="Sampler.SampleBatch"/>, as sessions sample them (one candidate).</summary>
+    private static double PlainBatch(ModelCheckpoint checkpoint, int count, int bars)
+    {
+        var tokenizer = Music.Tokens.TokenizerFactory.FromVocabulary(checkpoint.Info.Vocabulary);
+        int[] primer = PieceGeneration.PrimerTokens(tokenizer, null, checkpoint.Generator.Config.ContextLength);
+        var options = new SamplingOptions { Seed = 1, Temperature = GenerationRequest.DefaultTemperature, MaxNewTokens = PieceGeneration.TokenLimit(tokenizer, bars) };
+        var primers = Enumerable.Repeat<IReadOnlyList<int>>(primer, count).ToList();
+        var constraints = Enumerable.Range(0, count).Select(_ => PieceGeneration.ConstraintFor(tokenizer, bars)).ToList();
+        var watch = Stopwatch.StartNew();
+        var pieces = Sampler.SampleBatch(checkpoint.Generator, primers, options, constraints);
+        return pieces.Sum(p => p.Tokens.Count - primer.Length) / watch.Elapsed.TotalSeconds;
     }
 
     private static async Task<double> RunSessionsAsync(IGrainFactory grains, int count, int bars, long seed)
