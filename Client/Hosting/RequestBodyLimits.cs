@@ -62,7 +62,9 @@ public sealed record RequestBodyLimits(RequestBodyLimit Default, RequestBodyLimi
 /// <item>a body without Content-Length (chunked) is read here up to the limit: one byte more and it is refused; within
 /// it, the endpoint reads it from memory (the endpoints buffer their bodies whole anyway: JSON, forms).</item>
 /// </list>
-/// The server's own per-request limit (IHttpMaxRequestBodySizeFeature, Kestrel) is set to the same value as a backstop.
+/// The server's own per-request limit (IHttpMaxRequestBodySizeFeature, Kestrel) is set as a backstop: the same value
+/// for a declared length, twice it for a chunked body, whose framing Kestrel counts too (so an endless chunk extension,
+/// which carries no content, is cut off as well).
 /// Doing this here rather than in each endpoint keeps the answer the same everywhere: a form reader would report an
 /// oversized body as an unreadable form (400), and minimal APIs treat a failed body read as a dropped connection.
 /// </summary>
@@ -83,8 +85,10 @@ internal static class RequestBodyLimiting
             RequestBodyLimit limit = context.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimit>()
                 ?? context.RequestServices.GetRequiredService<RequestBodyLimits>().Default;
             HttpRequest request = context.Request;
+            // Kestrel counts a chunked body on the wire, its chunk sizes, extensions and line ends included: room for
+            // framing (a body of one-byte chunks is 6 bytes a byte and refused), the content itself is counted below.
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } serverLimit)
-                serverLimit.MaxRequestBodySize = limit.Bytes;
+                serverLimit.MaxRequestBodySize = request.ContentLength is null ? 2 * limit.Bytes : limit.Bytes;
 
             if (request.ContentLength is long declared)
             {
