@@ -42,7 +42,10 @@ public sealed class PieceRenderLimitTests(LimitsFixture fixture)
 
     private static async Task<JsonElement> ProblemOf(HttpResponseMessage response, HttpStatusCode status)
     {
-        Assert.True(response.StatusCode == status, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        string what = response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true
+            ? await response.Content.ReadAsStringAsync()
+            : $"{response.Content.Headers.ContentType} of {response.Content.Headers.ContentLength} bytes";
+        Assert.True(response.StatusCode == status, $"{response.StatusCode}: {what}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }

@@ -45,6 +45,8 @@ public class RenderCancellationTests
     public void The_built_in_synthesizer_stops_when_cancelled_part_way() =>
         AssertStopsWhenCancelledPartWay(token => new WavRenderer(null, new WavRenderOptions { UseFluidSynth = false }).Render(ThousandBars.Value, token));
 
+    /// <summary>The token reaches fluidsynth's run; that the program is then killed at once, rather than waited for, is
+    /// <see cref="A_cancelled_outside_program_is_killed_at_once"/>.</summary>
     [SkippableFact]
     public void Fluidsynth_is_stopped_when_cancelled_part_way()
     {
