@@ -26,6 +26,9 @@ public sealed record RenderLimits(double MaxWavSeconds = RenderLimits.DefaultMax
 
     public TimeSpan RenderTime => TimeSpan.FromSeconds(RenderSeconds);
 
+    /// <summary>Whether a piece lasting <paramref name="durationSeconds"/> gets audio: its WAV lasts that plus the fade-out.</summary>
+    public bool AllowsAudioOf(double durationSeconds) => durationSeconds + new Music.Audio.WavRenderOptions().ReleaseSeconds <= MaxWavSeconds;
+
     public static RenderLimits From(IConfiguration configuration)
     {
         IConfigurationSection section = configuration.GetSection(Section);

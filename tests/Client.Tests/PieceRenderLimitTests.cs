@@ -62,8 +62,14 @@ public sealed class PieceRenderLimitTests(LimitsFixture fixture)
         Assert.Contains($"at most {MaxWavSeconds} s (MusicCluster:Limits:MaxWavSeconds)", detail);
         Assert.Equal("MusicCluster:Limits:MaxWavSeconds", problem.GetProperty("setting").GetString());
         Assert.Equal(["forty-seconds.mid"], StoredFiles("forty-seconds"));
-        // The piece itself is fine: its MIDI file is served.
+        // The piece itself is fine: its MIDI file is served, and its page says why there is no player.
         Assert.Equal(HttpStatusCode.OK, (await fixture.Http.GetAsync("/api/pieces/forty-seconds/midi")).StatusCode);
+        string page = await fixture.Http.GetStringAsync("/pieces/forty-seconds");
+        Assert.Contains("data-testid=\"piece-audio-too-long\"", page);
+        Assert.Contains("MusicCluster:Limits:MaxWavSeconds", page);
+        Assert.DoesNotContain("/api/pieces/forty-seconds/wav", page);
+        await CreateAsync("ten-seconds", bars: 5);
+        Assert.Contains("data-testid=\"piece-audio\"", await fixture.Http.GetStringAsync("/pieces/ten-seconds"));
     }
 
     [Fact]
