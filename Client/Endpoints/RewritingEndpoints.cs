@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using MusicCluster.Client.Hosting;
 using MusicCluster.Client.Services;
 using MusicCluster.Grains.Interfaces.Generation;
 using static MusicCluster.Client.Endpoints.GenerationEndpoints;
@@ -25,7 +26,7 @@ internal static class RewritingEndpoints
     public static IEndpointRouteBuilder MapRewritingEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGroup("/api/harmonisations").WithTags("Generation")
-            .MapPost("", HarmoniseAsync).WithName("StartHarmonisation")
+            .MapPost("", HarmoniseAsync).WithBodyLimit(RequestBodyKind.Generation).WithName("StartHarmonisation")
             .WithSummary("Harmonise a melody in four parts: melodyNotes, melodyPieceId or melodyMidi; temperature, topK, topP, seed, candidates, modelId (the chorale model)");
         endpoints.MapGroup("/api/pieces/{id}/regenerations").WithTags("Generation")
             .MapPost("", RegenerateAsync).WithName("StartRegeneration")

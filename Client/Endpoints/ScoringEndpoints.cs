@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using MusicCluster.Client.Hosting;
 using MusicCluster.Client.Services;
 using MusicCluster.Grains.Interfaces.Models;
 using MusicCluster.Grains.Interfaces.Scoring;
@@ -8,15 +9,14 @@ namespace MusicCluster.Client.Endpoints;
 /// <summary>POST /api/score (a MIDI file -> overall and per-bar scores) and scoring jobs. GET /api/models is in ModelsEndpoints.</summary>
 internal static class ScoringEndpoints
 {
-    public const int MaxUploadBytes = 4 << 20;
-
     public sealed record ScoreResponse(double Overall, IReadOnlyList<double> Bars, IReadOnlyList<double> BarStarts, string ModelId, string CheckpointId, string? FileName);
 
     public sealed record ScoringJobBody(IReadOnlyList<string>? PieceIds = null, string? Model = null);
 
     public static IEndpointRouteBuilder MapScoringEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/score", ScoreAsync).WithTags("Scoring").WithName("ScoreMidi")
+        // The form with the file is limited as a whole (MusicCluster:Limits:ScoreUploadBytes), before it is read.
+        endpoints.MapPost("/api/score", ScoreAsync).WithBodyLimit(RequestBodyKind.ScoreUpload).WithTags("Scoring").WithName("ScoreMidi")
             .WithSummary("Score a MIDI file (multipart field 'file'; optional field 'model'): overall and per-bar 0-100 with the model")
             .DisableAntiforgery();
         RouteGroupBuilder jobs = endpoints.MapGroup("/api/scoring-jobs").WithTags("Scoring");
@@ -42,7 +42,6 @@ internal static class ScoringEndpoints
         IFormFile? file = form.Files.GetFile("file");
         if (file is null) return Invalid("file", "no file: send the MIDI file in a field named 'file'");
         if (file.Length == 0) return Invalid("file", "the file is empty");
-        if (file.Length > MaxUploadBytes) return Invalid("file", $"the file has {file.Length} bytes; at most {MaxUploadBytes} are scored");
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer);
         string? model = form["model"] is { Count: > 0 } m && !string.IsNullOrWhiteSpace(m[0]) ? m[0] : null;

@@ -25,6 +25,7 @@ internal static class WebHosting
         builder.Services.AddHostedService(services => services.GetRequiredService<TrainingLiveRelay>());
         builder.AddMusicClusterAuth();
         builder.Services.AddSingleton(SiteSettings.From(builder.Configuration));
+        builder.Services.AddSingleton(RequestBodyLimits.From(builder.Configuration));
         builder.Services.AddSingleton<LatestSession>();
         builder.Services.AddScoped<GenerationService>();
         builder.Services.AddSingleton<GenerationAdmission>();
@@ -44,6 +45,7 @@ internal static class WebHosting
         app.UseBrowserSafety();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseRequestBodyLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

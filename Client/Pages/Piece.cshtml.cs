@@ -6,9 +6,13 @@ using MusicCluster.Grains.Library;
 
 namespace MusicCluster.Client.Pages;
 
-public sealed class PieceModel(LibraryService library) : PageModel
+public sealed class PieceModel(LibraryService library, IConfiguration configuration) : PageModel
 {
     public PieceDetails Piece { get; private set; } = null!;
+
+    /// <summary>The audio limit (MusicCluster:Limits:MaxWavSeconds, read as the silos read it), to say at once when a piece
+    /// is too long for audio instead of offering a player that would get a 422.</summary>
+    public RenderLimits Renders { get; } = RenderLimits.From(configuration);
 
     public async Task<IActionResult> OnGetAsync(string id)
     {

@@ -31,8 +31,12 @@ public interface IPieceGrain : IGrainWithStringKey
 
     /// <summary>
     /// The piece in a format; MusicXML, WAV and jianpu are rendered on first request and kept in blob storage.
-    /// Throws <see cref="PieceDamagedException"/> when the stored MIDI is missing or no longer what was written.
+    /// Throws <see cref="PieceDamagedException"/> when the stored MIDI is missing or no longer what was written, and
+    /// <see cref="RenderLimitException"/> when a piece is too long for audio or a render runs past its time limit.
+    /// The response timeout covers the longest render (MusicCluster:Limits:RenderSeconds, at most 120 s) and renders
+    /// of other formats of the same piece queued before it.
     /// </summary>
+    [ResponseTimeout("00:05:00")]
     Task<byte[]> GetFileAsync(PieceFormat format);
 
     /// <summary>Records that the stored MIDI, read elsewhere (an analysis), turned out unreadable: the details say so from now on.</summary>

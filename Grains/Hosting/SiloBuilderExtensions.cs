@@ -65,6 +65,7 @@ public static class SiloBuilderExtensions
     {
         silo.Services.AddSingleton(LibrarySeedingSettings.From(configuration));
         silo.Services.AddSingleton(MidiLimits.From(configuration));
+        silo.Services.AddSingleton(RenderLimits.From(configuration));
         silo.Services.TryAddSingleton(PieceAuthorship.From(configuration));
         silo.Services.TryAddSingleton<IScoringModelSource, CheckpointScoringModelSource>();
         silo.Services.AddSingleton<StarterLibraryEngine>();

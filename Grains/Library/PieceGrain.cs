@@ -36,6 +36,7 @@ public sealed partial class PieceGrain(
     [PersistentState("piece", StorageNames.GrainState)] IPersistentState<PieceState> state,
     IBlobStore blobs,
     MidiLimits limits,
+    RenderLimits renders,
     TimeProvider clock) : Grain, IPieceGrain
 {
     private string Id => this.GetPrimaryKeyString();
@@ -116,17 +117,46 @@ public sealed partial class PieceGrain(
         if (format == PieceFormat.Midi) return midi;
 
         Piece piece = await ParseStoredAsync(midi);
-        // Rendering takes CPU time that grows with the piece (bounded by MidiLimits when it was stored): off the grain
-        // scheduler, so other grains of this silo are not held up meanwhile.
-        byte[] rendered = await Task.Run(() => format switch
-        {
-            PieceFormat.MusicXml => MusicXmlWriter.ToBytes(piece),
-            PieceFormat.Jianpu => JianpuSvgWriter.ToBytes(piece),
-            PieceFormat.Wav => new WavRenderer(p => MidiFileWriter.Write(p)).Render(piece).Wav,
-            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown format"),
-        });
+        var wav = new WavRenderer(p => MidiFileWriter.Write(p), new WavRenderOptions { MaxSeconds = renders.MaxWavSeconds });
+        // Too long for audio: refused before any work, rather than rendering the first minutes. A shortened file served
+        // as /wav would pass for the whole piece (players and downloads cannot show that it stops early) and would be
+        // cached under the piece's name; the refusal costs nothing and the MIDI file still plays the piece in full.
+        if (format == PieceFormat.Wav && wav.DurationOf(piece) is var seconds && seconds > renders.MaxWavSeconds)
+            throw new RenderLimitException(Id, format, RenderLimit.TooLong, RenderLimits.MaxWavSecondsKey,
+                $"Piece '{Id}' lasts {seconds:N0} s with its fade-out; audio is rendered for pieces of at most {renders.MaxWavSeconds:N0} s " +
+                $"({RenderLimits.MaxWavSecondsKey}). Its MIDI file plays it in full.");
+        byte[] rendered = await RenderAsync(piece, format, wav);
+        // Only a finished render is kept (an atomic write): a render stopped part way leaves nothing behind.
         await blobs.WriteBytesAsync(blob, rendered);
         return rendered;
+    }
+
+    /// <summary>
+    /// Renders off the grain scheduler (CPU time grows with the piece, bounded by MidiLimits when it was stored), so
+    /// other grains of this silo are not held up, and within <see cref="RenderLimits.RenderSeconds"/>: past it the
+    /// renderer is cancelled (it stops between bars or notes; fluidsynth is killed) and the caller gets a
+    /// <see cref="RenderLimitException"/>.
+    /// </summary>
+    private async Task<byte[]> RenderAsync(Piece piece, PieceFormat format, WavRenderer wav)
+    {
+        using var deadline = new CancellationTokenSource(renders.RenderTime, clock);
+        CancellationToken token = deadline.Token;
+        try
+        {
+            return await Task.Run(() => format switch
+            {
+                PieceFormat.MusicXml => MusicXmlWriter.ToBytes(piece, token),
+                PieceFormat.Jianpu => JianpuSvgWriter.ToBytes(piece, cancellation: token),
+                PieceFormat.Wav => wav.Render(piece, token).Wav,
+                _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown format"),
+            }, token);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            throw new RenderLimitException(Id, format, RenderLimit.TimedOut, RenderLimits.RenderSecondsKey,
+                $"Rendering piece '{Id}' as {format.ToString().ToLowerInvariant()} took longer than {renders.RenderSeconds:0.###} s ({RenderLimits.RenderSecondsKey}) and was stopped; " +
+                "nothing of it was kept.");
+        }
     }
 
     public async Task ReportDamageAsync(string problem)

@@ -15,7 +15,9 @@ public static class BuiltInSynthesizer
     private const int TableSize = 4096;
     private static readonly double[] SineTable = Enumerable.Range(0, TableSize + 1).Select(i => Math.Sin(2 * Math.PI * i / TableSize)).ToArray();
 
-    public static short[] Render(Piece piece, int sampleRate, double releaseSeconds)
+    /// <summary>The piece as 16-bit samples. <paramref name="cancellation"/> is checked before every note, so a render
+    /// given up on stops within one note's work (OperationCanceledException).</summary>
+    public static short[] Render(Piece piece, int sampleRate, double releaseSeconds, CancellationToken cancellation = default)
     {
         if (sampleRate is < 8000 or > 192_000) throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "Sample rate must be 8000-192000 Hz");
         var tempo = new TempoMap(piece);
@@ -28,6 +30,7 @@ public static class BuiltInSynthesizer
 
         foreach (Note note in piece.Notes)
         {
+            cancellation.ThrowIfCancellationRequested();
             if (note.Duration <= 0 || note.Velocity <= 0) continue;
             long start = (long)Math.Round(tempo.ToSeconds(note.Start) * sampleRate);
             long held = Math.Max(1, (long)Math.Round(tempo.ToSeconds(note.End) * sampleRate) - start);
@@ -35,6 +38,7 @@ public static class BuiltInSynthesizer
             if (note.Channel == 9) RenderDrum(mix, start, note.Pitch, amplitude, sampleRate, random);
             else RenderTone(mix, start, held, note.Pitch, amplitude, SynthVoice.ForProgram(programs.GetValueOrDefault(note.Track)), sampleRate);
         }
+        cancellation.ThrowIfCancellationRequested();
         return ToPcm16(mix);
     }
 

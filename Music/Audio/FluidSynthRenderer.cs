@@ -5,7 +5,9 @@ namespace MusicCluster.Music.Audio;
 /// <summary>Renders a Standard MIDI File with the fluidsynth program (fast, offline: `fluidsynth -ni -F out.wav`).</summary>
 public static class FluidSynthRenderer
 {
-    public static byte[] Render(byte[] midi, string program, string soundFont, int sampleRate, TimeSpan timeout)
+    /// <summary>The WAV fluidsynth makes of <paramref name="midi"/>; cancelling <paramref name="cancellation"/> kills fluidsynth
+    /// (OperationCanceledException) and removes what it had written.</summary>
+    public static byte[] Render(byte[] midi, string program, string soundFont, int sampleRate, TimeSpan timeout, CancellationToken cancellation = default)
     {
         string folder = Path.Combine(Path.GetTempPath(), "musiccluster-fluidsynth-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -19,7 +21,7 @@ public static class FluidSynthRenderer
             {
                 result = ExternalProgram.Run(program,
                     ["-ni", "-g", "1.0", "-r", sampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "-T", "wav", "-O", "s16", "-F", wavPath, soundFont, midiPath], timeout, folder);
+                     "-T", "wav", "-O", "s16", "-F", wavPath, soundFont, midiPath], timeout, folder, cancellation);
             }
             catch (System.ComponentModel.Win32Exception e)
             {

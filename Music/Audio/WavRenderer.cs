@@ -34,20 +34,28 @@ public sealed class WavRenderer(Func<Piece, byte[]>? midiEncoder = null, WavRend
     /// <summary>The engine <see cref="Render"/> will use on this machine.</summary>
     public WavEngine Engine => FluidSynthSetup() is not null ? WavEngine.FluidSynth : WavEngine.BuiltIn;
 
-    public WavRendering Render(Piece piece)
+    /// <summary>
+    /// Renders the piece; longer than <see cref="WavRenderOptions.MaxSeconds"/>: ArgumentException before any work.
+    /// Cancelling <paramref name="cancellation"/> stops the work (fluidsynth killed, the built-in synthesizer between
+    /// notes) with OperationCanceledException.
+    /// </summary>
+    public WavRendering Render(Piece piece, CancellationToken cancellation = default)
     {
-        double expected = new TempoMap(piece).ToSeconds(piece.EndTick) + Options.ReleaseSeconds;
+        double expected = DurationOf(piece);
         if (expected > Options.MaxSeconds)
             throw new ArgumentException($"The piece is too long for audio: it lasts {expected:F0} s, the limit is {Options.MaxSeconds:F0} s", nameof(piece));
         if (FluidSynthSetup() is var (program, soundFont))
         {
-            byte[] wav = FluidSynthRenderer.Render(midiEncoder!(piece), program, soundFont, Options.SampleRate, Options.FluidSynthTimeout);
+            byte[] wav = FluidSynthRenderer.Render(midiEncoder!(piece), program, soundFont, Options.SampleRate, Options.FluidSynthTimeout, cancellation);
             wav = FluidSynthRenderer.FitLength(wav, expected);
             return new WavRendering(wav, WavEngine.FluidSynth, WavFile.ReadInfo(wav).DurationSeconds);
         }
-        short[] samples = BuiltInSynthesizer.Render(piece, Options.SampleRate, Options.ReleaseSeconds);
+        short[] samples = BuiltInSynthesizer.Render(piece, Options.SampleRate, Options.ReleaseSeconds, cancellation);
         return new WavRendering(WavFile.WritePcm16(samples, Options.SampleRate, 1), WavEngine.BuiltIn, samples.Length / (double)Options.SampleRate);
     }
+
+    /// <summary>Seconds the WAV of this piece lasts: the piece on its tempo map plus <see cref="WavRenderOptions.ReleaseSeconds"/>.</summary>
+    public double DurationOf(Piece piece) => new TempoMap(piece).ToSeconds(piece.EndTick) + Options.ReleaseSeconds;
 
     private (string Program, string SoundFont)? FluidSynthSetup()
     {

@@ -32,10 +32,13 @@ public static class JianpuSvgWriter
     public static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static XDocument ToDocument(Piece piece, JianpuSvgOptions? options = null)
+    /// <summary>The piece as numbered notation in SVG. <paramref name="cancellation"/> is checked bar by bar, so a render given
+    /// up on stops within one bar's work (OperationCanceledException).</summary>
+    public static XDocument ToDocument(Piece piece, JianpuSvgOptions? options = null, CancellationToken cancellation = default)
     {
         options ??= new JianpuSvgOptions();
         NotationScore score = NotationScore.From(piece);
+        cancellation.ThrowIfCancellationRequested();
         IReadOnlyList<JianpuLine> lines = JianpuLayout.Lines(score);
         var body = new List<XElement>();
         double headerHeight = 72;
@@ -49,7 +52,11 @@ public static class JianpuSvgWriter
             body.Add(Text(options.LeftMargin + 130, 58, $"♩={score.Tempos[0].Bpm.ToString("0.##", Invariant)}", "jp-tempo", options.FontSize - 2, "start"));
 
         // Bar widths: proportional to time, widened where symbols would crowd.
-        var widths = score.Bars.Select(bar => BarWidth(bar, lines, options)).ToList();
+        var widths = score.Bars.Select(bar =>
+        {
+            cancellation.ThrowIfCancellationRequested();
+            return BarWidth(bar, lines, options);
+        }).ToList();
         var systems = new List<List<int>>();
         double usable = options.PageWidth - options.LeftMargin - options.RightMargin;
         foreach (NotatedBar bar in score.Bars)
@@ -75,6 +82,7 @@ public static class JianpuSvgWriter
             body.Add(Line(x, top, x, top + systemHeight, "jp-barline", 1));
             foreach (int barIndex in systems[s])
             {
+                cancellation.ThrowIfCancellationRequested();
                 NotatedBar bar = score.Bars[barIndex];
                 double width = widths[barIndex] * stretch;
                 double scale = (width - 2 * Padding(options)) / bar.Length;
@@ -116,11 +124,12 @@ public static class JianpuSvgWriter
         return new XDocument(new XDeclaration("1.0", "UTF-8", null), svg);
     }
 
-    public static byte[] ToBytes(Piece piece, JianpuSvgOptions? options = null)
+    public static byte[] ToBytes(Piece piece, JianpuSvgOptions? options = null, CancellationToken cancellation = default)
     {
+        XDocument document = ToDocument(piece, options, cancellation);
         using var stream = new MemoryStream();
         using (var writer = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true }))
-            ToDocument(piece, options).Save(writer);
+            document.Save(writer);
         return stream.ToArray();
     }
 

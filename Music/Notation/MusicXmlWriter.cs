@@ -20,9 +20,12 @@ public static class MusicXmlWriter
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static XDocument ToDocument(Piece piece)
+    /// <summary>The piece as a MusicXML document. <paramref name="cancellation"/> is checked bar by bar, so a render given up
+    /// on stops within one bar's work (OperationCanceledException).</summary>
+    public static XDocument ToDocument(Piece piece, CancellationToken cancellation = default)
     {
         NotationScore score = NotationScore.From(piece);
+        cancellation.ThrowIfCancellationRequested();
         var parts = score.Parts.Count > 0
             ? score.Parts
             : [new NotatedPart(0, string.IsNullOrEmpty(score.Title) ? "Music" : score.Title, 0, 0, [], [Clef.Treble])];
@@ -37,23 +40,24 @@ public static class MusicXmlWriter
         var partList = new XElement("part-list");
         for (int p = 0; p < parts.Count; p++) partList.Add(ScorePart(parts[p], PartId(p)));
         root.Add(partList);
-        for (int p = 0; p < parts.Count; p++) root.Add(Part(score, parts[p], PartId(p), withTempo: p == 0));
+        for (int p = 0; p < parts.Count; p++) root.Add(Part(score, parts[p], PartId(p), withTempo: p == 0, cancellation));
 
         return new XDocument(new XDeclaration("1.0", "UTF-8", null),
             new XDocumentType("score-partwise", DocTypePublicId, DocTypeSystemId, null), root);
     }
 
-    public static void Write(Piece piece, Stream stream)
+    public static void Write(Piece piece, Stream stream, CancellationToken cancellation = default)
     {
+        XDocument document = ToDocument(piece, cancellation);
         var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true };
         using var writer = XmlWriter.Create(stream, settings);
-        ToDocument(piece).Save(writer);
+        document.Save(writer);
     }
 
-    public static byte[] ToBytes(Piece piece)
+    public static byte[] ToBytes(Piece piece, CancellationToken cancellation = default)
     {
         using var stream = new MemoryStream();
-        Write(piece, stream);
+        Write(piece, stream, cancellation);
         return stream.ToArray();
     }
 
@@ -84,7 +88,7 @@ public static class MusicXmlWriter
             new XElement("midi-channel", Math.Clamp(part.Channel, 0, 15) + 1),
             new XElement("midi-program", Math.Clamp(part.Program, 0, 127) + 1)));
 
-    private static XElement Part(NotationScore score, NotatedPart part, string id, bool withTempo)
+    private static XElement Part(NotationScore score, NotatedPart part, string id, bool withTempo, CancellationToken cancellation)
     {
         var element = new XElement("part", new XAttribute("id", id));
         var voiceMeasures = part.Voices.Select(v => MeasureSplitter.Split(v, score.Bars)).ToList();
@@ -93,6 +97,7 @@ public static class MusicXmlWriter
 
         foreach (NotatedBar bar in score.Bars)
         {
+            cancellation.ThrowIfCancellationRequested();
             var measure = new XElement("measure", new XAttribute("number", bar.Index + 1));
             KeySignature key = score.KeyAt(bar.Start);
             var attributes = new XElement("attributes");

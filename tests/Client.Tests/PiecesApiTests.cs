@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using MusicCluster.Grains.Interfaces.Library;
 using MusicCluster.Music.Data;
 using MusicCluster.Music.Midi;
+using MusicCluster.Music.Notation;
+using MusicCluster.Music.Storage;
 
 namespace MusicCluster.Client.Tests;
 
@@ -191,5 +193,28 @@ public sealed class PiecesApiTests(PiecesFixture fixture) : IClassFixture<Pieces
         Assert.Equal(1_000, tenths.Total);
         Assert.Equal(["bulk-00090", "bulk-00080", "bulk-00070", "bulk-00060", "bulk-00050", "bulk-00040", "bulk-00030", "bulk-00020", "bulk-00010", "bulk-00000"],
             tenths.Items.Select(p => p.Id));
+    }
+
+    [Fact]
+    public async Task Renders_are_kept_and_a_second_request_is_served_from_the_store_without_rendering_again()
+    {
+        await fixture.CreateAsync("kept-renders", "Kept renders", 50, new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero));
+        IBlobStore blobs = fixture.Factory.Services.GetRequiredService<IBlobStore>();
+        foreach (var (format, blob) in new[]
+        {
+            ("musicxml", $"pieces/kept-renders.v{NotationScore.LayoutVersion}.musicxml"),
+            ("jianpu", $"pieces/kept-renders.v{NotationScore.LayoutVersion}.jianpu.svg"),
+            ("wav", "pieces/kept-renders.wav"),
+        })
+        {
+            Assert.Null(await blobs.GetInfoAsync(blob));
+            byte[] rendered = await _http.GetByteArrayAsync($"/api/pieces/kept-renders/{format}");
+            Assert.Equal(rendered, await blobs.ReadVerifiedAsync(blob));
+            // Replace the kept render (a proper write, with its integrity record) by something no renderer makes: the next
+            // request answers with it, so it was served from the store, not rendered again.
+            byte[] marker = System.Text.Encoding.ASCII.GetBytes($"kept {format} render");
+            await blobs.WriteBytesAsync(blob, marker);
+            Assert.Equal(marker, await _http.GetByteArrayAsync($"/api/pieces/kept-renders/{format}"));
+        }
     }
 }
