@@ -95,8 +95,7 @@ public sealed class ContentSecurityPolicyPageTests(ClientProcessFixture client) 
 
         // The comparison page: its script (once inline, now training-compare.js) fills a series per run.
         await page.GotoAsync(Url($"/training/compare?ids={runId}"));
-        await Assertions.Expect(page.Locator("#compare")).ToHaveAttributeAsync("data-loaded", "true", Patient);
-        Assert.Equal(1, await page.EvaluateAsync<int>("() => Chart.getChart('chart-nll').data.datasets.length"));
+        await page.WaitForFunctionAsync("() => typeof Chart !== 'undefined' && Chart.getChart('chart-nll')?.data.datasets.length === 1", null, new() { Timeout = 60_000 });
 
         // A piece: OpenSheetMusicDisplay draws the staves, the piano roll and the metric charts are drawn.
         await page.GotoAsync(Url($"/pieces/{PieceId}"));

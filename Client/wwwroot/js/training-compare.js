@@ -16,5 +16,4 @@
         for (const [field, chart] of Object.entries(charts)) trainingCharts.add(chart, names[i], metrics, field);
     });
     Object.values(charts).forEach(c => c.update('none'));
-    root.dataset.loaded = 'true';
 })();
