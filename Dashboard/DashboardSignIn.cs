@@ -29,7 +29,7 @@ internal static class DashboardSignIn
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AdminCredentials>();
         builder.Services.AddSingleton<LoginThrottle>();
-        builder.Services.AddAntiforgery();
+        builder.Services.AddAntiforgery(options => options.Cookie.Name = CookieName + ".antiforgery");
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
             {
