@@ -39,4 +39,5 @@ pids+=($!)  # exec in the subshell: $! is the program itself
   dotnet bin/Debug/net10.0/MusicCluster.Dashboard.dll --urls http://localhost:5050 > "../$logs/dashboard.log" 2>&1) &
 pids+=($!)  # exec in the subshell: $! is the program itself
 echo "web client: http://localhost:5000   dashboard: http://localhost:5050/dashboard/   logs: $logs/   Ctrl-C stops all"
+echo "both ask for the admin password: MusicCluster__AdminPassword, or the one the client printed at a first start ($logs/client.log)"
 wait

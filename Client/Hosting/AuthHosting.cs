@@ -2,13 +2,14 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using MusicCluster.Client.Services.Admin;
+using MusicCluster.Hosting.Admin;
 
 namespace MusicCluster.Client.Hosting;
 
 /// <summary>
 /// Admin sign-in: a cookie after /login with the admin password. Admin actions (starting and controlling training,
-/// promoting models) need it; listening, generating and rating do not. The API answers 401/403 problem details
-/// instead of redirecting; pages redirect to /login.
+/// promoting models, the Orleans dashboard at /dashboard) need it; listening, generating and rating do not. The API answers
+/// 401/403 problem details instead of redirecting; pages redirect to /login.
 /// </summary>
 internal static class AuthHosting
 {
@@ -47,7 +48,8 @@ internal static class AuthHosting
 
     private static async Task ApiProblemOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status, string detail)
     {
-        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs"))
+        // The API, the hubs and the Orleans dashboard's data calls answer a problem; pages (the dashboard's too) redirect.
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs") || AdminDashboard.IsDataCall(context.Request.Path))
         {
             context.Response.StatusCode = status;
             var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();

@@ -12,12 +12,24 @@ namespace MusicCluster.Client.Hosting;
 /// <item>Headers: <c>X-Content-Type-Options: nosniff</c>, <c>Referrer-Policy: same-origin</c>, and a content security
 /// policy that lets no other site frame the pages (<c>frame-ancestors 'self'</c>) except the OBS overlay at /obs,
 /// which streaming software embeds, and no plugins, base-URL or form-target changes.</item>
+/// <item>Scripts (<see cref="ScriptPolicy"/>): only files this site serves (wwwroot/js, wwwroot/lib, the Orleans
+/// dashboard's own script); no inline scripts or event-handler attributes, no eval. Pages hand server data to their
+/// scripts in data- attributes.</item>
 /// </list>
 /// </summary>
 internal static class BrowserSafety
 {
-    private const string Policy = "frame-ancestors 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
-    private const string OverlayPolicy = "object-src 'none'; base-uri 'self'; form-action 'self'";
+    /// <summary>
+    /// <c>script-src 'self'</c>: no 'unsafe-inline', no 'unsafe-eval' (no library here needs either).
+    /// <c>worker-src blob:</c>: Tone.js runs its clock in a worker it makes from a blob: URL when it loads (refused, it
+    /// falls back to timers and the browser reports the refusal); no page starts any other worker.
+    /// <c>connect-src 'self'</c>: fetch and the SignalR hubs on this origin; 'self' takes in ws:/wss: to the same host
+    /// (CSP Level 3), which SignalR's WebSocket transport uses.
+    /// </summary>
+    public const string ScriptPolicy = "script-src 'self'; worker-src blob:; connect-src 'self'";
+
+    private const string Policy = ScriptPolicy + "; frame-ancestors 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
+    private const string OverlayPolicy = ScriptPolicy + "; object-src 'none'; base-uri 'self'; form-action 'self'";
 
     public static WebApplication UseBrowserSafety(this WebApplication app)
     {

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using MusicCluster.Client.Endpoints;
 using MusicCluster.Client.Hubs;
 using MusicCluster.Client.Services;
+using MusicCluster.Hosting.Admin;
 using Orleans.Dashboard;
 
 namespace MusicCluster.Client.Hosting;
@@ -69,7 +70,7 @@ internal static class WebHosting
         app.MapHub<StatusHub>("/hubs/status");
         app.MapLibraryEndpoints();
         if (OrleansHosting.ModeOf(app.Configuration) == OrleansMode.Embedded)
-            app.MapOrleansDashboard("/dashboard");
+            app.MapOrleansDashboard(AdminDashboard.Prefix).RequireAuthorization(AuthHosting.AdminPolicy);
         app.MapRazorPages();
         return app;
     }

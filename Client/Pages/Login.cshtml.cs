@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using MusicCluster.Client.Hosting;
-using MusicCluster.Client.Services.Admin;
+using MusicCluster.Hosting.Admin;
 
 namespace MusicCluster.Client.Pages;
 

@@ -86,11 +86,4 @@ public sealed class ClusterApiTests : IAsyncLifetime
         using JsonDocument json = JsonDocument.Parse(await _http.GetStringAsync("/openapi/v1.json"));
         Assert.True(json.RootElement.GetProperty("paths").TryGetProperty("/api/cluster", out _));
     }
-
-    [Fact]
-    public async Task Orleans_dashboard_is_served_in_embedded_mode()
-    {
-        HttpResponseMessage response = await _http.GetAsync("/dashboard/");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
 }

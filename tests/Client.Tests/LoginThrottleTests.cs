@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using MusicCluster.Client.Services.Admin;
+using MusicCluster.Hosting.Admin;
 
 namespace MusicCluster.Client.Tests;
 

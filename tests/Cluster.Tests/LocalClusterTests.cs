@@ -51,8 +51,10 @@ public sealed class LocalClusterTests
         {
             await dashboard.WaitForLineAsync("Now listening on", StartTimeout);
             using var dashboardWeb = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{dashboardPort}") };
+            // The dashboard is the admin's: the page leads to its sign-in (DashboardHostTests signs in).
             HttpResponseMessage page = await dashboardWeb.GetAsync("/dashboard/");
             Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal("/login", page.RequestMessage!.RequestUri!.AbsolutePath);
             Assert.Equal(0, await dashboard.TerminateAsync(TimeSpan.FromSeconds(60)));
         }
 

@@ -1,4 +1,5 @@
 using MusicCluster.Grains.Interfaces.Admin;
+using MusicCluster.Hosting.Admin;
 
 namespace MusicCluster.Client.Services.Admin;
 

@@ -144,7 +144,7 @@ public static class DeployFiles
     // ---- the code ----------------------------------------------------------------------------------------------
 
     private static readonly Lazy<IReadOnlyList<(string File, string Text)>> SourceFiles = new(() =>
-        new[] { "Music", "Grains.Interfaces", "Grains", "Silo", "Client", "Dashboard" }
+        new[] { "Music", "Grains.Interfaces", "Grains", "Hosting", "Silo", "Client", "Dashboard" }
             .SelectMany(p => Directory.EnumerateFiles(Path.Combine(Root, p), "*.cs", SearchOption.AllDirectories))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                      && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))

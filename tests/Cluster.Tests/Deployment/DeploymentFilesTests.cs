@@ -119,6 +119,8 @@ public sealed class DeploymentFilesTests
 
         ContainerEnvironment dashboard = DeployFiles.ComposeEnvironment(services["dashboard"]);
         Assert.Equal("AzureTable", dashboard.Literal("Cluster__Clustering"));
+        // The dashboard asks for the web app's admin password.
+        Assert.Equal(client.Literal("MusicCluster__AdminPassword"), dashboard.Literal("MusicCluster__AdminPassword"));
 
         // One cluster: every host has the same identity.
         foreach (string identity in new[] { "Orleans__ClusterId", "Orleans__ServiceId" })
@@ -369,6 +371,9 @@ public sealed class DeploymentFilesTests
         var clientEnv = DeployFiles.KubernetesEnvironment(KubernetesContainers().Single(c => c.Project == "Client").Container);
         Assert.NotNull(clientEnv.SecretKey("MusicCluster__AdminPassword"));
         Assert.NotNull(clientEnv.SecretKey("Cluster__ConnectionString"));
+        // The dashboard asks for the web app's admin password: the same secret.
+        var dashboardEnv = DeployFiles.KubernetesEnvironment(KubernetesContainers().Single(c => c.Project == "Dashboard").Container);
+        Assert.Equal(clientEnv.SecretKey("MusicCluster__AdminPassword"), dashboardEnv.SecretKey("MusicCluster__AdminPassword"));
     }
 
     [Fact]

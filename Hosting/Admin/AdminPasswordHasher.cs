@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace MusicCluster.Client.Services.Admin;
+namespace MusicCluster.Hosting.Admin;
 
 /// <summary>PBKDF2-SHA256 password hashes as "pbkdf2-sha256$iterations$salt$hash" (base64), compared in constant time.</summary>
 public static class AdminPasswordHasher

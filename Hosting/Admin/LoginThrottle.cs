@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
-namespace MusicCluster.Client.Services.Admin;
+namespace MusicCluster.Hosting.Admin;
 
 /// <summary>
 /// Slows down guessing the admin password: at most <see cref="MaxFailures"/> tries from one address within

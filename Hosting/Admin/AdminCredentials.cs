@@ -1,6 +1,7 @@
+using Microsoft.Extensions.Configuration;
 using MusicCluster.Grains.Interfaces.Admin;
 
-namespace MusicCluster.Client.Services.Admin;
+namespace MusicCluster.Hosting.Admin;
 
 /// <summary>
 /// Checks the admin password: MusicCluster:AdminPassword when configured (hashed in memory at start), else the hash
