@@ -66,8 +66,7 @@ public sealed record MelodyConditioning(int[] Melody, int[] StepOfInput)
         long total = 0;
         for (int m = 0; m < melodies.Count; m++)
         {
-            var ids = tensor(melodies[m].Melody.Select(t => (long)t).ToArray(), [1, melodies[m].Melody.Length], dtype: int64, device: device);
-            encodings[m] = model.EncodeMelody(ids).squeeze(0);
+            encodings[m] = melodies[m].EncodeWith(model);
             offsets[m] = total;
             total += melodies[m].Melody.Length;
         }
@@ -80,6 +79,24 @@ public sealed record MelodyConditioning(int[] Melody, int[] StepOfInput)
         }
         var context = encoded.index_select(0, tensor(rowOf, dtype: int64, device: device));
         return scope.MoveToOuter(context.view(rows, time, model.Config.ModelWidth));
+    }
+
+    /// <summary>
+    /// The melody context [rows, time, width] of windows of whole sequences: row r reads <paramref name="rowMelodies"/>[r]
+    /// at input positions <paramref name="rowStarts"/>[r] onwards (positions past a row's end are padding, read at the last step).
+    /// </summary>
+    public static Tensor WindowsContext(TransformerGenerator model, IReadOnlyList<MelodyConditioning> rowMelodies, IReadOnlyList<int> rowStarts, int time)
+    {
+        int rows = rowMelodies.Count;
+        var melodyOf = new int[rows * time];
+        var positionOf = new int[rows * time];
+        for (int row = 0; row < rows; row++)
+            for (int t = 0; t < time; t++)
+            {
+                melodyOf[row * time + t] = row;
+                positionOf[row * time + t] = rowStarts[row] + t;
+            }
+        return Context(model, rowMelodies, melodyOf, positionOf, rows, time);
     }
 
     /// <summary>The context [1, count, width] of input positions from..from+count of this melody's sequence, from its encoding [steps, width].</summary>
@@ -97,6 +114,11 @@ public sealed record MelodyConditioning(int[] Melody, int[] StepOfInput)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var noGradient = no_grad();
+        return EncodeWith(model);
+    }
+
+    private Tensor EncodeWith(TransformerGenerator model)
+    {
         using var scope = NewDisposeScope();
         var ids = tensor(Melody.Select(t => (long)t).ToArray(), [1, Melody.Length], dtype: int64, device: model.Device);
         return scope.MoveToOuter(model.EncodeMelody(ids).squeeze(0));

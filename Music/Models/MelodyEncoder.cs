@@ -12,7 +12,7 @@ namespace MusicCluster.Music.Models;
 /// layer that starts at zero, so a generator that gains an encoder starts out computing exactly what it computed
 /// without one and learns from there how much of the melody to use.
 /// </summary>
-public sealed class MelodyEncoder : nn.Module<Tensor, Tensor?, Tensor>
+public sealed class MelodyEncoder : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<TransformerBlock> blocks;
     private readonly LayerNorm finalNorm;
@@ -34,17 +34,16 @@ public sealed class MelodyEncoder : nn.Module<Tensor, Tensor?, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>Per-step context [batch, steps, width] of embedded melodies [batch, steps, width]; <paramref name="present"/> [batch, steps] (bool) marks the steps a shorter melody of the batch has (null: all).</summary>
-    public override Tensor forward(Tensor embedded, Tensor? present)
+    /// <summary>Per-step context [batch, steps, width] of embedded melodies of one length [batch, steps, width].</summary>
+    public override Tensor forward(Tensor embedded)
     {
         using var scope = NewDisposeScope();
-        long batch = embedded.size(0), steps = embedded.size(1);
+        long steps = embedded.size(1);
         if (steps > TransformerConfig.MaxMelodySteps)
             throw new ArgumentException($"a melody of {steps} steps is longer than the encoder reads ({TransformerConfig.MaxMelodySteps})", nameof(embedded));
         var (cos, sin) = RotaryPositions.Tables(0, steps, config.HeadWidth, config.RotaryBase, embedded.device, embedded.dtype);
-        // Every step may read every step of its own melody (padding keys are masked; padding rows are never used).
-        Tensor? mask = present?.view(batch, 1, 1, steps);
-        var context = new AttentionContext(cos, sin, mask, false, null);
+        // Every step may read every step of its melody.
+        var context = new AttentionContext(cos, sin, null, false, null);
         var hidden = embedded;
         foreach (var block in blocks) hidden = block.forward(hidden, context);
         return scope.MoveToOuter(projection.forward(finalNorm.forward(hidden)));

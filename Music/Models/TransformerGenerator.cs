@@ -63,16 +63,15 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// What the melody encoder reads at every step of melodies given as grid cell tokens [batch, steps] (int64):
-    /// [batch, steps, width]. <paramref name="present"/> [batch, steps] (bool) marks the real steps of a batch of
-    /// melodies of different lengths (null: all).
+    /// [batch, steps, width]. Melodies of different lengths are encoded one at a time (see <see cref="MelodyConditioning.Context"/>).
     /// </summary>
-    public Tensor EncodeMelody(Tensor melody, Tensor? present = null)
+    public Tensor EncodeMelody(Tensor melody)
     {
         if (melodyEncoder is null) throw new InvalidOperationException("this model has no melody encoder (melodyEncoderLayers)");
         CheckTokens(melody, TransformerConfig.MaxMelodySteps, nameof(melody));
         using var scope = NewDisposeScope();
         var embedded = tokenEmbedding.index_select(0, melody.reshape(-1)).view(melody.size(0), melody.size(1), Config.ModelWidth);
-        return scope.MoveToOuter(melodyEncoder.forward(embedded, present));
+        return scope.MoveToOuter(melodyEncoder.forward(embedded));
     }
 
     /// <summary>A KV cache for this model on its device, for <paramref name="batchSize"/> sequences.</summary>

@@ -113,11 +113,7 @@ public static class EvaluationNll
         Tensor? melody = null;
         if (windows[0].Melody is not null)
         {
-            var positions = new int[windows.Count * longest];
-            for (int row = 0; row < windows.Count; row++)
-                for (int t = 0; t < longest; t++) positions[row * longest + t] = windows[row].Start + t;
-            melody = MelodyConditioning.Context(generator, windows.Select(w => w.Melody!).ToList(),
-                Enumerable.Range(0, windows.Count).SelectMany(row => Enumerable.Repeat(row, longest)).ToArray(), positions, windows.Count, longest);
+            melody = MelodyConditioning.WindowsContext(generator, windows.Select(w => w.Melody!).ToList(), windows.Select(w => w.Start).ToList(), longest);
         }
         var logits = generator.forward(tensor(inputs, [windows.Count, longest], dtype: int64, device: device), melody);
         var logProbabilities = logits.to(float32).log_softmax(-1);

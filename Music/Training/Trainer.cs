@@ -387,12 +387,16 @@ public sealed class Trainer : IDisposable
     /// Inputs [batch, context] and next-token targets [batch, context] of draw <paramref name="draw"/> of a step, and for
     /// a generator with a melody encoder the melody context of the inputs (each window's pieces' own sopranos).
     /// </summary>
-    private (Tensor Inputs, Tensor Targets, Tensor? Melody) Batch(long step, int draw) => Batch(windows.Starts(step, draw, Config.BatchSize));
+    private (Tensor Inputs, Tensor Targets, Tensor? Melody) Batch(long step, int draw)
+    {
+        int[] starts = windows.Starts(step, draw, Config.BatchSize);
+        return Batch(starts, windows.Tokens(starts));
+    }
 
-    private (Tensor Inputs, Tensor Targets, Tensor? Melody) Batch(int[] starts)
+    private (Tensor Inputs, Tensor Targets, Tensor? Melody) Batch(int[] starts, long[] tokens)
     {
         int length = windows.WindowLength;
-        var all = tensor(windows.Tokens(starts), [starts.Length, length], dtype: int64, device: Generator.Device);
+        var all = tensor(tokens, [starts.Length, length], dtype: int64, device: Generator.Device);
         return (all.narrow(1, 0, length - 1), all.narrow(1, 1, length - 1), MelodyContext(starts));
     }
 
@@ -403,10 +407,10 @@ public sealed class Trainer : IDisposable
     private (Tensor Inputs, Tensor Targets, Tensor? Melody) MleBatch(long step, int draw)
     {
         int[] starts = windows.Starts(step, draw, Config.BatchSize);
-        var (inputs, targets, melody) = Batch(starts);
+        long[] tokens = windows.Tokens(starts);
+        var (inputs, targets, melody) = Batch(starts, tokens);
         if (melodyLayout is null) return (inputs, targets, melody);
         int length = windows.WindowLength, time = length - 1;
-        long[] tokens = windows.Tokens(starts);
         var kept = new long[starts.Length * time];
         for (int row = 0; row < starts.Length; row++)
             for (int t = 0; t < time; t++)

@@ -59,11 +59,7 @@ public static class ValidationLoss
                 {
                     var rows = batch.Select(w => melodies.TryGetValue(w.Sequence, out var m) ? m
                         : melodies[w.Sequence] = MelodyConditioning.FromSequence(melodyLayout!, sequences[w.Sequence])).ToList();
-                    var positions = new int[batch.Count * time];
-                    for (int row = 0; row < batch.Count; row++)
-                        for (int t = 0; t < time; t++) positions[row * time + t] = batch[row].Start + t;
-                    melody = MelodyConditioning.Context(model, rows, Enumerable.Range(0, batch.Count).SelectMany(row => Enumerable.Repeat(row, time)).ToArray(),
-                        positions, batch.Count, time);
+                    melody = MelodyConditioning.WindowsContext(model, rows, batch.Select(w => w.Start).ToList(), time);
                 }
                 var logits = model.forward(tensor(inputs, [batch.Count, time], dtype: int64, device: model.Device), melody);
                 var loss = nn.functional.cross_entropy(logits.reshape(-1, model.Config.VocabSize),

@@ -45,7 +45,7 @@ public sealed class MelodyEncoderTests
         using var scope = NewDisposeScope();
         int time = model.Config.ContextLength;
         var melody = MelodyConditioning.ForMelody(Layout, melodyOf, sequence.Length);
-        var context = MelodyConditioning.Context(model, [melody], new int[time], Enumerable.Range(0, time).ToArray(), 1, time);
+        var context = MelodyConditioning.WindowsContext(model, [melody], [0], time);
         var input = tensor(sequence.Take(time).Select(t => (long)t).ToArray(), [1, time], dtype: int64);
         return model.forward(input, context)[0, position].data<float>().ToArray();
     }

@@ -127,7 +127,7 @@ public sealed class TensorLeakTests
             using var scope = NewDisposeScope();
             model.train();
             optimizer.zero_grad();
-            var context = MelodyConditioning.Context(model, [conditioning], new int[48], Enumerable.Range(0, 48).ToArray(), 1, 48);
+            var context = MelodyConditioning.WindowsContext(model, [conditioning], [0], 48);
             var loss = nn.functional.cross_entropy(model.forward(input, context).reshape(-1, model.Config.VocabSize), target);
             loss.backward();
             optimizer.step();
