@@ -45,6 +45,7 @@ public static class SiloBuilderExtensions
         silo.Services.AddSingleton<IBlobStore>(_ => storage.Create());
         silo.Services.AddSingleton(InferenceOptions.FromConfiguration(configuration));
         silo.Services.AddSingleton<ModelLoader>();
+        silo.Services.AddSingleton<LiveWork>();
         silo.Services.AddSingleton<InferenceEngine>();
         silo.AddMusicClusterGrainStorage(cluster);
 
