@@ -25,8 +25,7 @@ public sealed class InferenceEngine(ModelLoader loader, InferenceOptions options
         ObjectDisposedException.ThrowIf(disposed, this);
         var lazy = workers.GetOrAdd(model, m => new Lazy<Task<ModelWorker>>(() => Task.Run(async () =>
         {
-            if (options.TorchThreads > 0) TorchSharp.torch.set_num_threads(options.TorchThreads);
-            return new ModelWorker(await loader.LoadAsync(m), options.MaxBatch, liveWork);
+            return new ModelWorker(await loader.LoadAsync(m), options.MaxBatch, liveWork, options.TorchThreads);
         })));
         var task = lazy.Value;
         // A failed load is forgotten, so a checkpoint written later (or a transient storage error) loads on a later call.

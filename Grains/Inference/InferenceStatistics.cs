@@ -3,7 +3,8 @@ namespace MusicCluster.Grains.Inference;
 /// <summary>
 /// What one model's worker actually ran: how many sequences each batched generation step carried (a histogram),
 /// sequences primed (PrimerPasses) and the batched passes that primed them (PrimerBatches), critic batches, rows of
-/// background work stepped, and how often a background sequence gave its row back to live work (Preemptions).
+/// background work stepped, how often a background sequence gave its row back to live work (Preemptions), and the
+/// critic batches that scored the bars sequences completed at one step (LiveScoringBatches, for LiveScoredSequences).
 /// Tests assert batching on these; the cluster page shows them.
 /// </summary>
 public sealed record InferenceStatistics(
@@ -18,14 +19,16 @@ public sealed record InferenceStatistics(
     int ActiveSequences,
     long PrimerBatches = 0,
     long BackgroundRows = 0,
-    long Preemptions = 0);
+    long Preemptions = 0,
+    long LiveScoringBatches = 0,
+    long LiveScoredSequences = 0);
 
 /// <summary>Counts kept by the worker thread, read by anyone.</summary>
 internal sealed class BatchRecorder(string model)
 {
     private readonly object gate = new();
     private readonly SortedDictionary<int, long> sizes = [];
-    private long steps, rows, primerPasses, primerBatches, scoringBatches, scoredPieces, backgroundRows, preemptions;
+    private long steps, rows, primerPasses, primerBatches, scoringBatches, scoredPieces, backgroundRows, preemptions, liveScoringBatches, liveScored;
     private int active;
 
     public void Step(int batch, int background = 0)
@@ -50,6 +53,15 @@ internal sealed class BatchRecorder(string model)
 
     public void Preempted() { lock (gate) preemptions++; }
 
+    public void LiveScoringBatch(int sequences)
+    {
+        lock (gate)
+        {
+            liveScoringBatches++;
+            liveScored += sequences;
+        }
+    }
+
     public void ScoringBatch(int pieces)
     {
         lock (gate)
@@ -65,6 +77,6 @@ internal sealed class BatchRecorder(string model)
     {
         lock (gate)
             return new InferenceStatistics(model, steps, sizes.Count == 0 ? 0 : sizes.Keys.Max(), steps == 0 ? 0 : (double)rows / steps,
-                new Dictionary<int, long>(sizes), primerPasses, scoringBatches, scoredPieces, active, primerBatches, backgroundRows, preemptions);
+                new Dictionary<int, long>(sizes), primerPasses, scoringBatches, scoredPieces, active, primerBatches, backgroundRows, preemptions, liveScoringBatches, liveScored);
     }
 }

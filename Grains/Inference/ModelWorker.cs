@@ -31,6 +31,7 @@ public sealed class ModelWorker : IDisposable
     private readonly SortedSet<int> freeSlots;
     private readonly List<ScoreWork> backgroundScoring = [];
     private readonly LiveWork? liveWork;
+    private readonly int? torchThreads;
     private readonly BatchRecorder recorder;
     private readonly CancellationTokenSource stopping = new();
     private readonly Thread thread;
@@ -40,11 +41,13 @@ public sealed class ModelWorker : IDisposable
     private sealed record ScoreWork(IReadOnlyList<int> Tokens, TaskCompletionSource<MusicPieceScore> Result, WorkPriority Priority);
 
     /// <param name="liveWork">The silo's count of live work in hand, which background work outside the engine waits on (null: not counted).</param>
-    public ModelWorker(LoadedModel model, int maxBatch, LiveWork? liveWork = null)
+    /// <param name="torchThreads">libtorch threads of the worker's thread (OpenMP counts them per thread); null or 0: the process's rule (<see cref="Music.Runtime.TorchThreads"/>).</param>
+    public ModelWorker(LoadedModel model, int maxBatch, LiveWork? liveWork = null, int? torchThreads = null)
     {
         Model = model;
         MaxBatch = maxBatch;
         this.liveWork = liveWork;
+        this.torchThreads = torchThreads;
         contextLength = model.Generator.Config.ContextLength;
         freeSlots = new SortedSet<int>(Enumerable.Range(0, maxBatch));
         recorder = new BatchRecorder(model.Ref.ToString());
@@ -114,6 +117,7 @@ public sealed class ModelWorker : IDisposable
 
     private void Run()
     {
+        if (torchThreads is > 0) Music.Runtime.TorchThreads.Use(torchThreads.Value);
         using var noGradient = no_grad();
         using var slots = Model.Generator.NewSlotCache(MaxBatch);
         var scoring = new List<ScoreWork>();
@@ -316,22 +320,6 @@ public sealed class ModelWorker : IDisposable
         AppendRows(jobs, logits);
     }
 
-    private void AppendRows(List<GenerationJob> jobs, float[] logits)
-    {
-        int vocab = Model.Generator.Config.VocabSize;
-        for (int row = 0; row < jobs.Count; row++)
-        {
-            try
-            {
-                Append(jobs[row], logits.AsSpan(row * vocab, vocab).ToArray());
-            }
-            catch (Exception error)
-            {
-                End(jobs[row], error);
-            }
-        }
-    }
-
     /// <summary>Each batched job's melody context at the position it feeds [rows, width] (zeros for jobs without one); null when none has one.</summary>
     private Tensor? MelodyRows(List<GenerationJob> batched)
     {
@@ -343,10 +331,70 @@ public sealed class ModelWorker : IDisposable
         return scope.MoveToOuter(cat(rows, 0));
     }
 
-    private void Append(GenerationJob job, float[] logits)
+    /// <summary>Draws each job's next token from its row of logits; the bars they complete are scored in one critic batch for all of them.</summary>
+    private void AppendRows(List<GenerationJob> jobs, float[] logits)
     {
-        int token = job.Sequence.Append(logits);
-        IReadOnlyList<BarScore> bars = job.Live?.Feed(token) ?? [];
+        int vocab = Model.Generator.Config.VocabSize;
+        var sampled = new List<(GenerationJob Job, int Token)>(jobs.Count);
+        for (int row = 0; row < jobs.Count; row++)
+        {
+            try
+            {
+                int token = jobs[row].Sequence.Append(logits.AsSpan(row * vocab, vocab));
+                jobs[row].Live?.Add([token]);
+                sampled.Add((jobs[row], token));
+            }
+            catch (Exception error)
+            {
+                End(jobs[row], error);
+            }
+        }
+        var bars = LiveBars(sampled.Select(s => s.Job).ToList());
+        for (int i = 0; i < sampled.Count; i++)
+        {
+            var (job, token) = sampled[i];
+            if (bars[i] is null) continue; // its bars could not be scored: it has failed
+            try
+            {
+                Report(job, token, bars[i]!);
+            }
+            catch (Exception error)
+            {
+                End(job, error);
+            }
+        }
+    }
+
+    /// <summary>The new bar scores of each job (empty: none completed; null: scoring failed and the job has ended), all scored in one critic batch.</summary>
+    private IReadOnlyList<BarScore>?[] LiveBars(List<GenerationJob> jobs)
+    {
+        var bars = new IReadOnlyList<BarScore>?[jobs.Count];
+        var scoring = new List<int>();
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            bars[i] = [];
+            if (jobs[i].Live is { HasUnscoredBars: true }) scoring.Add(i);
+        }
+        if (scoring.Count == 0) return bars;
+        try
+        {
+            var scored = CriticLiveScore.ScoreTogether(scoring.Select(i => jobs[i].Live!).ToArray());
+            for (int k = 0; k < scoring.Count; k++) bars[scoring[k]] = scored[k];
+            recorder.LiveScoringBatch(scoring.Count);
+        }
+        catch (Exception error)
+        {
+            foreach (int i in scoring)
+            {
+                End(jobs[i], error);
+                bars[i] = null;
+            }
+        }
+        return bars;
+    }
+
+    private void Report(GenerationJob job, int token, IReadOnlyList<BarScore> bars)
+    {
         job.Report(new GenerationProgress([token], bars));
         if (job.Sequence.Stopped is null) return;
 

@@ -33,6 +33,14 @@ public sealed class InferenceEngineTests
         var statistics = worker.Statistics;
         Assert.Equal(4, statistics.MaxBatch);
         Assert.Equal(seeds.Length, statistics.PrimerPasses);
+        // Live bar scores (scored in critic batches shared by the sequences that completed a bar at one step) are the
+        // scores of the finished pieces' bars.
+        for (int i = 0; i < seeds.Length; i++)
+        {
+            var whole = model.Scorer!.Score(outcomes[i].Sequence.Tokens);
+            FloatAssert.Close(whole.RawBars, outcomes[i].Score!.RawBars, 1e-4);
+        }
+        Assert.True(statistics.LiveScoredSequences >= seeds.Length, $"{statistics.LiveScoredSequences} sequences scored live");
     }
 
     [Fact]
