@@ -120,7 +120,7 @@ public sealed class CriticScorerTests
         int batches = 0;
         for (int position = 0; position < pieces.Max(p => p.Length); position++)
         {
-            var stepping = Enumerable.Range(0, pieces.Length).Where(i => position < pieces[i].Length).ToArray();
+            var stepping = Enumerable.Range(0, pieces.Count).Where(i => position < pieces[i].Length).ToArray();
             foreach (int i in stepping) lives[i].Add([pieces[i][position]]);
             if (!stepping.Any(i => lives[i].HasUnscoredBars)) continue;
             var scored = CriticLiveScore.ScoreTogether(stepping.Select(i => lives[i]).ToArray());
@@ -128,7 +128,7 @@ public sealed class CriticScorerTests
             for (int k = 0; k < stepping.Length; k++) seen[stepping[k]].AddRange(scored[k]);
             Assert.All(stepping, i => Assert.False(lives[i].HasUnscoredBars));
         }
-        for (int i = 0; i < pieces.Length; i++)
+        for (int i = 0; i < pieces.Count; i++)
         {
             var finished = lives[i].Finish();
             Assert.Equal(Enumerable.Range(0, alone[i].Bars.Count - 1), seen[i].Select(b => b.Bar));
