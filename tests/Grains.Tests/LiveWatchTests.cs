@@ -132,7 +132,7 @@ public sealed class LiveWatchTests(LiveSiloFixture fixture)
             var received = new Received();
             await using GenerationWatch watch = await WatchAsync(id, received, fixture.Live.Renewal);
             await Session(id).StartAsync(new GenerationRequest(Bars: GenerationRequest.MaxBars, TopK: 20, Seed: 13 + attempt, Candidates: 1));
-            await Poll.UntilAsync(() => Task.FromResult(received.Updates.Count), n => n >= 2, Deadline, "the first updates arrived");
+            await Poll.UntilAsync(() => Task.FromResult(received.Updates.Sum(u => u.Notes.Count)), n => n > 0, Deadline, "the first notes arrived");
 
             await Session(id).AsReference<IGrainManagementExtension>().DeactivateOnIdle();
             // The next renewal reaches a new activation, which finds the session's stored start and no engine job.
