@@ -99,7 +99,7 @@ public sealed class GenerationSessionGrainTests(GenerationSiloFixture fixture) :
         IGenerationSessionGrain Session(Guid id) => GenerationSessionGrainTests.Session(silo, id);
         var ids = Enumerable.Range(0, 32).Select(_ => Guid.NewGuid()).ToArray();
         await Task.WhenAll(ids.Select((id, i) => Session(id).StartAsync(new GenerationRequest(Bars: 2, TopK: 20, Seed: 1000 + i, Candidates: 1))));
-        var ends = await Task.WhenAll(ids.Select(id => EndOf(Session(id), 120)));
+        var ends = await Task.WhenAll(ids.Select(id => EndOf(Session(id), 300)));
 
         foreach (var end in ends)
         {
