@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using MusicCluster.Client.Hosting;
 using MusicCluster.Client.Services;
 using MusicCluster.Grains.Interfaces.Library;
-using MusicCluster.Grains.Library;
 
 namespace MusicCluster.Client.Endpoints;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using MusicCluster.Client.Hosting;
 using MusicCluster.Client.Services;
 using MusicCluster.Grains.Interfaces.Generation;
+using MusicCluster.Grains.Interfaces.Library;
 using static MusicCluster.Client.Endpoints.GenerationEndpoints;
 
 namespace MusicCluster.Client.Endpoints;
@@ -43,7 +44,7 @@ internal static class RewritingEndpoints
     private static async Task<Results<Accepted<Started>, ValidationProblem, ProblemHttpResult>> RegenerateAsync(GenerationService generations,
         LibraryService library, string id, RegenerationBody body, HttpContext http)
     {
-        if (!Grains.Library.PieceIds.IsValid(id) || await library.GetAsync(id) is null) return FieldProblems.NotFound($"No piece '{id}'");
+        if (!PieceIds.IsValid(id) || await library.GetAsync(id) is null) return FieldProblems.NotFound($"No piece '{id}'");
         return await StartSessionAsync(generations, new GenerationRequest(0, body.Temperature ?? GenerationRequest.DefaultTemperature, body.TopK, body.TopP,
             body.Seed, body.ModelId, Title: body.Title, Candidates: body.Candidates,
             Regeneration: new RegenerationInput(id, body.FromBar, body.ToBar, body.Voices)), http, ApiNames);

@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using MusicCluster.Client.Endpoints;
 using MusicCluster.Client.Hubs;
 using MusicCluster.Client.Services;
+using MusicCluster.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MusicCluster.Hosting.Admin;
 using Orleans.Dashboard;
 
@@ -17,7 +19,8 @@ internal static class WebHosting
         builder.Services.AddProblemHandlers();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(LiveUpdateSettings.From(builder.Configuration));
         builder.Services.AddScoped<ClusterService>();
         builder.Services.AddScoped<LibraryService>();
         builder.Services.AddScoped<TrainingService>();

@@ -32,7 +32,7 @@ public sealed class GenerationHub(GenerationRelay relay, IConfiguration configur
             watched.Add(sessionId);
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(sessionId));
-        await relay.FollowAsync(sessionId);
+        await relay.FollowAsync(sessionId, snapshot.Sequence);
         // Read again after joining the group: an update sent in between is in this snapshot or arrives as a message.
         return await relay.GetAsync(sessionId);
     }

@@ -1,54 +1,58 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using MusicCluster.Grains.Hosting;
 using MusicCluster.Grains.Interfaces.Generation;
 
 namespace MusicCluster.Client.Hubs;
 
 /// <summary>
-/// One grain observer per watched session in this web host, forwarding the session's updates to its SignalR group.
-/// The observer is dropped when the session ends.
+/// One <see cref="GenerationWatch"/> per watched session in this web host, handing the session's updates, each once
+/// and in order, to its SignalR group. The watch renews its observer before the silos expire it and catches up on
+/// anything missed, so a session watched for long, or whose grain moved, loses nothing; it is dropped when the
+/// session ends.
 /// </summary>
-public sealed class GenerationRelay(IClusterClient cluster, IHubContext<GenerationHub> hub, ILogger<GenerationRelay> logger)
+public sealed class GenerationRelay(IClusterClient cluster, IHubContext<GenerationHub> hub, LiveUpdateSettings live, TimeProvider clock,
+    ILogger<GenerationRelay> logger) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<Guid, Forwarder> forwarders = new();
+    private readonly ConcurrentDictionary<Guid, Task<GenerationWatch>> watches = new();
 
     public Task<GenerationSnapshot?> GetAsync(Guid session) => cluster.GetGrain<IGenerationSessionGrain>(session).GetAsync();
 
-    public async Task FollowAsync(Guid session)
+    /// <summary>Follows the session from the update after <paramref name="fromSequence"/> on (a watch already there keeps its place).</summary>
+    public async Task FollowAsync(Guid session, long fromSequence)
     {
-        var forwarder = new Forwarder(this, session);
-        if (!forwarders.TryAdd(session, forwarder)) return;
+        Task<GenerationWatch> started = watches.GetOrAdd(session, id => StartAsync(id, fromSequence));
         try
         {
-            forwarder.Reference = cluster.CreateObjectReference<IGenerationObserver>(forwarder);
-            await cluster.GetGrain<IGenerationSessionGrain>(session).SubscribeAsync(forwarder.Reference);
+            await started;
         }
         catch
         {
-            forwarders.TryRemove(session, out _);
+            watches.TryRemove(new KeyValuePair<Guid, Task<GenerationWatch>>(session, started));
             throw;
         }
     }
 
-    private async Task ForwardAsync(Guid session, GenerationUpdate update)
+    private async Task<GenerationWatch> StartAsync(Guid session, long fromSequence)
     {
-        await hub.Clients.Group(GenerationHub.GroupOf(session)).SendAsync("update", update);
-        if (update.Status is GenerationStatus.Running || !forwarders.TryRemove(session, out Forwarder? done)) return;
-        try
-        {
-            await cluster.GetGrain<IGenerationSessionGrain>(session).UnsubscribeAsync(done.Reference!);
-            cluster.DeleteObjectReference<IGenerationObserver>(done.Reference!);
-        }
-        catch (Exception e)
-        {
-            logger.LogDebug(e, "Unsubscribing from session {Session} failed", session);
-        }
+        GenerationWatch watch = await GenerationWatch.StartAsync(cluster, session, fromSequence,
+            update => hub.Clients.Group(GenerationHub.GroupOf(session)).SendAsync("update", update), live.Renewal, clock, logger);
+        _ = watch.Completion.ContinueWith(_ => ForgetAsync(session, watch), TaskScheduler.Default);
+        return watch;
     }
 
-    private sealed class Forwarder(GenerationRelay relay, Guid session) : IGenerationObserver
+    private async Task ForgetAsync(Guid session, GenerationWatch watch)
     {
-        public IGenerationObserver? Reference { get; set; }
+        watches.TryRemove(session, out _);
+        await watch.DisposeAsync();
+    }
 
-        public Task OnUpdateAsync(GenerationUpdate update) => relay.ForwardAsync(session, update);
+    public async ValueTask DisposeAsync()
+    {
+        foreach (Task<GenerationWatch> watch in watches.Values)
+        {
+            try { await (await watch).DisposeAsync(); }
+            catch (Exception e) { logger.LogDebug(e, "Closing a generation watch failed"); }
+        }
     }
 }

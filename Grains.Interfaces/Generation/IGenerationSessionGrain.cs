@@ -14,8 +14,18 @@ public interface IGenerationSessionGrain : IGrainWithGuidKey
 
     Task CancelAsync();
 
-    /// <summary>From now on, updates go to the observer until it unsubscribes or the session ends (read GetAsync first for what came before).</summary>
+    /// <summary>
+    /// From now on, updates go to the observer, each call awaited before the next update, until it unsubscribes or
+    /// its subscription expires (MusicCluster:Live:ObserverExpirySeconds after the last subscribe; subscribing again
+    /// renews it). <see cref="GenerationWatch"/> does the renewing and the catching up.
+    /// </summary>
     Task SubscribeAsync(IGenerationObserver observer);
+
+    /// <summary>
+    /// Every update numbered after <paramref name="afterSequence"/>, in order: the catch-up read of a watcher that
+    /// missed some. A session whose silo stopped while it ran tells its end as the update after the last one asked about.
+    /// </summary>
+    Task<IReadOnlyList<GenerationUpdate>> GetUpdatesAsync(long afterSequence);
 
     Task UnsubscribeAsync(IGenerationObserver observer);
 }

@@ -30,7 +30,7 @@ public static class GenerationRequestValidator
             throw new ArgumentException($"seed: must be 0 or more, got {seed}");
         if (request.PrimerPieceId is not null && request.PrimerMidi is not null)
             throw new ArgumentException("primerPieceId: give a library piece or an uploaded MIDI file as the primer, not both");
-        if (request.PrimerPieceId is { } id && !Library.PieceIds.IsValid(id))
+        if (request.PrimerPieceId is { } id && !Interfaces.Library.PieceIds.IsValid(id))
             throw new ArgumentException($"primerPieceId: '{id}' is not a piece id");
         if (request.PrimerMidi is { Length: 0 })
             throw new ArgumentException("primerMidi: the uploaded file is empty");
@@ -43,7 +43,7 @@ public static class GenerationRequestValidator
         if (request.Harmonisation is { } harmonisation) ValidateMelody(harmonisation);
         if (request.Regeneration is { } regeneration)
         {
-            if (!Library.PieceIds.IsValid(regeneration.PieceId)) throw new ArgumentException($"pieceId: '{regeneration.PieceId}' is not a piece id");
+            if (!Interfaces.Library.PieceIds.IsValid(regeneration.PieceId)) throw new ArgumentException($"pieceId: '{regeneration.PieceId}' is not a piece id");
             if (regeneration.Voices is { Count: > 4 }) throw new ArgumentException($"voices: at most 4 (soprano, alto, tenor, bass), got {regeneration.Voices.Count}");
         }
         if (request.Title is { Length: > MaxTitleLength })
@@ -60,7 +60,7 @@ public static class GenerationRequestValidator
         int given = (melody.MelodyMidi is null ? 0 : 1) + (melody.MelodyPieceId is null ? 0 : 1) + (melody.MelodyNotes is null ? 0 : 1);
         if (given != 1)
             throw new ArgumentException("melodyNotes: give the melody one way: melodyNotes (a list of notes), melodyPieceId (a library piece's top voice) or melodyMidi (a MIDI file)");
-        if (melody.MelodyPieceId is { } id && !Library.PieceIds.IsValid(id))
+        if (melody.MelodyPieceId is { } id && !Interfaces.Library.PieceIds.IsValid(id))
             throw new ArgumentException($"melodyPieceId: '{id}' is not a piece id");
         if (melody.MelodyMidi is { Length: 0 })
             throw new ArgumentException("melodyMidi: the uploaded file is empty");

@@ -13,6 +13,8 @@ using MusicCluster.Music.Training;
 using Orleans.Utilities;
 
 using MusicCluster.Grains.Library;
+using MusicCluster.Grains.Hosting;
+using MusicCluster.Grains.Live;
 
 namespace MusicCluster.Grains.Generation;
 
@@ -30,13 +32,18 @@ public sealed class GenerationSessionGrain(
     PieceAuthorship authorship,
     MidiLimits limits,
     TimeProvider clock,
+    LiveUpdateSettings live,
     ILogger<GenerationSessionGrain> logger) : Grain, IGenerationSessionGrain
 {
-    private readonly ObserverManager<IGenerationObserver> observers = new(TimeSpan.FromMinutes(10), logger);
+    private readonly ObserverManager<IGenerationObserver> observers = LiveObservers.Create<IGenerationObserver>(live, logger);
+    // Every update sent by this activation (or, for an ended session, stored with it): the catch-up read serves them.
+    private readonly List<GenerationUpdate> history = [];
     private readonly List<GeneratedNote> notes = [];
     private readonly List<BarScoreUpdate> bars = [];
     private CancellationTokenSource? cancellation;
-    private GenerationSnapshot? live;
+    private GenerationSnapshot? running;
+    // Set when this activation is deactivated mid-session: its job is cancelled and it sends nothing more.
+    private bool leaving;
     private string primerLabel = "";
 
     // Set by a harmonisation or regeneration: how the finished grid becomes the piece, what its provenance adds, its title.
@@ -77,9 +84,9 @@ public sealed class GenerationSessionGrain(
             ? worker.Generate(primerTokens, options, PieceGeneration.ConstraintFor(tokenizer, request.Bars), cancellation.Token)
             : GuidedGenerationRun.Start(worker, primerTokens, options, request.Bars, candidates, cancellation.Token);
         request = request with { Candidates = candidates };
-        live = new GenerationSnapshot(Id, GenerationStatus.Running, request with { PrimerMidi = null }, model.ModelId, model.CheckpointId, seed, [], [], 0,
+        running = new GenerationSnapshot(Id, GenerationStatus.Running, request with { PrimerMidi = null }, model.ModelId, model.CheckpointId, seed, [], [], 0,
             null, null, null, clock.GetUtcNow(), 0, RuntimeIdentity);
-        state.State = new GenerationSessionState { Snapshot = live };
+        state.State = new GenerationSessionState { Snapshot = running };
         await state.WriteStateAsync();
         // Keep this activation while the engine works, even when nobody asks for a while.
         DelayDeactivation(TimeSpan.FromHours(1));
@@ -153,9 +160,9 @@ public sealed class GenerationSessionGrain(
             Candidates = candidates,
             Harmonisation = request.Harmonisation is { } h ? h with { MelodyMidi = null } : null,
         };
-        live = new GenerationSnapshot(Id, GenerationStatus.Running, stored, sampler.Model.Ref.ModelId, sampler.Model.Ref.CheckpointId, seed, [], [], 0,
+        running = new GenerationSnapshot(Id, GenerationStatus.Running, stored, sampler.Model.Ref.ModelId, sampler.Model.Ref.CheckpointId, seed, [], [], 0,
             null, null, null, clock.GetUtcNow(), 0, RuntimeIdentity);
-        state.State = new GenerationSessionState { Snapshot = live };
+        state.State = new GenerationSessionState { Snapshot = running };
         await state.WriteStateAsync();
         DelayDeactivation(TimeSpan.FromHours(1));
         _ = FollowAsync(job, chorale, new LiveNotes(chorale.Model.Tokenizer), [Music.Tokens.JsbGridTokenizer.BeginId]);
@@ -206,7 +213,22 @@ public sealed class GenerationSessionGrain(
             };
             await state.WriteStateAsync(cancellationToken);
         }
+        history.AddRange(state.State.Updates);
         await base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Leaving mid-session (the silo stops, or the activation is removed): the engine job stops and nothing more is
+    /// sent from here; the next activation reports the session as failed to watchers catching up.
+    /// </summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (cancellation is not null)
+        {
+            leaving = true;
+            cancellation.Cancel();
+        }
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     private async Task<ModelRef> ResolveAsync(string? model)
@@ -253,9 +275,21 @@ public sealed class GenerationSessionGrain(
         return Task.CompletedTask;
     }
 
-    private GenerationSnapshot? Current => live is null ? state.State.Snapshot : Snapshot();
+    public Task<IReadOnlyList<GenerationUpdate>> GetUpdatesAsync(long afterSequence)
+    {
+        List<GenerationUpdate> after = history.Where(u => u.Sequence > afterSequence).ToList();
+        if (after.Count > 0 || Current is not { Status: not (GenerationStatus.Running or GenerationStatus.Pending) } ended
+            || history.Count > 0 && history[^1].Sequence <= afterSequence)
+            return Task.FromResult<IReadOnlyList<GenerationUpdate>>(after);
+        // Ended, yet this activation holds none of its updates: an earlier one ran it and was lost with its silo
+        // before the end was stored. The end is the watcher's next update.
+        var end = new GenerationUpdate(Id, afterSequence + 1, ended.Status, [], [], ended.Tokens, ended.PieceId, ended.OverallScore, ended.Error);
+        return Task.FromResult<IReadOnlyList<GenerationUpdate>>([end]);
+    }
 
-    private GenerationSnapshot Snapshot() => live! with { Notes = notes.ToArray(), BarScores = bars.ToArray() };
+    private GenerationSnapshot? Current => running is null ? state.State.Snapshot : Snapshot();
+
+    private GenerationSnapshot Snapshot() => running! with { Notes = notes.ToArray(), BarScores = bars.ToArray() };
 
     private async Task<Piece?> ReadPrimerAsync(GenerationRequest request)
     {
@@ -288,7 +322,7 @@ public sealed class GenerationSessionGrain(
     private async Task FollowAsync(IGenerationRun job, ModelWorker worker, LiveNotes decoder, int[] primerTokens)
     {
         var allTokens = new List<int>(primerTokens);
-        Publish(decoder.Add(primerTokens), [], 0);
+        await PublishAsync(decoder.Add(primerTokens), [], 0);
         try
         {
             while (await job.Progress.WaitToReadAsync())
@@ -304,11 +338,15 @@ public sealed class GenerationSessionGrain(
                     newNotes.AddRange(decoder.Add(progress.Tokens));
                     newBars.AddRange(progress.Bars.Select(b => new BarScoreUpdate(b.Bar, Math.Round(b.Score, 2))));
                 }
-                Publish(newNotes, newBars, newTokens);
+                await PublishAsync(newNotes, newBars, newTokens);
             }
             GenerationOutcome outcome = await job.Completion;
-            Publish(decoder.Finish(), [], 0);
+            await PublishAsync(decoder.Finish(), [], 0);
             await FinishAsync(outcome, worker);
+        }
+        catch (Exception) when (leaving)
+        {
+            // This activation is going: the next one tells watchers how the session ended.
         }
         catch (OperationCanceledException)
         {
@@ -323,7 +361,7 @@ public sealed class GenerationSessionGrain(
 
     private async Task FinishAsync(GenerationOutcome outcome, ModelWorker worker)
     {
-        GenerationSnapshot s = live!;
+        GenerationSnapshot s = running!;
         Piece piece = assemble is null
             ? PieceGeneration.Decode(worker.Model.Tokenizer, outcome.Sequence.Tokens.ToArray())
             : assemble(new Music.Tokens.JsbGridTokenizer().DecodeWholeSteps(outcome.Sequence.Tokens.Skip(1).ToArray()));
@@ -331,7 +369,7 @@ public sealed class GenerationSessionGrain(
         {
             // No incremental decoder for this vocabulary: the notes appear now, all at once.
             double tpq = piece.TicksPerQuarter;
-            Publish(piece.Notes.Select(n => new GeneratedNote(n.Start / tpq, n.Duration / tpq, n.Pitch, n.Velocity, n.Track, 0)).ToList(), [], 0);
+            await PublishAsync(piece.Notes.Select(n => new GeneratedNote(n.Start / tpq, n.Duration / tpq, n.Pitch, n.Velocity, n.Track, 0)).ToList(), [], 0);
         }
         DateTimeOffset now = clock.GetUtcNow();
         var parameters = new Dictionary<string, string>
@@ -373,15 +411,15 @@ public sealed class GenerationSessionGrain(
             : null;
         string pieceId = Id.ToString("N");
         await GrainFactory.GetGrain<IPieceGrain>(pieceId).CreateAsync(new NewPiece(title, MidiFileWriter.Write(titled), provenance, score));
-        live = live! with { PieceId = pieceId, OverallScore = score?.Overall };
+        running = running! with { PieceId = pieceId, OverallScore = score?.Overall };
         await EndAsync(GenerationStatus.Completed, null);
     }
 
     private async Task EndAsync(GenerationStatus status, string? error)
     {
-        live = live! with { Status = status, Error = error };
-        Publish([], [], 0);
-        state.State = new GenerationSessionState { Snapshot = Snapshot() };
+        running = running! with { Status = status, Error = error };
+        await PublishAsync([], [], 0);
+        state.State = new GenerationSessionState { Snapshot = Snapshot(), Updates = history.ToArray() };
         try
         {
             await state.WriteStateAsync();
@@ -396,13 +434,20 @@ public sealed class GenerationSessionGrain(
         DelayDeactivation(TimeSpan.Zero);
     }
 
-    private void Publish(IReadOnlyList<GeneratedNote> newNotes, IReadOnlyList<BarScoreUpdate> newBars, int newTokens)
+    /// <summary>
+    /// Numbers the update and sends it to every observer, awaiting each (so updates cannot overtake each other); an
+    /// observer that fails or has expired is dropped, and its watcher catches up when it renews.
+    /// </summary>
+    private async Task PublishAsync(IReadOnlyList<GeneratedNote> newNotes, IReadOnlyList<BarScoreUpdate> newBars, int newTokens)
     {
-        if (newNotes.Count == 0 && newBars.Count == 0 && newTokens == 0 && live!.Status == GenerationStatus.Running && live.Sequence > 0) return;
+        if (leaving) return;
+        if (newNotes.Count == 0 && newBars.Count == 0 && newTokens == 0 && running!.Status == GenerationStatus.Running && running.Sequence > 0) return;
         notes.AddRange(newNotes);
         bars.AddRange(newBars);
-        live = live! with { Tokens = live.Tokens + newTokens, Sequence = live.Sequence + 1 };
-        var update = new GenerationUpdate(Id, live.Sequence, live.Status, newNotes, newBars, live.Tokens, live.PieceId, live.OverallScore, live.Error);
-        observers.Notify(o => o.OnUpdateAsync(update));
+        running = running! with { Tokens = running.Tokens + newTokens, Sequence = running.Sequence + 1 };
+        var update = new GenerationUpdate(Id, running.Sequence, running.Status, newNotes, newBars, running.Tokens, running.PieceId, running.OverallScore,
+            running.Error);
+        history.Add(update);
+        await observers.Notify(o => o.OnUpdateAsync(update));
     }
 }

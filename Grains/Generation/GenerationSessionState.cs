@@ -7,4 +7,7 @@ namespace MusicCluster.Grains.Generation;
 public sealed record GenerationSessionState
 {
     [Id(0)] public GenerationSnapshot? Snapshot { get; init; }
+
+    /// <summary>Every update it sent, kept at its end, so a watcher that missed some catches up after the activation has gone.</summary>
+    [Id(1)] public IReadOnlyList<GenerationUpdate> Updates { get; init; } = [];
 }

@@ -43,7 +43,8 @@ public static class SiloBuilderExtensions
         });
         silo.UseMusicClusterClustering(cluster);
 
-        silo.Services.AddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton(TimeProvider.System); // a test's fake clock, registered first, wins
+        silo.Services.TryAddSingleton(LiveUpdateSettings.From(configuration));
         silo.Services.AddSingleton<IBlobStore>(_ => storage.Create());
         silo.Services.AddSingleton(inference);
         silo.Services.AddSingleton<ModelLoader>();

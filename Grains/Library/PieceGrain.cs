@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using MusicCluster.Grains.Interfaces;
 using MusicCluster.Grains.Interfaces.Library;
 using MusicCluster.Music.Audio;
@@ -253,20 +252,4 @@ public sealed partial class PieceGrain(
             .Concat(s.Provenance?.Parameters.Select(p => $"{p.Key}={p.Value}") ?? []).Where(t => !string.IsNullOrEmpty(t))).ToLowerInvariant();
         return new PieceSummary(Id, s.Title, s.CreatedAt, s.Score?.Overall, Rating(), s.Provenance?.ModelId, s.DurationSeconds, search);
     }
-}
-
-/// <summary>Piece ids: lower-case letters, digits and '-', 1-64 characters (they become blob names).</summary>
-public static partial class PieceIds
-{
-    public static string NewId() => Guid.NewGuid().ToString("N")[..16];
-
-    public static bool IsValid(string? id) => id is not null && ValidId().IsMatch(id);
-
-    public static void Validate(string id)
-    {
-        if (!IsValid(id)) throw new ArgumentException($"id: '{id}' is not a piece id (1-64 of a-z, 0-9, '-')");
-    }
-
-    [GeneratedRegex("^[a-z0-9-]{1,64}$")]
-    private static partial Regex ValidId();
 }

@@ -30,7 +30,7 @@ public sealed class ScoringJobGrain(
         if (state.State.Progress is { } existing) return existing;
         ArgumentNullException.ThrowIfNull(request);
         if (request.PieceIds is { Count: 0 }) throw new ArgumentException("pieceIds: list at least one piece, or none at all for the whole library");
-        if (request.PieceIds?.FirstOrDefault(id => !Library.PieceIds.IsValid(id)) is { } bad)
+        if (request.PieceIds?.FirstOrDefault(id => !Interfaces.Library.PieceIds.IsValid(id)) is { } bad)
             throw new ArgumentException($"pieceIds: '{bad}' is not a piece id");
         ModelRef model;
         try

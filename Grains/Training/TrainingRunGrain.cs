@@ -5,6 +5,8 @@ using MusicCluster.Grains.Interfaces.Training;
 using MusicCluster.Music.Storage;
 using MusicCluster.Music.Storage.Checkpoints;
 using MusicCluster.Music.Training;
+using MusicCluster.Grains.Hosting;
+using MusicCluster.Grains.Live;
 using Orleans.Placement;
 using Orleans.Utilities;
 
@@ -23,12 +25,13 @@ public sealed class TrainingRunGrain(
     LocalTrainingWorkers localWorkers,
     ILocalSiloDetails silo,
     TimeProvider clock,
+    LiveUpdateSettings live,
     ILogger<TrainingRunGrain> logger) : Grain, ITrainingRunGrain
 {
     private static readonly TimeSpan PumpPeriod = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(60);
 
-    private readonly ObserverManager<ITrainingRunObserver> observers = new(TimeSpan.FromMinutes(5), logger);
+    private readonly ObserverManager<ITrainingRunObserver> observers = LiveObservers.Create<ITrainingRunObserver>(live, logger);
     private RunJournal journal = new();
     private TrainingWorker? worker;
     private CheckpointFence? fence;

@@ -16,6 +16,11 @@ namespace MusicCluster.Music.Runtime;
 /// Scalars held by static fields are never finalized; per-call values live in <c>using</c> locals, which stay
 /// reachable until the native call has returned. tests/*/Runtime/TorchScalarRules checks in the compiled code that
 /// nothing else creates a Scalar or calls the TorchSharp members that create one internally.
+/// Upstream: dotnet/TorchSharp pull requests 1434 ("Dispose Scalars implicitly created in Tensor operators") and 1496
+/// ("Dispose implicitly converted TorchSharp.Scalar and torch.Tensor", with leak detectors), both open when this was
+/// written against TorchSharp 0.107.0. This class, ScalarSafeAdam(W) and the rules can go once a TorchSharp release
+/// served here disposes (so holds) every Scalar it makes, its Adam/AdamW steps included: then switch the optimizers
+/// back, drop the rules, and keep the GC-stress tests (TrainingLeakTests, TensorLeakTests) as the proof.
 /// </remarks>
 public static class TorchScalars
 {

@@ -26,17 +26,9 @@ public sealed class GenerationApiTests(GenerationFixture fixture) : IClassFixtur
 {
     private HttpClient Http => fixture.Http;
 
-    private async Task<JsonElement> WaitUntilDoneAsync(Guid id, int seconds = 90)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var session = await Http.GetFromJsonAsync<JsonElement>($"/api/generations/{id}");
-            if (session.GetProperty("status").GetString() != "Running") return session;
-            Assert.True(DateTime.UtcNow < deadline, $"still running after {seconds} s");
-            await Task.Delay(100);
-        }
-    }
+    private Task<JsonElement> WaitUntilDoneAsync(Guid id, int seconds = 90) =>
+        Poll.UntilAsync(() => Http.GetFromJsonAsync<JsonElement>($"/api/generations/{id}"), s => s.GetProperty("status").GetString() != "Running",
+            TimeSpan.FromSeconds(seconds), $"session {id} ended");
 
     private static async Task<JsonElement> ProblemOf(HttpResponseMessage response, HttpStatusCode status)
     {

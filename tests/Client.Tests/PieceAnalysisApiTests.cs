@@ -187,14 +187,8 @@ public sealed class LibrarySeedingApiTests
             ["MusicCluster:Author"] = "Site Author",
         });
         HttpClient http = factory.CreateClient();
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        JsonElement seeding;
-        while (true)
-        {
-            seeding = await http.GetFromJsonAsync<JsonElement>("/api/library/seeding");
-            if (seeding.GetProperty("status").GetString() is "Completed" or "Failed" || DateTime.UtcNow > deadline) break;
-            await Task.Delay(200);
-        }
+        JsonElement seeding = await Poll.UntilAsync(() => http.GetFromJsonAsync<JsonElement>("/api/library/seeding"),
+            s => s.GetProperty("status").GetString() is "Completed" or "Failed", TimeSpan.FromMinutes(5), "seeding ended");
         Assert.Equal("Completed", seeding.GetProperty("status").GetString());
         Assert.Equal((2, 2), (seeding.GetProperty("done").GetInt32(), seeding.GetProperty("total").GetInt32()));
 

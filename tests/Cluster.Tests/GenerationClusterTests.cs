@@ -56,15 +56,10 @@ public sealed class GenerationClusterTests
                 ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
             }
             var hosts = new HashSet<string>();
-            var deadline = DateTime.UtcNow.AddMinutes(3);
             foreach (Guid id in ids)
             {
-                JsonElement session;
-                while ((session = await web.GetFromJsonAsync<JsonElement>($"/api/generations/{id}")).GetProperty("status").GetString() == "Running")
-                {
-                    Assert.True(DateTime.UtcNow < deadline, $"session {id} still running");
-                    await Task.Delay(200);
-                }
+                JsonElement session = await Poll.UntilAsync(() => web.GetFromJsonAsync<JsonElement>($"/api/generations/{id}"),
+                    s => s.GetProperty("status").GetString() != "Running", TimeSpan.FromMinutes(3), $"session {id} ended");
                 Assert.Equal("Completed", session.GetProperty("status").GetString());
                 hosts.Add(session.GetProperty("siloAddress").GetString()!);
                 var piece = await web.GetAsync($"/api/pieces/{session.GetProperty("pieceId").GetString()}");

@@ -30,16 +30,14 @@ public sealed class LibrarySeederTests
     private static async Task<List<SeedingProgress>> WaitForAsync(IGrainFactory grains, Func<SeedingProgress, bool> condition, bool failureIsTheGoal = false)
     {
         var seen = new List<SeedingProgress>();
-        var deadline = DateTime.UtcNow + Deadline;
-        while (true)
+        await Poll.UntilAsync(async () =>
         {
             SeedingProgress progress = await grains.GetGrain<ILibrarySeederGrain>(0).GetProgressAsync();
             seen.Add(progress);
-            if (condition(progress)) return seen;
             if (!failureIsTheGoal) Assert.NotEqual(SeedingStatus.Failed, progress.Status);
-            if (DateTime.UtcNow > deadline) Assert.Fail($"seeding did not get there by the deadline; last progress: {progress}");
-            await Task.Delay(100);
-        }
+            return progress;
+        }, condition, Deadline, "seeding got there");
+        return seen;
     }
 
     private static async Task<List<PieceDetails>> StarterPiecesAsync(IGrainFactory grains, int count)

@@ -2,16 +2,15 @@ using MusicCluster.Grains.Interfaces.Models;
 
 namespace MusicCluster.Grains.Tests;
 
-public sealed class ModelRegistryGrainTests : IAsyncLifetime
+/// <summary>
+/// The registry is one grain per cluster: the tests share a silo and keep apart by model ids of their own; the two
+/// that need a fresh registry (or restart it) start their own silo.
+/// </summary>
+public sealed class ModelRegistryGrainTests(DefaultSilo shared) : IClassFixture<DefaultSilo>
 {
     private static readonly ModelRef Shipped = new("default", "default");
-    private TestSilo silo = null!;
 
-    public async Task InitializeAsync() => silo = await TestSilo.StartAsync();
-
-    public async Task DisposeAsync() => await silo.DisposeAsync();
-
-    private IModelRegistryGrain Registry => silo.Grains.GetGrain<IModelRegistryGrain>(0);
+    private IModelRegistryGrain Registry => shared.Silo.Grains.GetGrain<IModelRegistryGrain>(0);
 
     private static CheckpointEntry Entry(string model, string checkpoint, long step, bool calibrated = true) =>
         new(new ModelRef(model, checkpoint), step, DateTimeOffset.UnixEpoch.AddDays(step), new Dictionary<string, double> { ["validNll"] = 1.0 / (step + 1) },
@@ -20,7 +19,9 @@ public sealed class ModelRegistryGrainTests : IAsyncLifetime
     [Fact]
     public async Task A_fresh_registry_lists_the_shipped_model_as_the_calibrated_default()
     {
-        ModelCatalog catalog = await Registry.GetCatalogAsync();
+        await using TestSilo silo = await TestSilo.StartAsync();
+        IModelRegistryGrain registry = silo.Grains.GetGrain<IModelRegistryGrain>(0);
+        ModelCatalog catalog = await registry.GetCatalogAsync();
         Assert.Equal(Shipped, catalog.Default);
         // Both shipped models are listed, the default (the chorale model) first, then the event model.
         Assert.Equal(["default", "events"], catalog.Models.Select(m => m.ModelId));
@@ -29,12 +30,12 @@ public sealed class ModelRegistryGrainTests : IAsyncLifetime
         CheckpointEntry events = Assert.Single(catalog.Models[1].Checkpoints);
         Assert.Equal(new ModelRef("events", "events"), events.Ref);
         Assert.True(events.Calibrated);
-        Assert.Equal(events.Ref, await Registry.ResolveAsync("events"));
+        Assert.Equal(events.Ref, await registry.ResolveAsync("events"));
         Assert.True(shipped.Calibrated);
         Assert.True(shipped.Step > 0, "the shipped model's step is read from its record");
-        Assert.Equal(Shipped, await Registry.ResolveAsync(null));
-        Assert.Equal(Shipped, await Registry.ResolveAsync("default"));
-        Assert.Equal(Shipped, await Registry.ResolveAsync("default/default"));
+        Assert.Equal(Shipped, await registry.ResolveAsync(null));
+        Assert.Equal(Shipped, await registry.ResolveAsync("default"));
+        Assert.Equal(Shipped, await registry.ResolveAsync("default/default"));
     }
 
     [Fact]
@@ -73,20 +74,22 @@ public sealed class ModelRegistryGrainTests : IAsyncLifetime
     [Fact]
     public async Task Promotion_changes_the_default_and_survives_a_silo_restart()
     {
-        await Registry.RegisterCheckpointAsync(Entry("run-b", "step-2", 2));
-        ModelCatalog promoted = await Registry.PromoteAsync(new ModelRef("run-b", "step-2"));
+        TestSilo silo = await TestSilo.StartAsync();
+        IModelRegistryGrain Registry() => silo.Grains.GetGrain<IModelRegistryGrain>(0);
+        await Registry().RegisterCheckpointAsync(Entry("run-b", "step-2", 2));
+        ModelCatalog promoted = await Registry().PromoteAsync(new ModelRef("run-b", "step-2"));
         Assert.Equal(new ModelRef("run-b", "step-2"), promoted.Default);
-        Assert.Equal(new ModelRef("run-b", "step-2"), await Registry.ResolveAsync(null));
+        Assert.Equal(new ModelRef("run-b", "step-2"), await Registry().ResolveAsync(null));
 
-        string data = silo.DataPath;
         await silo.DisposeAsync();
-        silo = await TestSilo.StartAsync(dataPath: data);
-        ModelCatalog afterRestart = await Registry.GetCatalogAsync();
+        silo = await TestSilo.StartAsync(dataPath: silo.DataPath);
+        ModelCatalog afterRestart = await Registry().GetCatalogAsync();
         Assert.Equal(new ModelRef("run-b", "step-2"), afterRestart.Default);
         Assert.Contains(afterRestart.Models, m => m.ModelId == "default");
 
-        Assert.Equal(Shipped, (await Registry.PromoteAsync(Shipped)).Default);
-        Assert.Equal(Shipped, await Registry.ResolveAsync("default"));
+        Assert.Equal(Shipped, (await Registry().PromoteAsync(Shipped)).Default);
+        Assert.Equal(Shipped, await Registry().ResolveAsync("default"));
+        await silo.DisposeAsync();
     }
 
     [Fact]

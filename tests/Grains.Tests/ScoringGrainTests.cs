@@ -6,9 +6,9 @@ using MusicCluster.Music.Training;
 
 namespace MusicCluster.Grains.Tests;
 
-public sealed class ScoringGrainTests : IAsyncLifetime
+public sealed class ScoringGrainTests(DefaultSilo shared) : IClassFixture<DefaultSilo>
 {
-    private TestSilo silo = null!;
+    private readonly TestSilo silo = shared.Silo;
     private static readonly Lazy<byte[][]> Pieces = new(() =>
     {
         using var checkpoint = ModelCheckpoint.LoadFile(ShippedModel.CheckpointPath!);
@@ -16,10 +16,6 @@ public sealed class ScoringGrainTests : IAsyncLifetime
             .Select(seed => MidiFileWriter.Write(PieceGeneration.Generate(checkpoint.Generator, checkpoint.Info.Vocabulary, 2, new SamplingOptions { Seed = seed, TopK = 20 }).Piece))
             .ToArray();
     });
-
-    public async Task InitializeAsync() => silo = await TestSilo.StartAsync();
-
-    public async Task DisposeAsync() => await silo.DisposeAsync();
 
     [Fact]
     public async Task The_scorer_gives_overall_and_per_bar_scores_with_the_model_and_bar_starts()
@@ -45,6 +41,8 @@ public sealed class ScoringGrainTests : IAsyncLifetime
     [Fact]
     public async Task A_scoring_job_over_the_whole_library_scores_every_piece_with_progress()
     {
+        // Its own silo: the job scores the whole library, which must hold only these pieces.
+        await using TestSilo silo = await TestSilo.StartAsync();
         string[] ids = ["job-a", "job-b", "job-c"];
         for (int i = 0; i < ids.Length; i++)
             await silo.Grains.GetGrain<IPieceGrain>(ids[i]).CreateAsync(new NewPiece($"piece {i}", Pieces.Value[i], null, null));
@@ -54,13 +52,7 @@ public sealed class ScoringGrainTests : IAsyncLifetime
         ScoringJobProgress started = await job.StartAsync(new ScoringJobRequest(null));
         Assert.Equal(3, started.Total);
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        ScoringJobProgress? progress;
-        while ((progress = await job.GetAsync())!.Status == ScoringJobStatus.Running)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"job still running: {progress.Done}/{progress.Total}");
-            await Task.Delay(50);
-        }
+        ScoringJobProgress progress = (await Poll.UntilAsync(job.GetAsync, p => p!.Status != ScoringJobStatus.Running, TimeSpan.FromSeconds(60), "the job ended"))!;
         Assert.Equal((ScoringJobStatus.Completed, 3, 0), (progress.Status, progress.Done, progress.Failed));
         foreach (string id in ids)
         {

@@ -47,3 +47,20 @@ public sealed class TestSilo : IAsyncDisposable
         host.Dispose();
     }
 }
+
+/// <summary>
+/// One <see cref="TestSilo"/> shared by the tests of a class (IClassFixture) or a collection (ICollectionFixture):
+/// starting a silo (and loading the shipped model into it) costs seconds, so tests that need no fresh silo share one
+/// and keep apart by fresh grain keys.
+/// </summary>
+public abstract class SharedSilo(IReadOnlyDictionary<string, string?>? settings = null) : IAsyncLifetime
+{
+    public TestSilo Silo { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Silo = await TestSilo.StartAsync(settings);
+
+    public async Task DisposeAsync() => await Silo.DisposeAsync();
+}
+
+/// <summary>A silo with default settings, for classes whose tests need nothing else.</summary>
+public sealed class DefaultSilo : SharedSilo;

@@ -117,11 +117,50 @@ window.LivePlayer = class LivePlayer {
     stop() { if (this.synth) { this.synth.releaseAll(); } }
 };
 
-// Watches one session through the SignalR hub: onSnapshot(snapshot) once, then onUpdate(update) for each update.
+// Watches one session through the SignalR hub: onSnapshot(snapshot) once, then onUpdate(update) for every update after
+// it, each once and in sequence order. An update that comes early (before the snapshot, or past one still on its way)
+// waits for its turn; a gap that stays (a lost connection loses its group's messages) is filled from a fresh snapshot:
+// what the page has not shown yet, as one update. Nothing older is ever dropped for a newer one.
 window.watchGeneration = async function (connection, sessionId, onSnapshot, onUpdate) {
+    const gapWait = 3000;
+    let seen = -1, notes = 0, bars = 0, ended = false, gapTimer = null;
+    const waiting = new Map();
+    const current = () => connection.watchedSession === sessionId;
+    const over = s => s.status !== "Running" && s.status !== "Pending";
+    function apply(u) {
+        seen = u.sequence; notes += u.notes.length; bars += u.barScores.length; ended = over(u);
+        onUpdate(u);
+    }
+    function drain() {
+        while (waiting.has(seen + 1)) { const u = waiting.get(seen + 1); waiting.delete(seen + 1); apply(u); }
+        for (const k of [...waiting.keys()]) if (k <= seen) waiting.delete(k);
+        clearTimeout(gapTimer);
+        if (waiting.size > 0 && !ended) gapTimer = setTimeout(refill, gapWait);
+    }
+    async function refill() {
+        if (!current() || ended) return;
+        try {
+            const s = await connection.invoke("Watch", sessionId);
+            if (current() && s && s.sequence > seen) apply({ ...s, notes: s.notes.slice(notes), barScores: s.barScores.slice(bars) });
+        } catch (e) { /* the next gap or reconnection tries again */ }
+        if (current()) drain();
+    }
+    connection.watchedSession = sessionId;
+    connection.refillWatch = refill;
+    if (!connection.refillsOnReconnect) {
+        connection.refillsOnReconnect = true;
+        connection.onreconnected(() => connection.refillWatch && connection.refillWatch());
+    }
     connection.off("update");
-    connection.on("update", u => { if (u.sessionId === sessionId) onUpdate(u); });
+    connection.on("update", u => {
+        if (u.sessionId !== sessionId || u.sequence <= seen) return;
+        waiting.set(u.sequence, u);
+        if (seen >= 0) drain();
+    });
     if (connection.state !== "Connected") await connection.start();
     const snapshot = await connection.invoke("Watch", sessionId);
-    if (snapshot) onSnapshot(snapshot);
+    if (!snapshot || !current()) return;
+    seen = snapshot.sequence; notes = snapshot.notes.length; bars = snapshot.barScores.length; ended = over(snapshot);
+    onSnapshot(snapshot);
+    drain();
 };

@@ -18,7 +18,9 @@ public sealed class SweepTests
         });
         Assert.Equal(4, started.Results.Count);
         Assert.Equal(4, started.Results.Select(r => (r.Values["learningRate"], r.Values["modelWidth"])).Distinct().Count());
-        Assert.Equal(2, started.Results.Count(r => r.Status == TrainingRunStatus.Queued)); // two slots on the one silo
+        // Two slots on the one silo: never more than two train at once (a 5-step run may already have finished and
+        // handed its slot on, so how many still queue depends on timing).
+        Assert.InRange(started.Results.Count(r => r.Status == TrainingRunStatus.Running), 0, 2);
 
         SweepSnapshot done = await Poll.UntilAsync(async () => (await sweep.GetAsync())!,
             s => s.Results.All(r => r.Status == TrainingRunStatus.Completed), TimeSpan.FromMinutes(4), "every run of the sweep completes");

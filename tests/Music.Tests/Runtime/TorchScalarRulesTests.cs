@@ -10,7 +10,9 @@ public sealed class TorchScalarRulesTests
     public void The_music_library_and_its_tests_hold_every_scalar_they_give_libtorch()
     {
         TorchScalarRules.AssertNone([typeof(TorchScalars).Assembly.Location, typeof(TorchScalarRulesTests).Assembly.Location],
-            except: v => v.Caller.Contains("+" + nameof(Offenders) + "::", StringComparison.Ordinal));
+            except: v => v.Caller.Contains("+" + nameof(Offenders) + "::", StringComparison.Ordinal)
+                // The reference of ScalarSafeAdamTests: TorchSharp's own Adam(W), stepped where no collection starts.
+                || v.Caller.Contains("ScalarSafeAdamTests+TorchSharpReference::", StringComparison.Ordinal));
     }
 
     [Fact]

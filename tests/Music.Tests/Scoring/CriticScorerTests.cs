@@ -97,9 +97,9 @@ public sealed class CriticScorerTests
         Assert.Equal(barCount - 1, seen.Count);
         Assert.Equal(Enumerable.Range(0, barCount - 1), seen.Select(s => s.Bar));
         Assert.All(seen, s => Assert.Equal(("tiny-model", "ckpt-0001"), (s.ModelId, s.CheckpointId)));
-        for (int bar = 0; bar < barCount; bar++) Assert.Equal(whole.RawBars[bar], finished.RawBars[bar], 5);
-        for (int bar = 0; bar < seen.Count; bar++) Assert.Equal(whole.RawBars[bar], seen[bar].Raw, 5);
-        Assert.Equal(whole.RawOverall, finished.RawOverall, 5);
+        for (int bar = 0; bar < barCount; bar++) Assert.Equal(whole.RawBars[bar], finished.RawBars[bar], 1e-5);
+        for (int bar = 0; bar < seen.Count; bar++) Assert.Equal(whole.RawBars[bar], seen[bar].Raw, 1e-5);
+        Assert.Equal(whole.RawOverall, finished.RawOverall, 1e-5);
         Assert.Throws<InvalidOperationException>(() => live.Feed(1));
     }
 

@@ -77,9 +77,11 @@ public sealed class TrainerTests
         Assert.All(adversarial, m => Assert.True(m.CriticAuc is >= 0 and <= 1, $"step {m.Step}: AUC {m.CriticAuc}"));
         // Against a generator that has trained 4 steps, the critic learns to rank every real window first.
         Assert.True(adversarial[^1].CriticAuc >= 0.75, $"last critic AUC {adversarial[^1].CriticAuc}");
-        // Measuring uses its own random stream: the losses equal those of a run that never validates.
+        // Measuring uses its own random stream: the losses equal those of a run that never validates. Within 1e-6, not
+        // bit for bit: the validation passes between steps may leave the math library on other kernels, while a
+        // training batch drawn from a disturbed stream changes the loss in the second decimal.
         var unvalidated = Run(validateEvery: 0);
-        Assert.Equal(unvalidated.Metrics.Select(m => m.GeneratorLoss), validated.Metrics.Select(m => m.GeneratorLoss));
+        FloatAssert.Close(unvalidated.Metrics.Select(m => m.GeneratorLoss).ToList(), validated.Metrics.Select(m => m.GeneratorLoss).ToList(), 1e-6);
     }
 
     [Fact]
