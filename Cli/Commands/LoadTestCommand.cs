@@ -14,7 +14,7 @@ internal static class LoadTestCommand
 {
     public static Command Create()
     {
-        var url = new Option<Uri>("--url") { Description = "The web host (e.g. http://127.0.0.1:5000)", Required = true };
+        var url = new Option<string>("--url") { Description = "The web host (e.g. http://127.0.0.1:5000)", Required = true };
         var seconds = new Option<double>("--seconds") { Description = "How long to send requests", DefaultValueFactory = _ => 20 };
         seconds.Validators.Add(r => { if (r.GetValueOrDefault<double>() is <= 0 or > 3600) r.AddError("--seconds must be above 0 and at most 3600"); });
         var concurrency = new Option<int>("--concurrency") { Description = "Clients sending at once (each sends its next request when the last is answered)", DefaultValueFactory = _ => 32 };
@@ -25,10 +25,10 @@ internal static class LoadTestCommand
         command.SetAction(async (parse, cancellation) =>
         {
             TextWriter output = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
-            Uri address = parse.GetValue(url)!;
-            if (!address.IsAbsoluteUri || address.Scheme is not ("http" or "https"))
+            string text = parse.GetValue(url)!;
+            if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? address) || address.Scheme is not ("http" or "https"))
             {
-                await error.WriteLineAsync($"loadtest: --url '{address}' is not an http(s) address");
+                await error.WriteLineAsync($"loadtest: --url '{text}' is not an http(s) address");
                 return CliRunner.UsageError;
             }
             LoadTestReport report;
