@@ -29,8 +29,8 @@ internal sealed class ClusterUnavailableProblems(IProblemDetailsService problems
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Cluster unavailable",
-                Detail = "A silo this request needs cannot be reached right now (it may have stopped; the cluster moves its work to " +
-                    $"the silos left within seconds). Try again in {RetryAfterSeconds} s.",
+                Detail = "A silo this request needs cannot be reached or did not answer in time (it may have stopped: the cluster moves " +
+                    $"its work to the silos left within seconds, or it may be overloaded). Try again in {RetryAfterSeconds} s.",
             },
         });
     }
