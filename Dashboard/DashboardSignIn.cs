@@ -21,14 +21,6 @@ internal static class DashboardSignIn
     public const string CookieName = "musiccluster.dashboard";
     private const string AdminRole = "admin";
 
-    /// <summary>Seconds a sign-in refused because the cluster is unreachable is told to wait (Retry-After).</summary>
-    public const int ClusterRetryAfterSeconds = 10;
-
-    public const string ClusterUnreachableMessage =
-        "The cluster cannot be reached, so the password cannot be checked: this host has no admin password of its own " +
-        "(MusicCluster:AdminPassword) and the one the web app generated is kept in the cluster. Try again when the silos are up, " +
-        "or give this host MusicCluster:AdminPassword.";
-
     /// <summary>Every response: no sniffing, no referrer to other sites, only this host's scripts, framed by no other site.</summary>
     private const string Policy = "script-src 'self'; connect-src 'self'; frame-ancestors 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
 
@@ -97,8 +89,8 @@ internal static class DashboardSignIn
             {
                 // The generated password lives in the cluster: with the silos down it cannot be checked either way.
                 loggers.CreateLogger(typeof(DashboardSignIn)).LogWarning("Sign-in from {Address} not checked: {Problem}", address, e.Message);
-                context.Response.Headers.RetryAfter = ClusterRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-                return LoginPage(context, antiforgery, returnUrl, ClusterUnreachableMessage, StatusCodes.Status503ServiceUnavailable);
+                context.Response.Headers.RetryAfter = AdminCredentialsUnavailableException.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                return LoginPage(context, antiforgery, returnUrl, AdminCredentialsUnavailableException.UserMessage, StatusCodes.Status503ServiceUnavailable);
             }
             if (!verified)
                 return LoginPage(context, antiforgery, returnUrl, "That is not the admin password.", StatusCodes.Status401Unauthorized);

@@ -51,4 +51,14 @@ public sealed class AdminCredentials(IClusterClient cluster, IConfiguration conf
 }
 
 /// <summary>The cluster that keeps the generated admin password cannot be reached, and no password is configured.</summary>
-public sealed class AdminCredentialsUnavailableException(string message, Exception inner) : Exception(message, inner);
+public sealed class AdminCredentialsUnavailableException(string message, Exception inner) : Exception(message, inner)
+{
+    /// <summary>Seconds a sign-in refused for this is told to wait (Retry-After).</summary>
+    public const int RetryAfterSeconds = 10;
+
+    /// <summary>What a sign-in page shows (the exception's own message, for the log, names the Orleans error).</summary>
+    public const string UserMessage =
+        "The cluster cannot be reached, so the password cannot be checked: this host has no admin password of its own " +
+        "(MusicCluster:AdminPassword) and the one the web app generated is kept in the cluster. Try again when the silos are up, " +
+        "or give this host MusicCluster:AdminPassword.";
+}

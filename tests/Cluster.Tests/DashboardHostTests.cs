@@ -117,8 +117,25 @@ public sealed partial class DashboardHostTests(GeneratedPasswordClusterFixture c
         await using ProcessHost dashboard = started;
         using HttpClient browser = Browser(address);
         string form = await browser.GetStringAsync("/login");
+        // A second web host joined to the same cluster as a client (cluster mode): its own sign-in needs the cluster too.
+        var joinedAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        await using ProcessHost joined = ProcessHost.Start("Client", "MusicCluster.Client", new Dictionary<string, string>
+        {
+            ["Orleans__Mode"] = "Client",
+            ["Cluster__Clustering"] = "Localhost",
+            ["Cluster__GatewayPorts"] = settings.GatewayPort.ToString(),
+            ["MusicCluster__DataPath"] = settings.DataPath,
+        }, "--urls", joinedAddress.ToString());
+        await joined.WaitForLineAsync("Now listening on", StartTimeout);
+        using HttpClient joinedBrowser = Browser(joinedAddress);
+        string joinedForm = await joinedBrowser.GetStringAsync("/login");
 
         await web.TerminateAsync(TimeSpan.FromSeconds(60));
+        HttpResponseMessage joinedRefused = await joinedBrowser.PostAsync("/login", Form(("__RequestVerificationToken", RazorToken(joinedForm)), ("Password", "a guess")));
+        string joinedPage = await joinedRefused.Content.ReadAsStringAsync();
+        Assert.True(joinedRefused.StatusCode == HttpStatusCode.ServiceUnavailable, $"{joinedRefused.StatusCode}: {joinedPage}");
+        Assert.Equal(TimeSpan.FromSeconds(10), joinedRefused.Headers.RetryAfter?.Delta);
+        Assert.Contains("The cluster cannot be reached, so the password cannot be checked", joinedPage);
         foreach (string password in new[] { "a guess", "another guess" })
         {
             HttpResponseMessage refused = await browser.PostAsync("/login", Form(("__RequestVerificationToken", Token(form)), ("password", password), ("returnUrl", "")));
@@ -175,4 +192,15 @@ public sealed partial class DashboardHostTests(GeneratedPasswordClusterFixture c
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();
+
+    /// <summary>The antiforgery token of a Razor page's form (the web app's /login), whose hidden field lists its type before its value.</summary>
+    private static string RazorToken(string html)
+    {
+        Match match = RazorTokenField().Match(html);
+        Assert.True(match.Success, "no antiforgery token in the page");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex RazorTokenField();
 }
