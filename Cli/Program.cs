@@ -27,6 +27,7 @@ root.Subcommands.Add(TrainCriticCommand.Create());
 root.Subcommands.Add(ScoreCommand.Create(scoringModels, midiReader));
 root.Subcommands.Add(EvalCommand.Create(scoringModels, ObjectiveMetricsComparison.OverlapAreas));
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(LoadTestCommand.Create());
 root.Subcommands.Add(LibraryCommand.Create(scoringModels));
 root.Subcommands.Add(ReferenceCommand.Create());
 return await CliRunner.RunAsync(root, args);

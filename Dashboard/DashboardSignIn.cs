@@ -70,7 +70,7 @@ internal static class DashboardSignIn
 
         // Form posts: the antiforgery token is checked (UseAntiforgery) before the password is.
         app.MapPost("/login", async (HttpContext context, IAntiforgery antiforgery, AdminCredentials credentials, LoginThrottle throttle,
-            [FromForm] string? password, [FromForm] string? returnUrl) =>
+            ILoggerFactory loggers, [FromForm] string? password, [FromForm] string? returnUrl) =>
         {
             var address = context.Connection.RemoteIpAddress;
             // Counted before the password is checked, so parallel guesses cannot overtake the limit.
@@ -80,7 +80,19 @@ internal static class DashboardSignIn
                 context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 return LoginPage(context, antiforgery, returnUrl, $"Too many wrong passwords from your address: try again in {seconds} s.", StatusCodes.Status429TooManyRequests);
             }
-            if (!await credentials.VerifyAsync(password))
+            bool verified;
+            try
+            {
+                verified = await credentials.VerifyAsync(password);
+            }
+            catch (AdminCredentialsUnavailableException e)
+            {
+                // The generated password lives in the cluster: with the silos down it cannot be checked either way.
+                loggers.CreateLogger(typeof(DashboardSignIn)).LogWarning("Sign-in from {Address} not checked: {Problem}", address, e.Message);
+                context.Response.Headers.RetryAfter = AdminCredentialsUnavailableException.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                return LoginPage(context, antiforgery, returnUrl, AdminCredentialsUnavailableException.UserMessage, StatusCodes.Status503ServiceUnavailable);
+            }
+            if (!verified)
                 return LoginPage(context, antiforgery, returnUrl, "That is not the admin password.", StatusCodes.Status401Unauthorized);
             throttle.RecordSuccess(address);
             var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, AdminRole)],

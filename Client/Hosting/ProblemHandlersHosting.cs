@@ -10,6 +10,7 @@ internal static class ProblemHandlersHosting
         services.AddExceptionHandler<JsonBodyProblems>();
         services.AddExceptionHandler<DamagedPieceProblems>();
         services.AddExceptionHandler<RenderLimitProblems>();
+        services.AddExceptionHandler<ClusterUnavailableProblems>();
         // Body binding failures reach the exception handler (and so JsonBodyProblems) only when thrown.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         // Numbers are JSON numbers: "bars": "8" is a type error, as the API reference says.

@@ -30,6 +30,7 @@ internal static class WebHosting
         builder.AddMusicClusterAuth();
         builder.Services.AddSingleton(SiteSettings.From(builder.Configuration));
         builder.Services.AddSingleton(RequestBodyLimits.From(builder.Configuration));
+        builder.Services.AddSingleton(GenerationLimits.From(builder.Configuration));
         builder.Services.AddSingleton<LatestSession>();
         builder.Services.AddScoped<GenerationService>();
         builder.Services.AddSingleton<GenerationAdmission>();

@@ -1,3 +1,4 @@
+using MusicCluster.Client.Services;
 using Microsoft.AspNetCore.SignalR;
 using MusicCluster.Grains.Interfaces.Generation;
 
@@ -7,12 +8,11 @@ namespace MusicCluster.Client.Hubs;
 /// /hubs/generation: a browser calls Watch(sessionId) and receives "update" messages (GenerationUpdate) for that
 /// session from then on; Watch returns the session as it stands, so nothing before is missed. Only sessions that
 /// exist are watched, and only running ones are followed (a finished session has nothing more to send); one
-/// connection watches at most MusicCluster:Limits:WatchesPerConnection sessions at once (default 32), so a client
+/// connection watches at most MusicCluster:Limits:WatchesPerConnection sessions at once (<see cref="GenerationLimits"/>), so a client
 /// cannot make this host hold observers and groups without bound.
 /// </summary>
-public sealed class GenerationHub(GenerationRelay relay, IConfiguration configuration) : Hub
+public sealed class GenerationHub(GenerationRelay relay, GenerationLimits limits) : Hub
 {
-    public const int DefaultWatchesPerConnection = 32;
     private const string WatchedKey = "watched-sessions";
 
     public static string GroupOf(Guid session) => $"generation:{session:N}";
@@ -24,11 +24,11 @@ public sealed class GenerationHub(GenerationRelay relay, IConfiguration configur
         if (snapshot.Status is not GenerationStatus.Running) return snapshot;
 
         HashSet<Guid> watched = Watched();
-        int limit = configuration.GetValue("MusicCluster:Limits:WatchesPerConnection", DefaultWatchesPerConnection);
+        int limit = limits.WatchesPerConnection;
         lock (watched)
         {
             if (!watched.Contains(sessionId) && watched.Count >= limit)
-                throw new HubException($"This connection already watches {watched.Count} sessions, the most one may (MusicCluster:Limits:WatchesPerConnection); unwatch one first");
+                throw new HubException($"This connection already watches {watched.Count} sessions, the most one may ({GenerationLimits.WatchesPerConnectionKey}); unwatch one first");
             watched.Add(sessionId);
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(sessionId));

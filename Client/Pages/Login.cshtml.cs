@@ -6,7 +6,7 @@ using MusicCluster.Hosting.Admin;
 
 namespace MusicCluster.Client.Pages;
 
-public sealed class LoginModel(AdminCredentials credentials, LoginThrottle throttle) : PageModel
+public sealed class LoginModel(AdminCredentials credentials, LoginThrottle throttle, ILogger<LoginModel> logger) : PageModel
 {
     [BindProperty] public string? Password { get; set; }
 
@@ -30,7 +30,21 @@ public sealed class LoginModel(AdminCredentials credentials, LoginThrottle throt
             Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Page();
         }
-        if (!await credentials.VerifyAsync(Password))
+        bool verified;
+        try
+        {
+            verified = await credentials.VerifyAsync(Password);
+        }
+        catch (AdminCredentialsUnavailableException e)
+        {
+            // A web host joined to remote silos, which keep the generated password, while they are down: neither right nor wrong.
+            logger.LogWarning("Sign-in from {Address} not checked: {Problem}", address, e.Message);
+            Error = AdminCredentialsUnavailableException.UserMessage;
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = AdminCredentialsUnavailableException.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Page();
+        }
+        if (!verified)
         {
             Error = "That is not the admin password.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -8,11 +8,14 @@ public enum RenderLimit
 
     /// <summary>The render ran past its time limit and was stopped; nothing of it was kept.</summary>
     TimedOut,
+
+    /// <summary>The silo already runs as many renders and analyses as it may at once; refused before any work, ask again shortly.</summary>
+    Busy,
 }
 
 /// <summary>
 /// A render of a stored piece (WAV, MusicXML, jianpu) that a configured limit stopped: the piece is too long for audio,
-/// or the render took longer than it may. The API answers with a problem detail naming the setting; the piece itself
+/// or the render took longer than it may, or the silo was busy with as many renders as it runs at once. The API answers with a problem detail naming the setting; the piece itself
 /// and its MIDI file are fine.
 /// </summary>
 [GenerateSerializer]

@@ -70,6 +70,8 @@ public static class SiloBuilderExtensions
         silo.Services.AddSingleton(LibrarySeedingSettings.From(configuration));
         silo.Services.AddSingleton(MidiLimits.From(configuration));
         silo.Services.AddSingleton(RenderLimits.From(configuration));
+        silo.Services.AddSingleton<RenderSlots>();
+        silo.Services.AddSingleton<PieceAnalysisCache>();
         silo.Services.TryAddSingleton(PieceAuthorship.From(configuration));
         silo.Services.TryAddSingleton<IScoringModelSource, CheckpointScoringModelSource>();
         silo.Services.AddSingleton<StarterLibraryEngine>();

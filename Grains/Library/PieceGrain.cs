@@ -36,6 +36,7 @@ public sealed partial class PieceGrain(
     IBlobStore blobs,
     MidiLimits limits,
     RenderLimits renders,
+    RenderSlots slots,
     TimeProvider clock) : Grain, IPieceGrain
 {
     private string Id => this.GetPrimaryKeyString();
@@ -134,10 +135,15 @@ public sealed partial class PieceGrain(
     /// Renders off the grain scheduler (CPU time grows with the piece, bounded by MidiLimits when it was stored), so
     /// other grains of this silo are not held up, and within <see cref="RenderLimits.RenderSeconds"/>: past it the
     /// renderer is cancelled (it stops between bars or notes; fluidsynth is killed) and the caller gets a
-    /// <see cref="RenderLimitException"/>.
+    /// <see cref="RenderLimitException"/>. It takes one of the silo's <see cref="RenderSlots"/> while it runs; with none
+    /// free it is refused before any work (<see cref="RenderLimit.Busy"/>).
     /// </summary>
     private async Task<byte[]> RenderAsync(Piece piece, PieceFormat format, WavRenderer wav)
     {
+        using IDisposable slot = slots.TryTake()
+            ?? throw new RenderLimitException(Id, format, RenderLimit.Busy, RenderLimits.ConcurrentRendersKey,
+                $"This silo is already running {slots.Capacity} renders and analyses, the most it runs at once ({RenderLimits.ConcurrentRendersKey}); " +
+                $"piece '{Id}' was not rendered as {format.ToString().ToLowerInvariant()}. Try again in a few seconds.");
         using var deadline = new CancellationTokenSource(renders.RenderTime, clock);
         CancellationToken token = deadline.Token;
         try

@@ -29,12 +29,14 @@ public sealed class SimilarityIndex
 
     public int Count => _references.Count;
 
-    public SimilarityReport Query(Piece piece)
+    /// <summary>The nearest references and those the piece copies; <paramref name="cancellation"/> is checked before each reference.</summary>
+    public SimilarityReport Query(Piece piece, CancellationToken cancellation = default)
     {
         Profile query = Build(piece);
         var copyRuns = NGrams(query.Intervals, _options.CopyRunLength).Keys.ToHashSet();
         var scored = _references.Select(reference =>
         {
+            cancellation.ThrowIfCancellationRequested();
             double intervals = Cosine(query.IntervalGrams, query.IntervalNorm, reference.Profile.IntervalGrams, reference.Profile.IntervalNorm);
             double rhythm = Cosine(query.RhythmGrams, query.RhythmNorm, reference.Profile.RhythmGrams, reference.Profile.RhythmNorm);
             double score = _options.IntervalWeight * intervals + (1 - _options.IntervalWeight) * rhythm;
@@ -46,6 +48,7 @@ public sealed class SimilarityIndex
 
         SimilarityMatch Match((Entry Reference, double Score, double Intervals, double Rhythm, double Bound, double Share) s)
         {
+            cancellation.ThrowIfCancellationRequested();
             double share = double.IsNaN(s.Share) ? (s.Bound > 0 ? ChainedShare(query, s.Reference.Profile) : 0) : s.Share;
             return new(s.Reference.Id, s.Score, s.Intervals, s.Rhythm, share, LongestSharedPassage(query, s.Reference.Profile), share > _options.CopyThreshold);
         }

@@ -24,6 +24,7 @@ internal static class CliHarness
         root.Subcommands.Add(GenerateCommand.Create(files));
         root.Subcommands.Add(ReferenceCommand.Create());
         root.Subcommands.Add(LibraryCommand.Create(new MusicCluster.Music.Training.CheckpointScoringModelSource()));
+        root.Subcommands.Add(LoadTestCommand.Create());
         using var output = new StringWriter();
         using var error = new StringWriter();
         int exitCode = await CliRunner.RunAsync(root, args, output, error);

@@ -21,6 +21,9 @@ public sealed class LimitsFixture : IAsyncLifetime
     /// give it takes far longer: the MusicXML of 1,000 bars about 3 s on the 2-core development machine).</summary>
     public const string RenderSeconds = "0.01";
 
+    /// <summary>1 ms: every analysis of a piece the tests give it times out (parsing a file of 64,000 notes alone takes longer).</summary>
+    public const string AnalysisSeconds = "0.001";
+
     public EmbeddedClientSettings Settings { get; } = EmbeddedClientSettings.CreateFresh();
     public ClientFactory Factory { get; }
     public HttpClient Http { get; private set; } = null!;
@@ -36,6 +39,7 @@ public sealed class LimitsFixture : IAsyncLifetime
             ["MusicCluster:Limits:ScoreUploadBytes"] = ScoreUploadBytes.ToString(),
             ["MusicCluster:Limits:MaxWavSeconds"] = MaxWavSeconds.ToString(),
             ["MusicCluster:Limits:RenderSeconds"] = RenderSeconds,
+            ["MusicCluster:Limits:AnalysisSeconds"] = AnalysisSeconds,
         });
         Factory.UseKestrel(FreePort.Next());
     }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MusicCluster.Client.Services;
 using MusicCluster.Grains.Interfaces.Library;
+using MusicCluster.Grains.Library;
 using MusicCluster.Music.Data;
 using MusicCluster.Music.Midi;
 using MusicCluster.Music.Pieces;
@@ -101,6 +102,57 @@ public sealed class PieceAnalysisApiTests(AnalysisFixture fixture) : IClassFixtu
         int[] Pitches(string name) => nearest.GetProperty(name).EnumerateArray().Select(n => n.GetProperty("pitch").GetInt32()).ToArray();
         Assert.True(Pitches("piecePassage").Length > 2);
         Assert.Equal(Pitches("referencePassage"), Pitches("piecePassage"));
+    }
+
+    [Fact]
+    public async Task Analyses_are_kept_and_new_work_beyond_the_silos_concurrent_renders_is_refused_with_503_and_Retry_After()
+    {
+        IClusterClient cluster = fixture.Factory.Services.GetRequiredService<IClusterClient>();
+        foreach (string id in new[] { "kept", "busy" })
+            await cluster.GetGrain<IPieceGrain>(id).CreateAsync(new NewPiece(id, MidiFileWriter.Write(fixture.Copied.Piece), null, null));
+        var computed = new Dictionary<string, string>();
+        foreach (string analysis in new[] { "notes", "metrics", "similarity" })
+            computed[analysis] = await _http.GetStringAsync($"/api/pieces/kept/{analysis}");
+
+        // Every render slot of the (one, embedded) silo taken, as by that many long renders running at once.
+        RenderSlots slots = fixture.Factory.Services.GetRequiredService<RenderSlots>();
+        Assert.Equal(RenderLimits.DefaultConcurrentRenders, slots.Capacity);
+        var held = Enumerable.Range(0, slots.Capacity).Select(_ => slots.TryTake()).ToList();
+        try
+        {
+            Assert.All(held, Assert.NotNull);
+            Assert.Null(slots.TryTake());
+            // What was computed is served again without work, so without a slot.
+            foreach (var (analysis, first) in computed)
+                Assert.Equal(first, await _http.GetStringAsync($"/api/pieces/kept/{analysis}"));
+            // The notes are kept without the score, which can change: a new score shows at once.
+            double[] rescored = [1, 2, 3];
+            await cluster.GetGrain<IPieceGrain>("kept").SetScoreAsync(new Grains.Interfaces.Library.PieceScore(2, rescored, "model-b", "step-2"));
+            JsonElement notes = await _http.GetFromJsonAsync<JsonElement>("/api/pieces/kept/notes");
+            Assert.Equal(rescored, notes.GetProperty("barScores").EnumerateArray().Select(b => b.GetDouble()));
+            Assert.Equal("model-b", notes.GetProperty("scoreModelId").GetString());
+
+            // New work is refused at once, naming the limit, and tells the client when to ask again.
+            foreach (string work in new[] { "notes", "metrics", "similarity", "musicxml", "jianpu" })
+            {
+                HttpResponseMessage refused = await _http.GetAsync($"/api/pieces/busy/{work}");
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+                Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+                Assert.Equal(TimeSpan.FromSeconds(RenderLimits.BusyRetryAfterSeconds), refused.Headers.RetryAfter?.Delta);
+                JsonElement problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+                Assert.Equal("Server busy", problem.GetProperty("title").GetString());
+                Assert.Equal(RenderLimits.ConcurrentRendersKey, problem.GetProperty("setting").GetString());
+                Assert.Contains($"already running {slots.Capacity} renders and analyses", problem.GetProperty("detail").GetString());
+            }
+        }
+        finally
+        {
+            foreach (IDisposable? slot in held) slot?.Dispose();
+        }
+        // With the slots free again the same requests are served.
+        Assert.Equal(0, slots.InUse);
+        foreach (string work in new[] { "notes", "metrics", "similarity", "musicxml" })
+            Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync($"/api/pieces/busy/{work}")).StatusCode);
     }
 
     [Theory]

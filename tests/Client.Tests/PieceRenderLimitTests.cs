@@ -96,4 +96,27 @@ public sealed class PieceRenderLimitTests(LimitsFixture fixture)
             Assert.Equal([id + ".mid"], StoredFiles(id));
         }
     }
+
+    [Fact]
+    public async Task An_analysis_past_its_time_limit_is_stopped_with_a_503_naming_the_limit_and_nothing_is_kept()
+    {
+        // 1,000 bars of sixteenth notes in four voices: 64,000 notes, far more than 1 ms of parsing and analysis.
+        await CreateAsync("thousand-busy-bars", bars: 1000, notesPerBeat: 4);
+        foreach (string analysis in new[] { "notes", "metrics" })
+        {
+            // Twice: a stopped analysis is not kept, so the second request does the work again and is stopped again.
+            for (int attempt = 0; attempt < 2; attempt++)
+            {
+                JsonElement problem = await ProblemOf(await fixture.Http.GetAsync($"/api/pieces/thousand-busy-bars/{analysis}"), HttpStatusCode.ServiceUnavailable);
+                Assert.Equal("Analysis took too long", problem.GetProperty("title").GetString());
+                string detail = problem.GetProperty("detail").GetString()!;
+                Assert.Contains($"the {analysis} of piece 'thousand-busy-bars' took longer than {AnalysisSeconds} s (MusicCluster:Limits:AnalysisSeconds)", detail);
+                Assert.Contains("nothing of it was kept", detail);
+                Assert.Equal("MusicCluster:Limits:AnalysisSeconds", problem.GetProperty("setting").GetString());
+                Assert.Equal(analysis, problem.GetProperty("analysis").GetString());
+            }
+        }
+        // The piece itself is fine.
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Http.GetAsync("/api/pieces/thousand-busy-bars")).StatusCode);
+    }
 }

@@ -106,13 +106,63 @@ public sealed partial class DashboardHostTests(GeneratedPasswordClusterFixture c
         Assert.Equal(0, await dashboard.TerminateAsync(TimeSpan.FromSeconds(60)));
     }
 
-    private async Task<(ProcessHost Dashboard, Uri Address)> StartDashboardAsync(params (string Key, string Value)[] more)
+    [Fact]
+    public async Task With_the_cluster_gone_and_no_configured_password_the_sign_in_says_so_with_a_503_instead_of_failing()
+    {
+        // A web app of its own, which this test stops (the fixture's keeps serving the other tests).
+        EmbeddedClientSettings settings = EmbeddedClientSettings.CreateFresh();
+        await using ProcessHost web = ProcessHost.Start("Client", "MusicCluster.Client", settings.ToEnvironment(), "--urls", $"http://127.0.0.1:{FreePort.Next()}");
+        await web.WaitForLineAsync("Now listening on", StartTimeout);
+        (ProcessHost started, Uri address) = await StartDashboardAsync(settings.GatewayPort);
+        await using ProcessHost dashboard = started;
+        using HttpClient browser = Browser(address);
+        string form = await browser.GetStringAsync("/login");
+        // A second web host joined to the same cluster as a client (cluster mode): its own sign-in needs the cluster too.
+        var joinedAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        await using ProcessHost joined = ProcessHost.Start("Client", "MusicCluster.Client", new Dictionary<string, string>
+        {
+            ["Orleans__Mode"] = "Client",
+            ["Cluster__Clustering"] = "Localhost",
+            ["Cluster__GatewayPorts"] = settings.GatewayPort.ToString(),
+            ["MusicCluster__DataPath"] = settings.DataPath,
+        }, "--urls", joinedAddress.ToString());
+        await joined.WaitForLineAsync("Now listening on", StartTimeout);
+        using HttpClient joinedBrowser = Browser(joinedAddress);
+        string joinedForm = await joinedBrowser.GetStringAsync("/login");
+
+        await web.TerminateAsync(TimeSpan.FromSeconds(60));
+        HttpResponseMessage joinedRefused = await joinedBrowser.PostAsync("/login", Form(("__RequestVerificationToken", RazorToken(joinedForm)), ("Password", "a guess")));
+        string joinedPage = await joinedRefused.Content.ReadAsStringAsync();
+        Assert.True(joinedRefused.StatusCode == HttpStatusCode.ServiceUnavailable, $"{joinedRefused.StatusCode}: {joinedPage}");
+        Assert.Equal(TimeSpan.FromSeconds(10), joinedRefused.Headers.RetryAfter?.Delta);
+        Assert.Contains("The cluster cannot be reached, so the password cannot be checked", joinedPage);
+        foreach (string password in new[] { "a guess", "another guess" })
+        {
+            HttpResponseMessage refused = await browser.PostAsync("/login", Form(("__RequestVerificationToken", Token(form)), ("password", password), ("returnUrl", "")));
+            string page = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.ServiceUnavailable, $"{refused.StatusCode}: {page}");
+            Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(TimeSpan.FromSeconds(10), refused.Headers.RetryAfter?.Delta);
+            Assert.Contains("The cluster cannot be reached, so the password cannot be checked", page);
+            Assert.Contains("MusicCluster:AdminPassword", page);
+            // The form is there to try again, and nothing was let in.
+            Assert.Contains("data-testid=\"login-form\"", page);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/dashboard/ClusterStats")).StatusCode);
+        }
+        Assert.Equal("Healthy", await browser.GetStringAsync("/healthz"));
+        Assert.False(dashboard.HasExited);
+    }
+
+    private Task<(ProcessHost Dashboard, Uri Address)> StartDashboardAsync(params (string Key, string Value)[] more) =>
+        StartDashboardAsync(cluster.Settings.GatewayPort, more);
+
+    private static async Task<(ProcessHost Dashboard, Uri Address)> StartDashboardAsync(int gatewayPort, params (string Key, string Value)[] more)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var environment = new Dictionary<string, string>
         {
             ["Cluster__Clustering"] = "Localhost",
-            ["Cluster__GatewayPorts"] = cluster.Settings.GatewayPort.ToString(),
+            ["Cluster__GatewayPorts"] = gatewayPort.ToString(),
         };
         foreach ((string key, string value) in more) environment[key] = value;
         ProcessHost dashboard = ProcessHost.Start("Dashboard", "MusicCluster.Dashboard", environment, "--urls", address.ToString());
@@ -142,4 +192,15 @@ public sealed partial class DashboardHostTests(GeneratedPasswordClusterFixture c
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();
+
+    /// <summary>The antiforgery token of a Razor page's form (the web app's /login), whose hidden field lists its type before its value.</summary>
+    private static string RazorToken(string html)
+    {
+        Match match = RazorTokenField().Match(html);
+        Assert.True(match.Success, "no antiforgery token in the page");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex RazorTokenField();
 }
