@@ -26,6 +26,7 @@ public sealed class DataParallelGroup : IDisposable
         public IDataParallelWorker Worker { get; } = worker;
         public bool IsLeader { get; } = isLeader;
         public List<int> Shards { get; } = [];
+        public double? LastSeconds { get; set; }
     }
 
     private readonly List<Member> members = [];
@@ -60,8 +61,14 @@ public sealed class DataParallelGroup : IDisposable
     public event Action<string>? LogLine;
 
     /// <summary>The workers now in the group and their shards, the leader first.</summary>
-    public IReadOnlyList<(string Name, IReadOnlyList<int> Shards)> Workers =>
-        members.Select(m => (m.Worker.Name, (IReadOnlyList<int>)m.Shards.ToList())).ToList();
+    public IReadOnlyList<DataParallelWorkerInfo> Workers
+    {
+        get
+        {
+            lock (members)
+                return members.Select(m => new DataParallelWorkerInfo(m.Worker.Name, m.Worker.Location, m.Shards.ToList(), m.LastSeconds)).ToList();
+        }
+    }
 
     /// <summary>
     /// Trains the leader's next step (synchronous) or round of at most <paramref name="maxSteps"/> local steps; returns
@@ -168,7 +175,9 @@ public sealed class DataParallelGroup : IDisposable
         {
             try
             {
-                done.Add((member, task.GetAwaiter().GetResult()));
+                var work = task.GetAwaiter().GetResult();
+                member.LastSeconds = work.ComputeSeconds + work.TransferSeconds;
+                done.Add((member, work));
             }
             catch (Exception e) when (!member.IsLeader)
             {
@@ -205,14 +214,18 @@ public sealed class DataParallelGroup : IDisposable
 
     private void Lose(Member member, long step, Exception error)
     {
-        members.Remove(member);
         var heirs = new List<string>();
-        foreach (int shard in member.Shards)
+        // Locked against a page reading Workers from another thread.
+        lock (members)
         {
-            var heir = members.OrderBy(m => m.Shards.Count).ThenBy(m => members.IndexOf(m)).First();
-            heir.Shards.Add(shard);
-            heir.Shards.Sort();
-            heirs.Add($"shard {shard} to {heir.Worker.Name}");
+            members.Remove(member);
+            foreach (int shard in member.Shards)
+            {
+                var heir = members.OrderBy(m => m.Shards.Count).ThenBy(m => members.IndexOf(m)).First();
+                heir.Shards.Add(shard);
+                heir.Shards.Sort();
+                heirs.Add($"shard {shard} to {heir.Worker.Name}");
+            }
         }
         LogLine?.Invoke($"step {step}: {member.Worker.Name} left the run ({error.GetBaseException().Message}); {string.Join(", ", heirs)}; {members.Count} worker(s) go on");
         try { member.Worker.Dispose(); }

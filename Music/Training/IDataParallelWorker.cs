@@ -7,6 +7,9 @@ namespace MusicCluster.Music.Training;
 /// </summary>
 public sealed record ShardWork(ShardLoss[] Losses, float[] Vector, long BytesMoved, double ComputeSeconds, double TransferSeconds);
 
+/// <summary>A worker of a group as a page shows it: its shards and how long its last step or round took (compute + transfer).</summary>
+public sealed record DataParallelWorkerInfo(string Name, string Location, IReadOnlyList<int> Shards, double? LastSeconds);
+
 /// <summary>What moving a vector to a worker cost.</summary>
 public readonly record struct TransferReceipt(long BytesMoved, double TransferSeconds);
 
@@ -22,6 +25,9 @@ public interface IDataParallelWorker : IDisposable
 {
     /// <summary>For log lines: "worker 1 on silo ...".</summary>
     string Name { get; }
+
+    /// <summary>Where it trains: "this process", or a silo's address.</summary>
+    string Location { get; }
 
     /// <summary>Synchronous mode: the gradient of <paramref name="shards"/> of step <paramref name="step"/> (no optimizer step).</summary>
     Task<ShardWork> ComputeGradientAsync(long step, IReadOnlyList<int> shards);

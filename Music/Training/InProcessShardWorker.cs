@@ -11,6 +11,8 @@ public sealed class InProcessShardWorker(TrainerShardWorker inner) : IDataParall
 {
     public string Name => inner.Name;
 
+    public string Location => inner.Location;
+
     public async Task<ShardWork> ComputeGradientAsync(long step, IReadOnlyList<int> shards) =>
         Carry(await inner.ComputeGradientAsync(step, shards));
 

@@ -7,11 +7,13 @@ namespace MusicCluster.Music.Training;
 /// and what a worker grain runs on its silo. It keeps the step it is at and refuses any other
 /// (<see cref="StaleStepException"/>). Moves no bytes itself.
 /// </summary>
-public sealed class TrainerShardWorker(Trainer trainer, string name, bool ownsTrainer) : IDataParallelWorker
+public sealed class TrainerShardWorker(Trainer trainer, string name, bool ownsTrainer, string location = "this process") : IDataParallelWorker
 {
     private long? roundEnd;
 
     public string Name => name;
+
+    public string Location => location;
 
     public Trainer Trainer => trainer;
 

@@ -113,6 +113,7 @@ public sealed class DataParallelTests
     private sealed class DyingWorker(IDataParallelWorker inner, long diesAtStep) : IDataParallelWorker
     {
         public string Name => inner.Name;
+        public string Location => inner.Location;
         private T Check<T>(long step, Func<T> call) => step >= diesAtStep ? throw new TimeoutException($"silo of {Name} is gone") : call();
         public Task<ShardWork> ComputeGradientAsync(long step, IReadOnlyList<int> shards) => Check(step, () => inner.ComputeGradientAsync(step, shards));
         public Task<TransferReceipt> ApplyGradientAsync(long step, float[] gradient, double peakRate) => Check(step, () => inner.ApplyGradientAsync(step, gradient, peakRate));
