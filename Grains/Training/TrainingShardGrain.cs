@@ -40,8 +40,8 @@ public sealed class TrainingShardGrain(
         string name = $"worker {this.GetPrimaryKeyString()[(assignment.RunId.Length + 1)..]}";
         thread = new ShardThread($"training {this.GetPrimaryKeyString()}");
         worker = await thread.RunAsync(() => Load(assignment, config, folder, name));
-        // A worker must not be collected as idle between its run's calls.
-        DelayDeactivation(TimeSpan.FromDays(365));
+        // No DelayDeactivation: its run calls it every step or round, and a worker whose run died (its silo with it) is
+        // collected as idle by Orleans, its model freed in OnDeactivateAsync.
         logger.LogInformation("Training worker {Worker} (epoch {Epoch}) ready at step {Step}", this.GetPrimaryKeyString(), epoch, worker.Step);
         return ThisSilo;
     }

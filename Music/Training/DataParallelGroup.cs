@@ -241,7 +241,7 @@ public sealed class DataParallelGroup : IDisposable
     /// <summary>A step's communication figures: bytes moved, and per phase the time the slowest worker took (workers run side by side).</summary>
     private sealed class Costs
     {
-        private double compute, gatherTransfer, broadcastTransfer;
+        private double compute, applyCompute, gatherTransfer, broadcastTransfer;
         private long bytes;
         public double ReduceSeconds;
 
@@ -256,6 +256,7 @@ public sealed class DataParallelGroup : IDisposable
         public void Add(TransferReceipt receipt)
         {
             broadcastTransfer = Math.Max(broadcastTransfer, receipt.TransferSeconds);
+            applyCompute = Math.Max(applyCompute, receipt.ComputeSeconds);
             bytes += receipt.BytesMoved;
         }
 
@@ -269,7 +270,7 @@ public sealed class DataParallelGroup : IDisposable
             TokensPerSecond = tokensPerSecond,
             Workers = workers,
             BytesTransferred = bytes,
-            ComputeSeconds = compute,
+            ComputeSeconds = compute + applyCompute,
             TransferSeconds = gatherTransfer + broadcastTransfer,
             ReduceSeconds = ReduceSeconds,
         };

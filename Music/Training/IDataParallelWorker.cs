@@ -10,8 +10,8 @@ public sealed record ShardWork(ShardLoss[] Losses, float[] Vector, long BytesMov
 /// <summary>A worker of a group as a page shows it: its shards and how long its last step or round took (compute + transfer).</summary>
 public sealed record DataParallelWorkerInfo(string Name, string Location, IReadOnlyList<int> Shards, double? LastSeconds);
 
-/// <summary>What moving a vector to a worker cost.</summary>
-public readonly record struct TransferReceipt(long BytesMoved, double TransferSeconds);
+/// <summary>What moving a vector to a worker cost, and the seconds the worker then computed (its optimizer step) where it can tell them apart.</summary>
+public readonly record struct TransferReceipt(long BytesMoved, double TransferSeconds, double ComputeSeconds = 0);
 
 /// <summary>A step number a worker did not expect: a stale or out-of-order message, refused before it changes anything.</summary>
 public sealed class StaleStepException(string message) : InvalidOperationException(message);

@@ -19,8 +19,8 @@ public sealed class InProcessShardWorker(TrainerShardWorker inner) : IDataParall
     public Task<TransferReceipt> ApplyGradientAsync(long step, float[] gradient, double peakRate)
     {
         var (received, receipt) = Move(gradient);
-        inner.ApplyGradientAsync(step, received, peakRate).GetAwaiter().GetResult();
-        return Task.FromResult(receipt);
+        var applied = inner.ApplyGradientAsync(step, received, peakRate).GetAwaiter().GetResult();
+        return Task.FromResult(receipt with { ComputeSeconds = applied.ComputeSeconds });
     }
 
     public async Task<ShardWork> TrainLocalAsync(long step, int steps, IReadOnlyList<int> shards, double peakRate) =>

@@ -33,9 +33,10 @@ public sealed class TrainerShardWorker(Trainer trainer, string name, bool ownsTr
     {
         Expect(step, "apply the gradient of");
         SetPeak(peakRate);
+        var clock = Stopwatch.StartNew();
         trainer.ApplyShardStep(step, gradient, useGiven: true);
         Step = step + 1;
-        return Task.FromResult(default(TransferReceipt));
+        return Task.FromResult(new TransferReceipt(0, 0, clock.Elapsed.TotalSeconds));
     }
 
     public Task<ShardWork> TrainLocalAsync(long step, int steps, IReadOnlyList<int> shards, double peakRate)
