@@ -13,11 +13,11 @@ namespace MusicCluster.Cluster.Tests;
 [Trait("Category", "Cluster")]
 public sealed class DataParallelTrainingTests
 {
-    private const int Steps = 300;
+    private const int Steps = 400;
 
     // Same windows, same mean loss, same optimizer; only the order of float32 sums differs (one backward pass over the
     // whole batch vs two over halves, averaged in double). The Music-level test measures at most 2e-6 over 50 steps;
-    // 1e-4 on losses of 1-7 nats leaves room for 300 steps and still fails at once for a wrong shard or step.
+    // 1e-4 on losses of 1-7 nats leaves room for 400 steps and still fails at once for a wrong shard or step.
     private const double SummationOrderTolerance = 1e-4;
 
     private static object Run(string name, int workers, int batchSize) => new
@@ -74,6 +74,10 @@ public sealed class DataParallelTrainingTests
             // SIGKILL the worker's silo mid-run: the run finishes on its own silo, the worker's shard taken over.
             JsonElement killed = await StartRunAsync(web, Run("killed", workers: 2, batchSize: 2));
             string killedId = killed.GetProperty("runId").GetString()!;
+            // The cluster page's data shows the worker on its silo (once the run has reported its workers to the index).
+            await ClusterApi.PollSilosAsync(web, all => all.EnumerateArray().Any(silo =>
+                silo.GetProperty("address").GetString()!.Contains($":{silos[2].SiloPort}@", StringComparison.Ordinal)
+                && silo.GetProperty("trainingWorkers").EnumerateArray().Any(r => r.GetString() == killedId)), TimeSpan.FromSeconds(60));
             JsonElement beforeKill = await WaitRunAsync(web, killedId, r => r.GetProperty("step").GetInt64() >= 60 && r.GetProperty("workers").GetArrayLength() == 2
                 && r.GetProperty("checkpoints").GetArrayLength() >= 1, "the run trains on two silos and has checkpointed");
             Assert.Contains(beforeKill.GetProperty("workers").EnumerateArray(), w => w.GetProperty("silo").GetString()!.Contains($":{silos[2].SiloPort}@", StringComparison.Ordinal));
