@@ -1,5 +1,3 @@
-using Orleans.Concurrency;
-
 namespace MusicCluster.Grains.Interfaces.Training;
 
 /// <summary>
@@ -16,19 +14,12 @@ public interface ITrainingRunGrain : IGrainWithStringKey
     Task<TrainingRunSnapshot> StartAsync(TrainingRunRequest request, bool queued);
 
     /// <summary>The run, or null when none was started with this key.</summary>
-    /// <remarks>
-    /// Reads interleave with every other call: a page or the index reading a run must not wait behind a pause or stop
-    /// that waits for the trainer's final checkpoint. They only read state between the grain's turns.
-    /// </remarks>
-    [AlwaysInterleave]
     Task<TrainingRunSnapshot?> GetAsync();
 
     /// <summary>Every step's metrics from <paramref name="fromStep"/> on (at most <paramref name="max"/>).</summary>
-    [AlwaysInterleave]
     Task<IReadOnlyList<TrainingMetricsPoint>> GetMetricsAsync(long fromStep, int max = 10_000);
 
     /// <summary>Log lines numbered <paramref name="fromLine"/> and later (at most <paramref name="max"/>).</summary>
-    [AlwaysInterleave]
     Task<IReadOnlyList<TrainingLogLine>> GetLogAsync(long fromLine, int max = 1_000);
 
     /// <summary>Stops training with a checkpoint; the run keeps its slot until resumed or stopped.</summary>
