@@ -39,6 +39,7 @@ internal static class BenchCommand
         new("generate", MeasureGeneration),
         new("score", MeasureScoring),
         new("sessions", (settings, figures) => SessionsBenchmark.Measure(bars: settings.Quick ? 1 : 4, figures)),
+        new("dataparallel", (settings, figures) => DataParallelBenchmark.Measure(settings.Quick, figures)),
     ];
 
     public static Command Create()

@@ -27,6 +27,9 @@ public sealed class TrainingForm
     [Range(0, 1000)] public double MleWeight { get; set; } = 1.0;
     [Range(1, 10_000_000)] public int ValidateEvery { get; set; } = 50;
     [Range(0, 10_000_000)] public int CheckpointEvery { get; set; } = 50;
+    [Range(1, 64)] public int Workers { get; set; } = 1;
+    [RegularExpression("synchronous|local")] public string ParallelMode { get; set; } = "synchronous";
+    [Range(1, 10_000)] public int LocalSteps { get; set; } = 10;
 
     /// <summary>The form for a run on <paramref name="dataset"/>: the general defaults, with the dataset's suggested settings over them.</summary>
     public static TrainingForm For(TrainingDatasetInfo dataset)
@@ -71,6 +74,9 @@ public sealed class TrainingForm
             GumbelTemperature = GumbelTemperature,
             MleWeight = MleWeight,
             ValidateEvery = ValidateEvery,
+            Workers = Workers,
+            ParallelMode = ParallelMode,
+            LocalSteps = LocalSteps,
         },
     };
 

@@ -26,6 +26,10 @@ public static class TrainingFieldNames
         ["mleWeight"] = "mleWeight",
         ["seed"] = "seed",
         ["validateEvery"] = "validateEvery",
+        ["workers"] = "workers",
+        ["parallelMode"] = "parallelMode",
+        ["localSteps"] = "localSteps",
+        ["outerLearningRate"] = "outerLearningRate",
     };
 
     /// <summary>The settings field ("layers") a config field belongs to, or null when it is not one of the form's.</summary>

@@ -13,7 +13,7 @@ public sealed record ClusterSnapshot(
 
 /// <summary>
 /// One silo as the membership table sees it, with its capacity (accelerators, training slots), the work running on
-/// it (training runs, generation sessions) and its activations per grain type, most first.
+/// it (training runs, workers of data-parallel runs, generation sessions) and its activations per grain type, most first.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SiloSummary(
@@ -27,7 +27,9 @@ public sealed record SiloSummary(
     [property: Id(7)] int TrainingSlots,
     [property: Id(8)] IReadOnlyList<string> TrainingRuns,
     [property: Id(9)] int GenerationSessions,
-    [property: Id(10)] IReadOnlyList<GrainTypeCount> Grains);
+    [property: Id(10)] IReadOnlyList<GrainTypeCount> Grains,
+    // Data-parallel runs with a worker on this silo (their own silo is the one TrainingRuns lists them on).
+    [property: Id(11)] IReadOnlyList<string> TrainingWorkers);
 
 /// <summary>Activations of one grain type on a silo (type name without namespace).</summary>
 [GenerateSerializer, Immutable]

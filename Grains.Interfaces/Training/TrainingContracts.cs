@@ -24,6 +24,12 @@ public sealed record TrainingSettings
     [Id(13)] public long? Seed { get; init; }
     [Id(14)] public int? ValidateEvery { get; init; }
     [Id(15)] public int? WarmupSteps { get; init; }
+    /// <summary>Data-parallel workers (each trains batchSize windows a step), and how they combine: "synchronous" or "local".</summary>
+    [Id(16)] public int? Workers { get; init; }
+    [Id(17)] public string? ParallelMode { get; init; }
+    /// <summary>Local mode: steps between averagings, and the outer optimizer's learning rate.</summary>
+    [Id(18)] public int? LocalSteps { get; init; }
+    [Id(19)] public double? OuterLearningRate { get; init; }
 }
 
 /// <summary>
@@ -74,6 +80,12 @@ public sealed record TrainingMetricsPoint
     [Id(9)] public double LearningRate { get; init; }
     [Id(10)] public double TokensPerSecond { get; init; }
     [Id(11)] public DateTimeOffset At { get; init; }
+    /// <summary>Data-parallel runs: the workers of the step, bytes moved between them, seconds per phase (see TrainingMetrics).</summary>
+    [Id(12)] public int? Workers { get; init; }
+    [Id(13)] public long? BytesTransferred { get; init; }
+    [Id(14)] public double? ComputeSeconds { get; init; }
+    [Id(15)] public double? TransferSeconds { get; init; }
+    [Id(16)] public double? ReduceSeconds { get; init; }
 }
 
 /// <summary>One log line of a run, numbered from 0.</summary>
@@ -117,6 +129,25 @@ public sealed record TrainingRunSnapshot
     [Id(17)] public string? Error { get; init; }
     [Id(18)] public string ModelId { get; init; } = "";
     [Id(19)] public long LogLineCount { get; init; }
+    /// <summary>Data-parallel runs: the workers now training (the run's own silo first); empty for a run of one worker.</summary>
+    [Id(20)] public IReadOnlyList<TrainingWorkerInfo> Workers { get; init; } = [];
+
+    /// <summary>The run as the list shows it (the one mapping from a snapshot to a summary).</summary>
+    public TrainingRunSummary ToSummary() => new()
+    {
+        RunId = RunId,
+        Name = Name,
+        Status = Status,
+        Dataset = Dataset,
+        Step = Step,
+        TotalSteps = TotalSteps,
+        Silo = Silo,
+        LatestValidNll = LatestValidNll,
+        CreatedAt = CreatedAt,
+        UpdatedAt = UpdatedAt,
+        QueuePosition = QueuePosition,
+        WorkerSilos = Workers.Select(w => w.Silo).ToList(),
+    };
 }
 
 /// <summary>What an observer hears: new metrics and log lines, and the run's snapshot after them.</summary>
@@ -141,6 +172,8 @@ public sealed record TrainingRunSummary
     [Id(8)] public DateTimeOffset CreatedAt { get; init; }
     [Id(9)] public DateTimeOffset UpdatedAt { get; init; }
     [Id(10)] public int? QueuePosition { get; init; }
+    /// <summary>Data-parallel runs: the silos of its workers, the run's own first.</summary>
+    [Id(11)] public IReadOnlyList<string> WorkerSilos { get; init; } = [];
 }
 
 /// <summary>

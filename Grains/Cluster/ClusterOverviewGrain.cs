@@ -45,7 +45,8 @@ public sealed class ClusterOverviewGrain(ISiloMetadataCache metadata, TimeProvid
                     metadata.ReadInt(host.SiloAddress, TrainingSlots.MetadataKey, TrainingSlots.Default),
                     runs.Where(r => r.Silo == address && Busy.Contains(r.Status)).Select(r => r.RunId).ToList(),
                     grainTypes.Where(g => g.GrainType == nameof(GenerationSessionGrain)).Sum(g => g.Activations),
-                    grainTypes);
+                    grainTypes,
+                    runs.Where(r => r.Status == TrainingRunStatus.Running && r.Silo != address && r.WorkerSilos.Contains(address)).Select(r => r.RunId).ToList());
             })
             .OrderBy(s => s.Address, StringComparer.Ordinal)
             .ToList();

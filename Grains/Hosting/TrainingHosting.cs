@@ -13,6 +13,7 @@ public static class TrainingHosting
         TimeSpan period = TrainingSlots.SupervisePeriod(configuration);
         silo.Services.AddSingleton<TrainingDatasets>();
         silo.Services.AddSingleton<LocalTrainingWorkers>();
+        silo.Services.AddSingleton<DataParallelPlacement>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<LocalTrainingWorkers>());
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services =>
             new TrainingSupervisor(services.GetRequiredService<IGrainFactory>(), period, services.GetRequiredService<ILogger<TrainingSupervisor>>()));

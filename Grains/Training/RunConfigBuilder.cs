@@ -49,9 +49,19 @@ public static class RunConfigBuilder
                 Dropout = s.Dropout ?? model.Dropout,
             };
         }
+        var mode = config.ParallelMode;
+        if (s.ParallelMode is { } modeName)
+        {
+            if (Enum.TryParse(modeName, ignoreCase: true, out DataParallelMode parsed) && Enum.IsDefined(parsed) && !int.TryParse(modeName, out _)) mode = parsed;
+            else errors.Add(new TrainingFieldError("parallelMode", $"must be synchronous or local, got '{modeName}'"));
+        }
         config = config with
         {
             Model = model!,
+            Workers = s.Workers ?? config.Workers,
+            ParallelMode = mode,
+            LocalSteps = s.LocalSteps ?? config.LocalSteps,
+            OuterLearningRate = s.OuterLearningRate ?? config.OuterLearningRate,
             LearningRate = s.LearningRate ?? config.LearningRate,
             BatchSize = s.BatchSize ?? config.BatchSize,
             MleSteps = s.MleSteps ?? config.MleSteps,

@@ -23,6 +23,7 @@ public sealed class TrainingRunGrain(
     IBlobStore store,
     TrainingDatasets datasets,
     LocalTrainingWorkers localWorkers,
+    DataParallelPlacement placement,
     ILocalSiloDetails silo,
     TimeProvider clock,
     LiveUpdateSettings live,
@@ -242,7 +243,9 @@ public sealed class TrainingRunGrain(
             ? $"training on silo {ThisSilo} (epoch {S.Epoch}): {config.TotalSteps} steps on dataset {S.Dataset}"
             : $"resuming from checkpoint {resumeFrom.CheckpointId} (step {startStep}) on silo {ThisSilo} (epoch {S.Epoch})", now);
         S.Step = startStep;
-        var job = new TrainingJob(S.RunId, S.RunId, config, folder, resumeFrom, startStep, S.LearningRate);
+        long epoch = S.Epoch;
+        var job = new TrainingJob(S.RunId, S.RunId, config, folder, resumeFrom, startStep, S.LearningRate, S.Dataset);
+        job = job with { Workers = leader => placement.CreateGroup(leader, job, epoch, line => journal.AddLog(line, clock.GetUtcNow())) };
         var started = new TrainingWorker(job, store, fence, journal, clock);
         worker = started;
         localWorkers.Add(started);
@@ -421,20 +424,7 @@ public sealed class TrainingRunGrain(
         if (!S.Exists) throw new KeyNotFoundException($"there is no training run '{this.GetPrimaryKeyString()}'");
     }
 
-    private TrainingRunSummary Summary() => new()
-    {
-        RunId = S.RunId,
-        Name = S.Name,
-        Status = S.Status,
-        Dataset = S.Dataset,
-        Step = worker?.Step ?? S.Step,
-        TotalSteps = S.TotalSteps,
-        Silo = S.Status == TrainingRunStatus.Queued ? null : S.AssignedSilo,
-        LatestValidNll = journal.LatestValidNll ?? S.LatestValidNll,
-        CreatedAt = S.CreatedAt,
-        UpdatedAt = clock.GetUtcNow(),
-        QueuePosition = S.QueuePosition,
-    };
+    private TrainingRunSummary Summary() => Snapshot().ToSummary() with { UpdatedAt = clock.GetUtcNow() };
 
     private TrainingRunSnapshot Snapshot() => new()
     {
@@ -458,5 +448,6 @@ public sealed class TrainingRunGrain(
         Error = S.Error,
         ModelId = S.RunId,
         LogLineCount = journal.LogCount,
+        Workers = (worker?.Workers ?? []).Select(w => new TrainingWorkerInfo(w.Name, w.Location == "this process" ? ThisSilo : w.Location, w.Shards, w.LastSeconds)).ToList(),
     };
 }

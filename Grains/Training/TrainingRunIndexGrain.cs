@@ -56,7 +56,7 @@ public sealed class TrainingRunIndexGrain(
             await run.SetQueuePositionAsync(S.Queue.Count);
             snapshot = snapshot with { QueuePosition = S.Queue.Count };
         }
-        S.Runs[runId] = SummaryOf(snapshot);
+        S.Runs[runId] = snapshot.ToSummary();
         await state.WriteStateAsync();
         logger.LogInformation("Training run {Run} {Where}", runId, target is null ? $"queued at {S.Queue.Count}" : $"placed on {target}");
         return snapshot;
@@ -95,7 +95,7 @@ public sealed class TrainingRunIndexGrain(
             // A lost one-way report must not hold a slot forever: the run's own word replaces the index's.
             if (await TellToRunAsync(run.RunId, target) is { } snapshot && snapshot.Status != TrainingRunStatus.Running)
             {
-                S.Runs[run.RunId] = SummaryOf(snapshot);
+                S.Runs[run.RunId] = snapshot.ToSummary();
                 changed = true;
             }
         }
@@ -173,19 +173,4 @@ public sealed class TrainingRunIndexGrain(
             .Select(c => c.Silo)
             .FirstOrDefault();
     }
-
-    private static TrainingRunSummary SummaryOf(TrainingRunSnapshot s) => new()
-    {
-        RunId = s.RunId,
-        Name = s.Name,
-        Status = s.Status,
-        Dataset = s.Dataset,
-        Step = s.Step,
-        TotalSteps = s.TotalSteps,
-        Silo = s.Silo,
-        LatestValidNll = s.LatestValidNll,
-        CreatedAt = s.CreatedAt,
-        UpdatedAt = s.UpdatedAt,
-        QueuePosition = s.QueuePosition,
-    };
 }

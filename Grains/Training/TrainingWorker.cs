@@ -22,7 +22,12 @@ public sealed record TrainingJob(
     string DatasetFolder,
     CheckpointRecord? ResumeFrom,
     long StartStep,
-    double? LearningRate);
+    double? LearningRate,
+    string Dataset = "")
+{
+    /// <summary>For a run of more than one worker: starts the others and returns the group the trainer leads (on the training thread).</summary>
+    public Func<Trainer, DataParallelGroup>? Workers { get; init; }
+}
 
 /// <summary>
 /// Trains one run on its own thread, outside the Orleans scheduler (a step takes from milliseconds to seconds of
@@ -42,6 +47,7 @@ public sealed class TrainingWorker
     private readonly object gate = new();
     private readonly List<(CheckpointRecord Record, bool Calibrated)> saved = [];
     private Trainer? trainer;
+    private DataParallelGroup? group;
     private double? pendingRate;
 
     public TrainingWorker(TrainingJob job, IBlobStore store, CheckpointFence fence, RunJournal journal, TimeProvider clock)
@@ -69,6 +75,9 @@ public sealed class TrainingWorker
     public long Step => trainer?.Step ?? job.StartStep;
 
     public string Phase => trainer?.Phase.ToString() ?? "";
+
+    /// <summary>A data-parallel run's workers now (empty for one worker, or while they start).</summary>
+    public IReadOnlyList<DataParallelWorkerInfo> Workers => group?.Workers ?? [];
 
     public double? LearningRate
     {
@@ -141,7 +150,10 @@ public sealed class TrainingWorker
                 bool calibrated = Calibrate(created, record, data);
                 lock (gate) saved.Add((record, calibrated));
             };
-            var result = created.Run(checkpoints, job.ModelId, cancellation: cancellation.Token);
+            if (created.Config.Workers > 1 && job.Workers is { } startWorkers && created.Step < created.Config.TotalSteps)
+                group = startWorkers(created);
+            using var workers = group;
+            var result = created.Run(checkpoints, job.ModelId, cancellation: cancellation.Token, group: group);
             completion.TrySetResult(result.Stop == TrainingStop.Finished ? WorkerOutcome.Completed : WorkerOutcome.Interrupted);
         }
         catch (Exception e) when (e.GetBaseException() is StaleEpochException stale)
@@ -207,5 +219,10 @@ public sealed class TrainingWorker
         LearningRate = m.LearningRate,
         TokensPerSecond = m.TokensPerSecond,
         At = clock.GetUtcNow(),
+        Workers = m.Workers,
+        BytesTransferred = m.BytesTransferred,
+        ComputeSeconds = m.ComputeSeconds,
+        TransferSeconds = m.TransferSeconds,
+        ReduceSeconds = m.ReduceSeconds,
     };
 }

@@ -16,6 +16,8 @@ public sealed record RunConfig
     public const int MaxBatchSize = 1 << 14;
     public const int MaxSteps = 100_000_000;
     public const int MaxCriticSteps = 100;
+    public const int MaxWorkers = 64;
+    public const int MaxLocalSteps = 10_000;
 
     public required TransformerConfig Model { get; init; }
     public CriticArchitecture Critic { get; init; } = new();
@@ -60,6 +62,26 @@ public sealed record RunConfig
     /// <summary>A checkpoint every this many steps and every <see cref="CheckpointMinutes"/> minutes (0 turns either off), and always at the end.</summary>
     public int CheckpointEvery { get; init; } = 1000;
     public double CheckpointMinutes { get; init; } = 10;
+
+    /// <summary>
+    /// Data-parallel workers (1: the run trains in one place). Each trains batchSize windows per step: the run's batch
+    /// is workers x batchSize. More than one trains the MLE phase only.
+    /// </summary>
+    public int Workers { get; init; } = 1;
+
+    /// <summary>How workers combine their work when there is more than one (<see cref="DataParallelMode"/>).</summary>
+    public DataParallelMode ParallelMode { get; init; } = DataParallelMode.Synchronous;
+
+    /// <summary>Local mode: the steps each worker takes on its own between two averagings (DiLoCo's H).</summary>
+    public int LocalSteps { get; init; } = 10;
+
+    /// <summary>
+    /// Local mode: the outer Nesterov SGD's learning rate and momentum. The defaults (1, 0) average the workers' parameters;
+    /// DiLoCo's 0.7 and 0.9 suit its long rounds (H = 500) from a pre-trained start, and lagged far behind in the short
+    /// runs from scratch measured here (docs/training-runs.md).
+    /// </summary>
+    public double OuterLearningRate { get; init; } = 1.0;
+    public double OuterMomentum { get; init; }
 
     [JsonIgnore]
     public int TotalSteps => MleSteps + AdversarialSteps;
@@ -135,6 +157,13 @@ public sealed record RunConfig
         Check(Positive(GumbelTemperatureEnd), "gumbelTemperatureEnd", $"must be a positive number, got {GumbelTemperatureEnd}");
         Check(double.IsFinite(MleWeight) && MleWeight >= 0, "mleWeight", $"must be a finite number >= 0, got {MleWeight}");
         Check(ValidateEvery >= 0, "validateEvery", $"must be 0 (only at the end) or more, got {ValidateEvery}");
+        Check(Workers is >= 1 and <= MaxWorkers, "workers", $"must be in [1, {MaxWorkers}], got {Workers}");
+        Check(Workers <= 1 || AdversarialSteps <= 0, "workers",
+            $"is {Workers}, but data-parallel training covers the MLE phase only: adversarialSteps must be 0 (it is {AdversarialSteps}), or workers 1");
+        Check(Enum.IsDefined(ParallelMode), "parallelMode", $"must be synchronous or local, got {ParallelMode}");
+        Check(LocalSteps is >= 1 and <= MaxLocalSteps, "localSteps", $"must be in [1, {MaxLocalSteps}], got {LocalSteps}");
+        Check(Positive(OuterLearningRate) && OuterLearningRate <= 10, "outerLearningRate", $"must be a positive number of at most 10, got {OuterLearningRate}");
+        Check(OuterMomentum is >= 0 and < 1, "outerMomentum", $"must be in [0, 1), got {OuterMomentum}");
         Check(CheckpointEvery >= 0, "checkpointEvery", $"must be 0 (off) or more, got {CheckpointEvery}");
         Check(double.IsFinite(CheckpointMinutes) && CheckpointMinutes >= 0, "checkpointMinutes", $"must be a finite number >= 0 (0 = off), got {CheckpointMinutes}");
         return errors;

@@ -25,18 +25,20 @@ namespace MusicCluster.Music.Training;
 /// uninterrupted run did. Only one model may train per process at a time for that to hold (dropout draws from
 /// the shared generator).
 /// </summary>
-public sealed class Trainer : IDisposable
+public sealed partial class Trainer : IDisposable
 {
     private readonly TrainingWindows windows;
     // For a generator with a melody encoder: the grid layout and each train sequence's own soprano as its melody.
     private readonly IGridTokenizer? melodyLayout;
     private readonly MelodyConditioning[]? trainMelodies;
     private readonly IReadOnlyList<int[]> validSequences;
+    private readonly IReadOnlyList<int[]> trainSequences;
     private readonly DatasetReference? dataset;
     private readonly torch.Generator random = new(0);
     private readonly object rateLock = new();
     private double mlePeakRate, adversarialRate;
     private OptimizerHelper? mleOptimizer, adversarialOptimizer, criticOptimizer;
+    private DataParallelGroup? inProcessGroup;
     private double? bestValidNll;
     private TrainingMetrics? lastMetrics;
 
@@ -53,6 +55,7 @@ public sealed class Trainer : IDisposable
         Vocabulary = vocabulary;
         this.dataset = dataset;
         validSequences = valid;
+        trainSequences = train;
         windows = new TrainingWindows(train, config.Model.ContextLength + 1, config.Seed);
         if (config.Model.HasMelodyEncoder)
         {
@@ -195,8 +198,32 @@ public sealed class Trainer : IDisposable
     /// validateEvery steps and at the end; saves a checkpoint to <paramref name="store"/> (when given) every
     /// checkpointEvery steps, every checkpointMinutes, and at the end.
     /// </summary>
+    /// <param name="group">
+    /// For a run of more than one worker, the workers to train with (this trainer leads them); null: the run's workers
+    /// in this process (<see cref="DataParallelGroup.InProcess"/>).
+    /// </param>
     public TrainingResult Run(CheckpointStore? store = null, string modelId = "model", long? maxSteps = null, TimeSpan? maxDuration = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, DataParallelGroup? group = null)
+    {
+        if (group is null && Config.Workers > 1 && Step < Config.TotalSteps)
+        {
+            group = inProcessGroup ??= DataParallelGroup.InProcess(this);
+        }
+        if (group is not null) group.LogLine += RaiseLog;
+        try
+        {
+            return RunSteps(store, modelId, maxSteps, maxDuration, cancellation, group);
+        }
+        finally
+        {
+            if (group is not null) group.LogLine -= RaiseLog;
+        }
+    }
+
+    private void RaiseLog(string line) => LogLine?.Invoke(line);
+
+    private TrainingResult RunSteps(CheckpointStore? store, string modelId, long? maxSteps, TimeSpan? maxDuration,
+        CancellationToken cancellation, DataParallelGroup? group)
     {
         long stopAt = Math.Min(Config.TotalSteps, maxSteps is long more ? Step + Math.Max(0, more) : long.MaxValue);
         var clock = Stopwatch.StartNew();
@@ -218,10 +245,12 @@ public sealed class Trainer : IDisposable
             if (maxDuration is { } limit && clock.Elapsed >= limit) { stop = TrainingStop.TimeLimit; break; }
 
             if (Step == Config.MleSteps && Config.AdversarialSteps > 0 && Step > 0) LogLine?.Invoke($"step {Step}: MLE pre-training done, adversarial fine-tuning begins");
-            var metrics = TrainStep();
-            Step++;
+            long before = Step;
+            IReadOnlyList<TrainingMetrics> trained = group is null ? [TrainStep()] : group.Train(this, stopAt - Step);
+            Step += trained.Count;
+            var metrics = trained[^1];
             bool last = Step >= Config.TotalSteps;
-            if (validSequences.Count > 0 && ((Config.ValidateEvery > 0 && Step % Config.ValidateEvery == 0) || last))
+            if (validSequences.Count > 0 && (Crossed(before, Step, Config.ValidateEvery) || last))
             {
                 double nll = ValidNll();
                 lastValid = nll;
@@ -237,10 +266,13 @@ public sealed class Trainer : IDisposable
                 }
             }
             lastMetrics = metrics;
-            history.Add(metrics);
-            StepCompleted?.Invoke(metrics);
+            foreach (var stepMetrics in trained.Take(trained.Count - 1).Append(metrics))
+            {
+                history.Add(stepMetrics);
+                StepCompleted?.Invoke(stepMetrics);
+            }
 
-            bool dueBySteps = Config.CheckpointEvery > 0 && Step % Config.CheckpointEvery == 0;
+            bool dueBySteps = Crossed(before, Step, Config.CheckpointEvery);
             bool dueByTime = Config.CheckpointMinutes > 0 && sinceCheckpoint.Elapsed.TotalMinutes >= Config.CheckpointMinutes;
             if (store is not null && (dueBySteps || dueByTime) && !last)
             {
@@ -266,6 +298,9 @@ public sealed class Trainer : IDisposable
         }
         return new TrainingResult(Step, stop, checkpoints, history, lastValid);
     }
+
+    // Whether a multiple of every (> 0) lies in (before, after]: a local round advances many steps at once.
+    private static bool Crossed(long before, long after, int every) => every > 0 && after / every > before / every;
 
     /// <summary>NLL per token (nats) of the generator on the valid split (which must not be empty).</summary>
     public double ValidNll() => ValidationLoss.NllPerToken(Generator, validSequences, melodyLayout: melodyLayout);
@@ -404,9 +439,10 @@ public sealed class Trainer : IDisposable
     /// The MLE batch of a step: as <see cref="Batch(long, int)"/>, the targets that are melody cells ignored when the
     /// generator is given the melody (it is not asked to predict what it reads).
     /// </summary>
-    private (Tensor Inputs, Tensor Targets, Tensor? Melody) MleBatch(long step, int draw)
+    private (Tensor Inputs, Tensor Targets, Tensor? Melody) MleBatch(long step, int draw) => MleBatch(windows.Starts(step, draw, Config.BatchSize));
+
+    private (Tensor Inputs, Tensor Targets, Tensor? Melody) MleBatch(int[] starts)
     {
-        int[] starts = windows.Starts(step, draw, Config.BatchSize);
         long[] tokens = windows.Tokens(starts);
         var (inputs, targets, melody) = Batch(starts, tokens);
         if (melodyLayout is null) return (inputs, targets, melody);
@@ -470,6 +506,7 @@ public sealed class Trainer : IDisposable
 
     public void Dispose()
     {
+        inProcessGroup?.Dispose();
         mleOptimizer?.Dispose();
         adversarialOptimizer?.Dispose();
         criticOptimizer?.Dispose();

@@ -27,4 +27,13 @@ public sealed record TrainingMetrics
     public required double LearningRate { get; init; }
     /// <summary>Tokens (batch x context) the generator trained on per second of this step.</summary>
     public required double TokensPerSecond { get; init; }
+
+    /// <summary>Data-parallel steps: the workers that trained it.</summary>
+    public int? Workers { get; init; }
+    /// <summary>Data-parallel: bytes of gradients or parameters moved between workers for this step (local mode: for the round, on its last step).</summary>
+    public long? BytesTransferred { get; init; }
+    /// <summary>Data-parallel, per phase (the slowest worker where they run side by side): computing, moving vectors, averaging (and the outer step).</summary>
+    public double? ComputeSeconds { get; init; }
+    public double? TransferSeconds { get; init; }
+    public double? ReduceSeconds { get; init; }
 }

@@ -8,16 +8,16 @@ namespace MusicCluster.Cluster.Tests;
 /// Training runs on three real Silo processes (localhost clustering, one shared data folder) driven through a Client
 /// process in client mode: runs spread over silos; SIGKILL of the silo training a run makes it resume on another
 /// from its last checkpoint and finish; SIGTERM checkpoints a silo's runs before it exits; a full cluster restart
-/// finds the runs and resumes the one still running.
+/// finds the runs and resumes the one still running. Its helpers also serve <see cref="DataParallelTrainingTests"/>.
 /// </summary>
 [Trait("Category", "Cluster")]
 public sealed class TrainingFailoverTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(4);
-    private const string Password = "cluster-test-admin";
+    internal const string Password = "cluster-test-admin";
 
-    private sealed record SiloProcess(string Name, int SiloPort, int GatewayPort, int MaxRuns, int Accelerators)
+    internal sealed record SiloProcess(string Name, int SiloPort, int GatewayPort, int MaxRuns, int Accelerators)
     {
         public ProcessHost? Host { get; set; }
         public bool Hosts(JsonElement run) => run.GetProperty("silo").GetString() is { } silo && silo.Contains($":{SiloPort}@", StringComparison.Ordinal);
@@ -143,10 +143,10 @@ public sealed class TrainingFailoverTests
         }
     }
 
-    private static List<string> LogOf(HttpClient web, string id) =>
+    internal static List<string> LogOf(HttpClient web, string id) =>
         web.GetFromJsonAsync<JsonElement>($"/api/training-runs/{id}/log").GetAwaiter().GetResult().EnumerateArray().Select(l => l.GetProperty("text").GetString()!).ToList();
 
-    private static async Task StartAllAsync(SiloProcess[] silos, string clusterId, string data, string? redis = null)
+    internal static async Task StartAllAsync(SiloProcess[] silos, string clusterId, string data, string? redis = null)
     {
         int primary = silos[0].SiloPort;
         foreach (var silo in silos)
@@ -168,7 +168,7 @@ public sealed class TrainingFailoverTests
         }
     }
 
-    private static async Task<ProcessHost> StartClientAsync(SiloProcess[] silos, string clusterId, string data, int http, string? redis = null)
+    internal static async Task<ProcessHost> StartClientAsync(SiloProcess[] silos, string clusterId, string data, int http, string? redis = null)
     {
         var client = ProcessHost.Start("Client", "MusicCluster.Client", new Dictionary<string, string>
         {
@@ -184,7 +184,7 @@ public sealed class TrainingFailoverTests
         return client;
     }
 
-    private static async Task<HttpClient> SignInAsync(int http)
+    internal static async Task<HttpClient> SignInAsync(int http)
     {
         var web = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
         string page = await web.GetStringAsync("/login");
@@ -196,14 +196,14 @@ public sealed class TrainingFailoverTests
         return web;
     }
 
-    private static async Task<JsonElement> StartRunAsync(HttpClient web, object request)
+    internal static async Task<JsonElement> StartRunAsync(HttpClient web, object request)
     {
         HttpResponseMessage response = await web.PostAsJsonAsync("/api/training-runs", request);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private static Task<JsonElement> WaitRunAsync(HttpClient web, string id, Func<JsonElement, bool> condition, string what) =>
+    internal static Task<JsonElement> WaitRunAsync(HttpClient web, string id, Func<JsonElement, bool> condition, string what) =>
         Poll.UntilAsync(async () =>
         {
             try { return await web.GetFromJsonAsync<JsonElement>($"/api/training-runs/{id}"); }

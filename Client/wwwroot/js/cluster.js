@@ -26,6 +26,14 @@
                 link.textContent = 'training ' + run;
                 work.append(link);
             }
+            for (const run of silo.trainingWorkers) {
+                const link = document.createElement('a');
+                link.className = 'd-block';
+                link.dataset.testid = 'training-worker';
+                link.href = '/training/' + encodeURIComponent(run);
+                link.textContent = 'worker of ' + run;
+                work.append(link);
+            }
             const sessions = document.createElement('span');
             sessions.className = 'small text-body-secondary';
             sessions.textContent = silo.generationSessions + ' generation session(s)';

@@ -52,6 +52,22 @@
             return tr;
         });
         document.getElementById('checkpoints').replaceChildren(...rows);
+        const workers = run.workers ?? [];
+        document.getElementById('workers-section').hidden = workers.length === 0;
+        document.getElementById('workers').replaceChildren(...workers.map(w => {
+            const tr = document.createElement('tr');
+            tr.dataset.testid = 'worker-row';
+            const silo = document.createElement('code');
+            silo.textContent = w.silo;
+            const seconds = typeof w.stepSeconds === 'number' ? w.stepSeconds.toFixed(3) : '–';
+            for (const [content, cls] of [[w.name, ''], [silo, ''], [w.shards.join(', '), ''], [seconds, 'text-end']]) {
+                const td = document.createElement('td');
+                td.append(content);
+                if (cls) td.className = cls;
+                tr.append(td);
+            }
+            return tr;
+        }));
     };
 
     const errorElement = document.getElementById('control-error');

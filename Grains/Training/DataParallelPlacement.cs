@@ -1,0 +1,67 @@
+using MusicCluster.Grains.Cluster;
+using MusicCluster.Grains.Interfaces.Training;
+using MusicCluster.Music.Training;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Runtime.Placement;
+
+namespace MusicCluster.Grains.Training;
+
+/// <summary>
+/// Places the workers of a data-parallel run: one <see cref="ITrainingShardGrain"/> per other silo that trains
+/// (MaxRunsPerSilo above 0), accelerator silos first, then the silos with the most training slots, never two on a
+/// silo and never on the run's own (the run's trainer is worker 0). With fewer such silos than workers the run has
+/// fewer workers and the others take the missing shards, so the batch stays whole. Worker shards do not take a run's
+/// training slot: they are part of their run's.
+/// </summary>
+public sealed class DataParallelPlacement(IGrainFactory grains, IClusterMembershipService membership, ISiloMetadataCache metadata, ILocalSiloDetails silo)
+{
+    /// <summary>Up to <paramref name="count"/> silos for workers, best first.</summary>
+    public IReadOnlyList<SiloAddress> ChooseSilos(int count) =>
+        membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(silo.SiloAddress))
+            .Select(m => (Silo: m.SiloAddress, Slots: metadata.ReadInt(m.SiloAddress, TrainingSlots.MetadataKey, TrainingSlots.Default),
+                Accelerators: metadata.ReadInt(m.SiloAddress, SiloMetadataKeys.Accelerators, 0)))
+            .Where(c => c.Slots > 0)
+            .OrderByDescending(c => c.Accelerators > 0)
+            .ThenByDescending(c => c.Slots)
+            .ThenBy(c => c.Silo.ToParsableString(), StringComparer.Ordinal)
+            .Take(Math.Max(0, count))
+            .Select(c => c.Silo)
+            .ToList();
+
+    /// <summary>
+    /// Starts the run's other workers for <paramref name="leader"/>'s state (the checkpoint it resumed from, or the
+    /// seed) and returns the group it leads. Blocking: called on the run's training thread. A worker that fails to
+    /// start is left out, said in <paramref name="log"/>.
+    /// </summary>
+    public DataParallelGroup CreateGroup(Trainer leader, TrainingJob job, long epoch, Action<string> log)
+    {
+        var workers = new List<IDataParallelWorker>();
+        var assignment = new TrainingShardAssignment(job.RunId, epoch, leader.Config.ToJson(), job.Dataset,
+            job.ResumeFrom?.ModelId, job.ResumeFrom?.CheckpointId, leader.Step, leader.LearningRate);
+        var silos = ChooseSilos(leader.Config.Workers - 1);
+        for (int i = 0; i < silos.Count; i++)
+        {
+            string key = $"{job.RunId}/worker-{i + 1}";
+            var grain = grains.GetGrain<ITrainingShardGrain>(key);
+            try
+            {
+                RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[i]);
+                string placed = grain.StartAsync(assignment).GetAwaiter().GetResult();
+                workers.Add(new RemoteShardWorker(grain, epoch, $"worker {i + 1}", placed));
+            }
+            catch (Exception e)
+            {
+                log($"worker {i + 1} could not start on silo {silos[i]}: {e.GetBaseException().Message}");
+            }
+            finally
+            {
+                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+            }
+        }
+        var group = new DataParallelGroup(leader, workers, "worker 0");
+        log($"{workers.Count + 1} worker(s) for {leader.Config.Workers} shard(s), {leader.Config.ParallelMode.ToString().ToLowerInvariant()} mode: "
+            + string.Join("; ", group.Workers.Select(w => $"{w.Name} on {(w.Location == "this process" ? "the run's silo" : $"silo {w.Location}")} (shards {string.Join(", ", w.Shards)})")));
+        return group;
+    }
+}
