@@ -40,6 +40,8 @@ public static class SiloBuilderExtensions
             options.ServiceId = cluster.ServiceId;
         });
         silo.UseMusicClusterClustering(cluster);
+        // Grain calls carry the caller's trace (W3C traceparent) and show as spans (Hosting/Telemetry exports them).
+        silo.AddActivityPropagation();
 
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<IBlobStore>(_ => storage.Create());

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace MusicCluster.Grains.Inference;
 
 /// <summary>
@@ -15,13 +17,14 @@ public sealed record InferenceStatistics(
     long ScoredPieces,
     int ActiveSequences);
 
-/// <summary>Counts kept by the worker thread, read by anyone.</summary>
+/// <summary>Counts kept by the worker thread, read by anyone; also recorded as <see cref="InferenceMetrics"/>.</summary>
 internal sealed class BatchRecorder(string model)
 {
     private readonly object gate = new();
     private readonly SortedDictionary<int, long> sizes = [];
+    private readonly TagList tags = new() { { InferenceMetrics.ModelTag, model } };
     private long steps, rows, primerPasses, scoringBatches, scoredPieces;
-    private int active;
+    private int active, waiting;
 
     public void Step(int batch)
     {
@@ -31,9 +34,15 @@ internal sealed class BatchRecorder(string model)
             steps++;
             rows += batch;
         }
+        InferenceMetrics.Tokens.Add(batch, tags);
+        InferenceMetrics.BatchSize.Record(batch, tags);
     }
 
-    public void PrimerPass() { lock (gate) primerPasses++; }
+    public void PrimerPass()
+    {
+        lock (gate) primerPasses++;
+        InferenceMetrics.Tokens.Add(1, tags);
+    }
 
     public void ScoringBatch(int pieces)
     {
@@ -42,9 +51,23 @@ internal sealed class BatchRecorder(string model)
             scoringBatches++;
             scoredPieces += pieces;
         }
+        InferenceMetrics.ScoringBatchSize.Record(pieces, tags);
     }
 
-    public void Active(int count) { lock (gate) active = count; }
+    public void Active(int count)
+    {
+        int change;
+        lock (gate) (change, active) = (count - active, count);
+        if (change != 0) InferenceMetrics.ActiveSequences.Add(change, tags);
+    }
+
+    /// <summary>Sequences queued for a slot (the worker's waiting queue).</summary>
+    public void Waiting(int count)
+    {
+        int change;
+        lock (gate) (change, waiting) = (count - waiting, count);
+        if (change != 0) InferenceMetrics.WaitingSequences.Add(change, tags);
+    }
 
     public InferenceStatistics Snapshot()
     {

@@ -109,6 +109,7 @@ public sealed class ModelWorker : IDisposable
                 Admit(slots);
                 if (active.Count > 0) StepAll(slots, primerCache);
                 recorder.Active(active.Count);
+                recorder.Waiting(waiting.Count);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -117,6 +118,8 @@ public sealed class ModelWorker : IDisposable
         finally
         {
             var stopped = new ObjectDisposedException($"the inference worker of {Model.Ref} has stopped");
+            recorder.Active(0); // a stopped worker holds nothing: its gauges go back to zero
+            recorder.Waiting(0);
             foreach (var job in active.Concat(waiting))
             {
                 job.EncodedMelody?.Dispose();
