@@ -4,7 +4,8 @@
 // piece ends, so there is no gap unless generating a piece takes longer than playing one (then the gap is shown).
 // Query: bars (1-64, default 8), temperature, candidates (critic-guided, 1 = off), audio=0 (titles and roll only).
 // State for readers of the markup (and the browser test) on the overlay: data-radio-played (pieces started),
-// data-radio-piece (the one playing), data-radio-gap (seconds of silence before it), data-radio-audio (on/off).
+// data-radio-piece (the one playing), data-radio-gap (seconds of silence before it), data-radio-lead (seconds it was
+// announced as "Next" before it began), data-radio-audio (on/off).
 (function () {
     const params = new URLSearchParams(location.search);
     const request = { bars: intParam("bars", 1, 64, 8) };
@@ -73,6 +74,7 @@
             try {
                 const piece = await generate();
                 next.textContent = `Next: ${piece.title}`;
+                piece.announcedAt = now();
                 return piece;
             } catch (e) {
                 next.textContent = "Next: generating… (retrying)";
@@ -105,6 +107,7 @@
         overlay.dataset.radioPlayed = String(played);
         overlay.dataset.radioPiece = piece.id;
         overlay.dataset.radioGap = gap.toFixed(2);
+        overlay.dataset.radioLead = (start - piece.announcedAt).toFixed(2);
         const playhead = () => {
             if (overlay.dataset.radioPiece !== piece.id) return;
             roll.playhead = Math.max(0, (now() - start) / piece.secondsPerQuarter);

@@ -1,6 +1,7 @@
 using MusicCluster.Music.Models;
 using MusicCluster.Music.Runtime;
 using MusicCluster.Music.Tests.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MusicCluster.Music.Tests.Runtime;
