@@ -1,11 +1,17 @@
+using System.Net.Sockets;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace MusicCluster.AppHost;
 
 /// <summary>
 /// Azurite, N silos, the web app and the Orleans dashboard as Aspire resources. The programs read the project's own
-/// configuration keys (README, Configuration), so they get those as environment variables; the Orleans resource gives
-/// them the cluster's identity. Aspire passes OTEL_EXPORTER_OTLP_ENDPOINT to each project, so their telemetry
+/// configuration keys (README, Configuration: Azure Table membership and Azure Blob state on Azurite), so they get
+/// those as environment variables. Aspire.Hosting.Orleans is not used: its references demand a clustering resource
+/// (Azure Storage or Redis resources, which are containers or packages this project does not have) and configure
+/// Orleans through Orleans' own keys (Orleans:Clustering:ProviderType), which would add a second membership provider
+/// beside the project's. Aspire passes OTEL_EXPORTER_OTLP_ENDPOINT to each project, so their telemetry
 /// (Hosting/Telemetry) shows in the Aspire dashboard.
 /// </summary>
 internal static class LocalCluster
@@ -23,29 +29,25 @@ internal static class LocalCluster
         var azurite = builder.AddExecutable("azurite", Path.Combine(root, "tests", "tools", "node_modules", ".bin", "azurite"), root,
             "--inMemoryPersistence", "--skipApiVersionCheck", "--silent", "--loose",
             "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1");
+        // Started is not ready: the programs that use Azurite wait until its table port (membership) accepts connections.
+        azurite.WithListeningCheck(builder, "azurite-table", 10002);
 
-        var orleans = builder.AddOrleans("musiccluster").WithClusterId("musiccluster").WithServiceId("musiccluster");
-
-        var gateways = new List<int>();
         IResourceBuilder<ProjectResource>? primary = null;
         for (int i = 0; i < silos; i++)
         {
             int siloPort = 11111 + i, gatewayPort = 30000 + i;
-            gateways.Add(gatewayPort);
             var silo = builder.AddProject<Projects.Silo>($"silo-{i}")
-                .WithClusterIdentity(orleans)
                 .WithClusterStorage()
                 .WithEnvironment("Cluster__SiloPort", siloPort.ToString())
                 .WithEnvironment("Cluster__GatewayPort", gatewayPort.ToString())
                 .WithEnvironment("Cluster__AdvertisedIP", "127.0.0.1")
                 .WaitFor(azurite);
             if (primary is not null) silo.WaitFor(primary);
-            primary ??= silo;
+            // A silo is ready for clients when its gateway listens (it does so once it has joined the cluster).
+            primary ??= silo.WithListeningCheck(builder, $"silo-{i}-gateway", gatewayPort);
         }
 
-        string gatewayList = string.Join(',', gateways);
         var web = builder.AddProject<Projects.Client>("web", launchProfileName: null)
-            .WithClusterIdentity(orleans)
             .WithClusterStorage()
             .WithEnvironment("Orleans__Mode", "Client")
             // Not proxied: the web app listens on the port its Urls setting names (appsettings.json: 5000).
@@ -53,7 +55,6 @@ internal static class LocalCluster
             .WithEnvironment("Urls", "http://localhost:5000")
             .WaitFor(primary!);
         builder.AddProject<Projects.Dashboard>("orleans-dashboard", launchProfileName: null)
-            .WithClusterIdentity(orleans)
             .WithClusterStorage()
             .WithHttpEndpoint(port: 5050, isProxied: false)
             .WithEnvironment("Urls", "http://localhost:5050")
@@ -61,14 +62,31 @@ internal static class LocalCluster
         return builder;
     }
 
-    /// <summary>Orleans__ClusterId / Orleans__ServiceId from the Orleans resource (its clustering is the project's own).</summary>
-    private static IResourceBuilder<ProjectResource> WithClusterIdentity(this IResourceBuilder<ProjectResource> project, IResourceBuilder<OrleansService> orleans) =>
-        project.WithEnvironment("Orleans__ClusterId", orleans.Resource.ClusterId!)
-               .WithEnvironment("Orleans__ServiceId", orleans.Resource.ServiceId!);
+    /// <summary>A health check that passes once something listens on a loopback port; WaitFor on the resource waits for it.</summary>
+    private static IResourceBuilder<T> WithListeningCheck<T>(this IResourceBuilder<T> resource, IDistributedApplicationBuilder builder, string name, int port)
+        where T : IResource
+    {
+        builder.Services.AddHealthChecks().AddAsyncCheck(name, async cancellation =>
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", port, cancellation);
+                return HealthCheckResult.Healthy();
+            }
+            catch (SocketException error)
+            {
+                return HealthCheckResult.Unhealthy($"nothing listens on port {port} yet ({error.SocketErrorCode})");
+            }
+        });
+        return resource.WithHealthCheck(name);
+    }
 
-    /// <summary>Azure Table membership, Azure Blob grain state and blob store, all on Azurite.</summary>
+    /// <summary>The cluster's identity; Azure Table membership, Azure Blob grain state and blob store, all on Azurite.</summary>
     private static IResourceBuilder<ProjectResource> WithClusterStorage(this IResourceBuilder<ProjectResource> project) =>
-        project.WithEnvironment("Cluster__Clustering", "AzureTable")
+        project.WithEnvironment("Orleans__ClusterId", "musiccluster-aspire")
+               .WithEnvironment("Orleans__ServiceId", "musiccluster")
+               .WithEnvironment("Cluster__Clustering", "AzureTable")
                .WithEnvironment("Cluster__ConnectionString", DevelopmentStorage)
                .WithEnvironment("Cluster__GrainStorage", "AzureBlob")
                .WithEnvironment("MusicCluster__Storage__Kind", "AzureBlob")
