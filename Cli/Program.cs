@@ -7,6 +7,7 @@ using MusicCluster.Music.Scoring;
 using MusicCluster.Music.Training;
 
 OpenMpWaiting.PreferPassive(); // before libtorch loads: see OpenMpWaiting
+TorchThreads.PreferDefault(); // the one thread rule; --threads changes it per command
 var midiReader = new DelegatePieceReader(path => MidiFileReader.ReadFile(path));
 var scoringModels = new CheckpointScoringModelSource();
 var pieceFiles = new PieceFiles(Read: path => MidiFileReader.ReadFile(path), Write: (piece, path) => MidiFileWriter.WriteFile(piece, path));

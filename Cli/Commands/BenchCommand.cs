@@ -4,6 +4,7 @@ using System.Text.Json;
 using MusicCluster.Music.Data;
 using MusicCluster.Music.Midi;
 using MusicCluster.Music.Models;
+using MusicCluster.Music.Runtime;
 using MusicCluster.Music.Scoring;
 using MusicCluster.Music.Tokens;
 using Spectre.Console;
@@ -45,12 +46,14 @@ internal static class BenchCommand
         var json = CommonOptions.Json();
         var quick = new Option<bool>("--quick") { Description = "Small sizes and short timings (a smoke run, not figures to quote)" };
         var only = new Option<string[]>("--only") { Description = $"Run only these sections: {string.Join(", ", Sections.Select(s => s.Name))}", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("bench", "Measure MIDI, tokenizer, matrix, training, generation and scoring throughput, and generation through grains") { json, quick, only };
-        command.SetAction(parse => Run(parse.GetValue(json), parse.GetValue(quick), parse.GetValue(only) ?? []));
+        var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: OMP_NUM_THREADS, else half the cores, at least 1)" };
+        threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 256) r.AddError("--threads must be from 1 to 256"); });
+        var command = new Command("bench", "Measure MIDI, tokenizer, matrix, training, generation and scoring throughput, and generation through grains") { json, quick, only, threads };
+        command.SetAction(parse => Run(parse.GetValue(json), parse.GetValue(quick), parse.GetValue(only) ?? [], parse.GetValue(threads)));
         return command;
     }
 
-    private static int Run(bool json, bool quick, string[] only)
+    private static int Run(bool json, bool quick, string[] only, int? threads)
     {
         string[] unknown = only.Where(name => Sections.All(s => s.Name != name)).ToArray();
         if (unknown.Length > 0)
@@ -60,6 +63,22 @@ internal static class BenchCommand
         }
         var settings = new BenchSettings(quick);
         var figures = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        if (threads is int n) TorchThreads.Use(n);
+        // The machine the figures were taken on: every figure below is read against these.
+        CpuPeak peak = CpuPeak.Detect();
+        figures["torchThreads"] = TorchSharp.torch.get_num_threads();
+        figures["cpuCores"] = peak.Cores;
+        if (double.IsFinite(peak.Gflops))
+        {
+            figures["cpuClockGhz"] = peak.ClockGhz;
+            figures["cpuFmaPeakGflops"] = peak.Gflops;
+            figures["cpuFmaPeakGflopsAvx2"] = peak.Avx2Gflops;
+        }
+        if (!json)
+        {
+            AnsiConsole.MarkupLine($"libtorch threads: {Markup.Escape(TorchThreads.Describe())}");
+            AnsiConsole.MarkupLine($"CPU FMA peak: {Markup.Escape(peak.ToString())}");
+        }
         var selected = Sections.Where(s => only.Length == 0 || only.Contains(s.Name)).ToList();
         if (json)
             foreach (Section section in selected) section.Run(settings, figures);
@@ -74,7 +93,7 @@ internal static class BenchCommand
                     task.Increment(1);
                 }
             });
-        AddRatios(figures);
+        AddRatios(figures, peak);
 
         if (json)
             Console.WriteLine(JsonSerializer.Serialize(figures, CliJson.Options));
@@ -87,11 +106,14 @@ internal static class BenchCommand
         return 0;
     }
 
-    /// <summary>Ratios between figures of this run (the only comparisons a benchmark on a shared machine supports).</summary>
-    private static void AddRatios(IDictionary<string, double> figures)
+    /// <summary>Ratios between figures of this run (the only comparisons a benchmark on a shared machine supports), and against the CPU's FMA peak.</summary>
+    private static void AddRatios(IDictionary<string, double> figures, CpuPeak peak)
     {
-        if (figures.TryGetValue("trainFlopsPerSec", out double flops) && figures.TryGetValue("gemmGflops", out double gemm) && gemm > 0)
+        if (!figures.TryGetValue("trainFlopsPerSec", out double flops)) return;
+        if (figures.TryGetValue("gemmGflops", out double gemm) && gemm > 0)
             figures["trainMfu"] = flops / (gemm * 1e9);
+        if (double.IsFinite(peak.Gflops) && peak.Gflops > 0)
+            figures["trainHardwareShare"] = flops / (peak.Gflops * 1e9);
     }
 
     private static void MeasureTokenization(BenchSettings settings, IDictionary<string, double> figures)
@@ -116,12 +138,16 @@ internal static class BenchCommand
 
     private static void MeasureGeneration(BenchSettings settings, IDictionary<string, double> figures)
     {
-        GenerationBenchmark generation = ModelBenchmarks.MeasureGeneration(settings.Model, newTokens: settings.Quick ? 16 : 256);
+        // A whole context window: 511 new tokens after a one-token primer fill the 512 positions.
+        GenerationBenchmark generation = ModelBenchmarks.MeasureGeneration(settings.Model, newTokens: settings.Quick ? 16 : settings.Model.ContextLength - 1);
         figures["generateTokensPerSecWithKvCache"] = generation.TokensPerSecondWithCache;
         figures["generateTokensPerSecWithoutKvCache"] = generation.TokensPerSecondWithoutCache;
         figures["kvCacheSpeedup"] = generation.KvCacheSpeedup;
-        // The first token of an event sequence starts the first note: time to it is what a listener waits for.
-        figures["firstNoteMs"] = generation.FirstTokenMilliseconds;
+        figures["kvCacheSpeedupTokens"] = generation.NewTokens + 1;
+        // The first token of an event sequence starts the first note: time to it is what a listener waits for
+        // (lower is better). Cold: the first sampling call of a freshly built model; warm: the same call again.
+        figures["firstNoteMsCold"] = generation.FirstTokenMillisecondsCold;
+        figures["firstNoteMsWarm"] = generation.FirstTokenMilliseconds;
     }
 
     private static void MeasureScoring(BenchSettings settings, IDictionary<string, double> figures)

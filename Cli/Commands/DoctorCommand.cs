@@ -11,7 +11,7 @@ namespace MusicCluster.Cli.Commands;
 internal static class DoctorCommand
 {
     public sealed record Report(bool TorchWorks, string? LibTorchVersion, int TorchThreads, string NativeFix, int CudaDevices,
-        string? TorchError, bool FluidSynthInstalled, string? FluidSynthPath, string? SoundFont, string Storage, string OpenMpWaitPolicy);
+        string? TorchError, bool FluidSynthInstalled, string? FluidSynthPath, string? SoundFont, string Storage, string OpenMpWaitPolicy, string TorchThreadsRule);
 
     public static Command Create()
     {
@@ -29,7 +29,8 @@ internal static class DoctorCommand
         try { storage = BlobStoreSettings.FromEnvironment().Describe(); }
         catch (InvalidOperationException e) { storage = $"misconfigured: {e.Message}"; }
         var report = new Report(torch.Works, torch.LibTorchVersion, torch.Threads, torch.NativeFix, torch.CudaDevices, torch.Error,
-            fluidSynth is not null, fluidSynth, FluidSynthLocator.FindSoundFont(), storage, OpenMpWaiting.Current);
+            fluidSynth is not null, fluidSynth, FluidSynthLocator.FindSoundFont(), storage, OpenMpWaiting.Current,
+            torch.Works ? TorchThreads.Describe() : "-");
 
         if (json)
             Console.WriteLine(JsonSerializer.Serialize(report, CliJson.Options));
@@ -43,7 +44,7 @@ internal static class DoctorCommand
         var table = new Table().AddColumn("Check").AddColumn("Result");
         table.AddRow("TorchSharp", report.TorchWorks ? "[green]works[/]" : $"[red]fails[/]: {Markup.Escape(report.TorchError ?? "")}");
         table.AddRow("libtorch version", Markup.Escape(report.LibTorchVersion ?? "-"));
-        table.AddRow("torch threads", report.TorchThreads.ToString());
+        table.AddRow("torch threads", Markup.Escape(report.TorchThreadsRule));
         table.AddRow("OpenMP wait policy", Markup.Escape(report.OpenMpWaitPolicy));
         table.AddRow("CUDA devices", report.CudaDevices.ToString());
         table.AddRow("GLIBCXX native fix", Markup.Escape(report.NativeFix));

@@ -37,7 +37,7 @@ internal static class LibraryCommand
         var batch = new Option<int>("--batch-size") { Description = "Pieces sampled together (faster per piece, more memory)", DefaultValueFactory = _ => 16 };
         batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 256) r.AddError("--batch-size must be from 1 to 256"); });
         var model = new Option<string?>("--model") { Description = "Checkpoint with a critic and its calibration (default: the shipped model)" };
-        var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: libtorch's choice)" };
+        var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: OMP_NUM_THREADS, else half the cores, at least 1)" };
         threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 256) r.AddError("--threads must be from 1 to 256"); });
         var author = new Option<string?>("--author") { Description = "Author written into each piece's provenance (default: the site's MusicCluster:Author)" };
         var adviser = new Option<string?>("--adviser") { Description = "Adviser for the provenance (default: the site's)" };
@@ -54,7 +54,7 @@ internal static class LibraryCommand
             string outPath = Path.GetFullPath(parse.GetValue(output)!);
             try
             {
-                if (parse.GetValue(threads) is int n) TorchSharp.torch.set_num_threads(n);
+                if (parse.GetValue(threads) is int n) Music.Runtime.TorchThreads.Use(n);
                 var store = new StarterPieceStore(new LocalFolderBlobStore(outPath));
                 int total = parse.GetValue(count);
                 var existing = (await store.ListIdsAsync(cancellation)).ToHashSet(StringComparer.Ordinal);

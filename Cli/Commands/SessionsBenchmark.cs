@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MusicCluster.Grains.Hosting;
+using MusicCluster.Grains.Inference;
+using MusicCluster.Grains.Models;
 using MusicCluster.Grains.Interfaces.Generation;
 using MusicCluster.Music.Models;
 using MusicCluster.Music.Training;
@@ -67,6 +69,11 @@ internal static class SessionsBenchmark
             using var checkpoint = ModelCheckpoint.LoadFile(path);
             foreach (int n in Concurrency)
                 figures[$"plainBatchTokensPerSec.{n}"] = PlainBatch(checkpoint, n, bars);
+            // The engine alone (a model worker with its live bar scores, no grains): splits what the grain path
+            // loses into the engine's part and the grains' part (progress, notes, observers, storing the piece).
+            using (var worker = new ModelWorker(await new ModelLoader(new Music.Storage.LocalFolderBlobStore(Path.Combine(data, "engine"))).LoadAsync(ShippedModelEntry.Ref), 64))
+                foreach (int n in Concurrency)
+                    figures[$"engineTokensPerSec.{n}"] = await EngineAsync(worker, n, bars);
             figures["grainPathEfficiency"] = figures["sessionsTokensPerSec.1"] / figures["plainBatchTokensPerSec.1"];
             figures["batchSpeedup32"] = figures["sessionsTokensPerSec.32"] / figures["sessionsTokensPerSec.1"];
             figures["sessionsEfficiency32"] = figures["sessionsTokensPerSec.32"] / figures["plainBatchTokensPerSec.32"];
@@ -88,6 +95,18 @@ internal static class SessionsBenchmark
         var watch = Stopwatch.StartNew();
         var pieces = Sampler.SampleBatch(checkpoint.Generator, primers, options, constraints);
         return pieces.Sum(p => p.Tokens.Count - primer.Length) / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>New tokens per second of <paramref name="count"/> pieces posted at once to a model worker, as sessions post them.</summary>
+    private static async Task<double> EngineAsync(ModelWorker worker, int count, int bars)
+    {
+        var tokenizer = worker.Model.Tokenizer;
+        int[] primer = PieceGeneration.PrimerTokens(tokenizer, null, worker.Model.Generator.Config.ContextLength);
+        var options = new SamplingOptions { Temperature = GenerationRequest.DefaultTemperature, MaxNewTokens = PieceGeneration.TokenLimit(tokenizer, bars) };
+        var watch = Stopwatch.StartNew();
+        var jobs = Enumerable.Range(0, count).Select(i => worker.Generate(primer, options with { Seed = 1 + i }, PieceGeneration.ConstraintFor(tokenizer, bars))).ToArray();
+        var outcomes = await Task.WhenAll(jobs.Select(j => j.Completion));
+        return outcomes.Sum(o => o.Sequence.Tokens.Count - primer.Length) / watch.Elapsed.TotalSeconds;
     }
 
     private static async Task<double> RunSessionsAsync(IGrainFactory grains, int count, int bars, long seed)

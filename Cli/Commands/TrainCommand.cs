@@ -30,7 +30,7 @@ internal static partial class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in --out (with its config)" };
         var mleSteps = new Option<int?>("--mle-steps") { Description = "With --resume: a new length for the MLE schedule (still running), to lengthen or shorten it" };
         var initFrom = new Option<string?>("--init-from") { Description = "A new run whose models start from this checkpoint file's weights (same architecture; fresh optimizer and schedule from --config, or the checkpoint's own)" };
-        var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: libtorch's choice)" };
+        var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: OMP_NUM_THREADS, else half the cores, at least 1)" };
         threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 256) r.AddError("--threads must be from 1 to 256"); });
         var json = CommonOptions.Json();
         var command = new Command("train", "Train a Transformer generator (MLE pre-training, then optional WGAN-GP fine-tuning) on a token dataset")
@@ -52,7 +52,7 @@ internal static partial class TrainCommand
         TextWriter output = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
         try
         {
-            if (arguments.Threads is int n) TorchSharp.torch.set_num_threads(n);
+            if (arguments.Threads is int n) Music.Runtime.TorchThreads.Use(n);
             string outFolder = Path.GetFullPath(arguments.Out);
             var data = TrainingData.Load(arguments.Data);
             var store = new CheckpointStore(new LocalFolderBlobStore(outFolder));

@@ -42,7 +42,7 @@ internal static class TrainCriticCommand
         var pieces = Positive(new Option<int>("--evaluation-pieces") { Description = "Held-out pieces to measure on", DefaultValueFactory = _ => defaults.EvaluationPieces });
         var fromGenerator = new Option<bool>("--init-from-generator") { Description = "Start the critic from the generator's token embedding and first blocks instead of its own weights" };
         var seed = new Option<long>("--seed") { Description = "Seed of the windows, negatives and measurements", DefaultValueFactory = _ => defaults.Training.Seed };
-        var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: libtorch's choice)" };
+        var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: OMP_NUM_THREADS, else half the cores, at least 1)" };
         threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 256) r.AddError("--threads must be from 1 to 256"); });
         var json = CommonOptions.Json();
         var command = new Command("train-critic", "Fine-tune a checkpoint's critic against random and bar-shuffled negatives (the generator stays as it is)")
@@ -53,7 +53,7 @@ internal static class TrainCriticCommand
             string modelPath = parse.GetValue(model)!, dataFolder = parse.GetValue(data)!, outPath = Path.GetFullPath(parse.GetValue(output)!), splitName = parse.GetValue(split)!;
             try
             {
-                if (parse.GetValue(threads) is int n) TorchSharp.torch.set_num_threads(n);
+                if (parse.GetValue(threads) is int n) Music.Runtime.TorchThreads.Use(n);
                 if (!outPath.EndsWith(".ckpt", StringComparison.Ordinal)) throw new ArgumentException($"--out {outPath} must name a .ckpt file");
                 var options = new CriticFineTuningOptions
                 {

@@ -2,12 +2,16 @@ using MusicCluster.Grains.Interfaces.Library;
 
 namespace MusicCluster.Grains.Interfaces.Scoring;
 
-/// <summary>A MIDI file to score with a model (null: the default). The result names the model that gave it.</summary>
+/// <summary>
+/// A MIDI file to score with a model (null: the default). The result names the model that gave it. Background
+/// (a scoring job's piece, not a user waiting): scored after live work on the silo.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ScoreRequest(
     [property: Id(0)] byte[] Midi,
     [property: Id(1)] string? Model = null,
-    [property: Id(2)] string? FileName = null);
+    [property: Id(2)] string? FileName = null,
+    [property: Id(3)] bool Background = false);
 
 /// <summary>A scored piece: overall and per-bar scores 0-100 with the model, plus where each bar starts (quarter notes).</summary>
 [GenerateSerializer, Immutable]

@@ -31,6 +31,8 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddMusicClusterSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
         Music.Runtime.OpenMpWaiting.PreferPassive(); // before the silo's first model loads libtorch
+        var inference = InferenceOptions.FromConfiguration(configuration);
+        if (inference.TorchThreads != 0) Music.Runtime.TorchThreads.PreferDefault(inference.TorchThreads); // the one rule (TorchThreads)
         ClusterSettings cluster = ClusterSettings.FromConfiguration(configuration);
         BlobStoreSettings storage = BlobStoreSettings.FromLookup(key => configuration[key]);
 
@@ -45,8 +47,9 @@ public static class SiloBuilderExtensions
 
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<IBlobStore>(_ => storage.Create());
-        silo.Services.AddSingleton(InferenceOptions.FromConfiguration(configuration));
+        silo.Services.AddSingleton(inference);
         silo.Services.AddSingleton<ModelLoader>();
+        silo.Services.AddSingleton<LiveWork>();
         silo.Services.AddSingleton<InferenceEngine>();
         silo.AddMusicClusterGrainStorage(cluster);
 

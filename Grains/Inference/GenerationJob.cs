@@ -27,13 +27,21 @@ public sealed class GenerationJob : IGenerationRun
     private readonly Channel<GenerationProgress> progress = Channel.CreateUnbounded<GenerationProgress>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly TaskCompletionSource<GenerationOutcome> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal GenerationJob(SamplingSequence sequence, CriticLiveScore? live, CancellationToken cancellation, MelodyConditioning? melody = null)
+    private Action? onFinished;
+
+    internal GenerationJob(SamplingSequence sequence, CriticLiveScore? live, CancellationToken cancellation, MelodyConditioning? melody = null,
+        WorkPriority priority = WorkPriority.Live, Action? onFinished = null)
     {
         Sequence = sequence;
         Melody = melody;
         Live = live;
         Cancellation = cancellation;
+        Priority = priority;
+        this.onFinished = onFinished;
     }
+
+    /// <summary>Live jobs take the worker's rows first; background jobs run in what is left and give their rows back.</summary>
+    public WorkPriority Priority { get; }
 
     public ChannelReader<GenerationProgress> Progress => progress.Reader;
 
@@ -51,11 +59,22 @@ public sealed class GenerationJob : IGenerationRun
     /// <summary>The melody as the model's encoder read it, made by the worker when it admits the job and disposed when it releases it.</summary>
     internal TorchSharp.torch.Tensor? EncodedMelody { get; set; }
 
+    /// <summary>Whether the worker has admitted it once (read its melody, fed its primer to the live score).</summary>
+    internal bool Started { get; set; }
+
+    /// <summary>The worker's number of the first and the last batched step that carried this sequence (-1: none yet); tests check batch sizes against them.</summary>
+    internal long FirstStep { get; set; } = -1;
+
+    internal long LastStep { get; set; } = -1;
+
     /// <summary>The worker's slot for this sequence, -1 while it waits for one.</summary>
     internal int Slot { get; set; } = -1;
 
     /// <summary>Where the model's context window starts (it slides by half a context when full, as in <see cref="Sampler"/>).</summary>
     internal int WindowStart { get; set; }
+
+    /// <summary>The window's tokens the slot must be (re)built from before the next step.</summary>
+    internal int[] Window() => Sequence.Tokens.Skip(WindowStart).ToArray();
 
     /// <summary>True when the slot must be (re)built from the window's tokens before the next step.</summary>
     internal bool NeedsPrimerPass { get; set; } = true;
@@ -66,6 +85,7 @@ public sealed class GenerationJob : IGenerationRun
     {
         progress.Writer.TryComplete();
         completion.TrySetResult(outcome);
+        Finished();
     }
 
     internal void Fail(Exception error)
@@ -73,5 +93,8 @@ public sealed class GenerationJob : IGenerationRun
         progress.Writer.TryComplete(error);
         if (error is OperationCanceledException) completion.TrySetCanceled(Cancellation);
         else completion.TrySetException(error);
+        Finished();
     }
+
+    private void Finished() => Interlocked.Exchange(ref onFinished, null)?.Invoke();
 }

@@ -7,8 +7,15 @@ namespace MusicCluster.Grains.Inference;
 /// The silo's inference engine (a singleton): one loaded copy of each model, each with its own
 /// <see cref="ModelWorker"/> thread, shared by every generation session and scorer on this silo.
 /// </summary>
-public sealed class InferenceEngine(ModelLoader loader, InferenceOptions options) : IDisposable
+public sealed class InferenceEngine(ModelLoader loader, InferenceOptions options, LiveWork liveWork) : IDisposable
 {
+    public InferenceEngine(ModelLoader loader, InferenceOptions options) : this(loader, options, new LiveWork())
+    {
+    }
+
+    /// <summary>The live work in hand across this engine's models (background work outside the engine waits on it).</summary>
+    public LiveWork LiveWork => liveWork;
+
     private readonly ConcurrentDictionary<ModelRef, Lazy<Task<ModelWorker>>> workers = new();
     private bool disposed;
 
@@ -18,8 +25,7 @@ public sealed class InferenceEngine(ModelLoader loader, InferenceOptions options
         ObjectDisposedException.ThrowIf(disposed, this);
         var lazy = workers.GetOrAdd(model, m => new Lazy<Task<ModelWorker>>(() => Task.Run(async () =>
         {
-            if (options.TorchThreads > 0) TorchSharp.torch.set_num_threads(options.TorchThreads);
-            return new ModelWorker(await loader.LoadAsync(m), options.MaxBatch);
+            return new ModelWorker(await loader.LoadAsync(m), options.MaxBatch, liveWork, options.TorchThreads);
         })));
         var task = lazy.Value;
         // A failed load is forgotten, so a checkpoint written later (or a transient storage error) loads on a later call.

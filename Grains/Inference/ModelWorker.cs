@@ -8,32 +8,48 @@ namespace MusicCluster.Grains.Inference;
 
 /// <summary>
 /// The one thread that runs one loaded model on a silo. Every generation session and scorer on the silo hands it
-/// work; each turn of its loop it admits new sequences, runs every active sequence's next token as ONE batched step
-/// (each sequence at its own position in a <see cref="SlotKvCache"/>), and scores all waiting pieces in one critic
-/// batch. A session's tokens equal what <see cref="Sampler.Sample"/> draws for the same primer, options and seed:
+/// work; each turn of its loop it admits new sequences (live ones first: see <see cref="WorkPriority"/>), runs the
+/// primer passes of the sequences that need one, grouped by window length into batched passes written straight
+/// into their slots, runs every other active sequence's next token as ONE batched step (each sequence at its own
+/// position in a <see cref="SlotKvCache"/>; sequences join and leave between any two steps without a cache copy),
+/// and scores the waiting pieces in one critic batch. A session's tokens equal what <see cref="Sampler.Sample"/> draws for the same primer, options and seed:
 /// the same <see cref="SamplingSequence"/> picks them from logits that differ from the unbatched ones only by float
 /// rounding (a draw can only differ when it lands within rounding of a boundary between two tokens).
 /// Nothing here runs on the Orleans scheduler.
 /// </summary>
 public sealed class ModelWorker : IDisposable
 {
+    /// <summary>Background pieces scored per turn while live sequences run (all of them when none does).</summary>
+    public const int BackgroundScoresPerTurn = 1;
+
     private readonly BlockingCollection<object> inbox = new();
-    private readonly Queue<GenerationJob> waiting = new();
+    private readonly Queue<GenerationJob> waitingLive = new();
+    // Background jobs in the order they run; a job that gave its row back to live work goes first again.
+    private readonly LinkedList<GenerationJob> waitingBackground = new();
     private readonly List<GenerationJob> active = [];
-    private readonly Stack<int> freeSlots;
+    // The lowest free slot is taken first, so the slots stepped stay packed low (SlotKvCache attends over 0..highest).
+    private readonly SortedSet<int> freeSlots;
+    private readonly List<ScoreWork> backgroundScoring = [];
+    private readonly LiveWork? liveWork;
+    private readonly int? torchThreads;
     private readonly BatchRecorder recorder;
     private readonly CancellationTokenSource stopping = new();
     private readonly Thread thread;
     private readonly int contextLength;
+    private long stepNumber;
 
-    private sealed record ScoreWork(IReadOnlyList<int> Tokens, TaskCompletionSource<MusicPieceScore> Result);
+    private sealed record ScoreWork(IReadOnlyList<int> Tokens, TaskCompletionSource<MusicPieceScore> Result, WorkPriority Priority);
 
-    public ModelWorker(LoadedModel model, int maxBatch)
+    /// <param name="liveWork">The silo's count of live work in hand, which background work outside the engine waits on (null: not counted).</param>
+    /// <param name="torchThreads">libtorch threads of the worker's thread (OpenMP counts them per thread); null or 0: the process's rule (<see cref="Music.Runtime.TorchThreads"/>).</param>
+    public ModelWorker(LoadedModel model, int maxBatch, LiveWork? liveWork = null, int? torchThreads = null)
     {
         Model = model;
         MaxBatch = maxBatch;
+        this.liveWork = liveWork;
+        this.torchThreads = torchThreads;
         contextLength = model.Generator.Config.ContextLength;
-        freeSlots = new Stack<int>(Enumerable.Range(0, maxBatch).Reverse());
+        freeSlots = new SortedSet<int>(Enumerable.Range(0, maxBatch));
         recorder = new BatchRecorder(model.Ref.ToString());
         thread = new Thread(Run) { IsBackground = true, Name = $"inference {model.Ref}" };
         thread.Start();
@@ -49,29 +65,44 @@ public sealed class ModelWorker : IDisposable
     /// <param name="stream">The random stream of the options' seed to draw from (a batch's sequence index in <see cref="Sampler.SampleBatch"/>).</param>
     /// <param name="liveScore">Whether the job scores its bars as they complete (critic-guided candidates are scored once, whole).</param>
     /// <param name="melody">What a harmony model reads besides the tokens (<see cref="Sampler.SampleBatch"/>'s melodies).</param>
+    /// <param name="priority">Live (a session someone watches) or background (seeding, rescoring): see <see cref="WorkPriority"/>.</param>
     public GenerationJob Generate(IReadOnlyList<int> primer, SamplingOptions options, ITokenConstraint? constraint, CancellationToken cancellation = default,
-        int stream = 0, bool liveScore = true, MelodyConditioning? melody = null)
+        int stream = 0, bool liveScore = true, MelodyConditioning? melody = null, WorkPriority priority = WorkPriority.Live)
     {
         options.EnsureValid(Model.Generator.Config.VocabSize);
         if (melody is not null && !Model.Generator.HasMelodyEncoder)
             throw new ArgumentException($"model {Model.Ref} has no melody encoder to read a melody with", nameof(melody));
         var sequence = new SamplingSequence(primer, options, Model.Generator.Config.VocabSize, constraint, stream);
-        var job = new GenerationJob(sequence, liveScore ? Model.Scorer?.StartLive() : null, cancellation, melody);
-        Post(job);
+        bool counted = CountLive(priority);
+        var job = new GenerationJob(sequence, liveScore ? Model.Scorer?.StartLive() : null, cancellation, melody, priority, counted ? liveWork!.End : null);
+        Post(job, counted);
         return job;
     }
 
-    /// <summary>Scores a whole token sequence with the critic (batched with other waiting pieces).</summary>
-    public Task<MusicPieceScore> ScoreAsync(IReadOnlyList<int> tokens)
+    /// <summary>Scores a whole token sequence with the critic (batched with other waiting pieces; background pieces after live ones).</summary>
+    public Task<MusicPieceScore> ScoreAsync(IReadOnlyList<int> tokens, WorkPriority priority = WorkPriority.Live)
     {
         if (Model.Scorer is null) throw new InvalidOperationException($"model {Model.Ref} has no critic calibration, so it cannot score");
         if (tokens.Count == 0) throw new ArgumentException("tokens: nothing to score", nameof(tokens));
-        var work = new ScoreWork(tokens, new TaskCompletionSource<MusicPieceScore>(TaskCreationOptions.RunContinuationsAsynchronously));
-        Post(work);
-        return work.Result.Task;
+        var work = new ScoreWork(tokens, new TaskCompletionSource<MusicPieceScore>(TaskCreationOptions.RunContinuationsAsynchronously), priority);
+        bool counted = CountLive(priority);
+        Post(work, counted);
+        if (!counted) return work.Result.Task;
+        return work.Result.Task.ContinueWith(done =>
+        {
+            liveWork!.End();
+            return done;
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap();
     }
 
-    private void Post(object work)
+    private bool CountLive(WorkPriority priority)
+    {
+        if (liveWork is null || priority != WorkPriority.Live) return false;
+        liveWork.Begin();
+        return true;
+    }
+
+    private void Post(object work, bool counted)
     {
         try
         {
@@ -79,37 +110,39 @@ public sealed class ModelWorker : IDisposable
         }
         catch (InvalidOperationException)
         {
+            if (counted) liveWork!.End();
             throw new ObjectDisposedException($"the inference worker of {Model.Ref} has stopped");
         }
     }
 
     private void Run()
     {
+        if (torchThreads is > 0) Music.Runtime.TorchThreads.Use(torchThreads.Value);
         using var noGradient = no_grad();
         using var slots = Model.Generator.NewSlotCache(MaxBatch);
-        using var primerCache = Model.Generator.NewCache(1);
         var scoring = new List<ScoreWork>();
         try
         {
             while (!stopping.IsCancellationRequested)
             {
                 // Idle: sleep until work arrives. Busy: take whatever has arrived meanwhile, without waiting.
-                if (active.Count == 0 && waiting.Count == 0)
+                if (active.Count == 0 && waitingLive.Count == 0 && waitingBackground.Count == 0 && backgroundScoring.Count == 0)
                 {
                     if (!inbox.TryTake(out object? first, Timeout.Infinite, stopping.Token)) continue;
                     Accept(first, scoring);
                 }
                 while (inbox.TryTake(out object? more)) Accept(more, scoring);
 
+                TakeBackgroundScores(scoring);
                 if (scoring.Count > 0)
                 {
                     ScoreAll(scoring);
                     scoring.Clear();
                 }
                 Admit(slots);
-                if (active.Count > 0) StepAll(slots, primerCache);
+                if (active.Count > 0) StepAll(slots);
                 recorder.Active(active.Count);
-                recorder.Waiting(waiting.Count);
+                recorder.Waiting(waitingLive.Count + waitingBackground.Count);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -120,12 +153,12 @@ public sealed class ModelWorker : IDisposable
             var stopped = new ObjectDisposedException($"the inference worker of {Model.Ref} has stopped");
             recorder.Active(0); // a stopped worker holds nothing: its gauges go back to zero
             recorder.Waiting(0);
-            foreach (var job in active.Concat(waiting))
+            foreach (var job in active.Concat(waitingLive).Concat(waitingBackground))
             {
                 job.EncodedMelody?.Dispose();
                 job.Fail(stopped);
             }
-            foreach (var work in scoring) work.Result.TrySetException(stopped);
+            foreach (var work in scoring.Concat(backgroundScoring)) work.Result.TrySetException(stopped);
         }
     }
 
@@ -133,49 +166,101 @@ public sealed class ModelWorker : IDisposable
     {
         switch (work)
         {
-            case GenerationJob job:
-                waiting.Enqueue(job);
+            case GenerationJob { Priority: WorkPriority.Live } job:
+                waitingLive.Enqueue(job);
                 break;
-            case ScoreWork score:
+            case GenerationJob job:
+                waitingBackground.AddLast(job);
+                break;
+            case ScoreWork { Priority: WorkPriority.Live } score:
                 scoring.Add(score);
                 break;
+            case ScoreWork score:
+                backgroundScoring.Add(score);
+                break;
         }
     }
 
+    /// <summary>Background pieces join this turn's critic batch: all of them when no live sequence runs or waits, else a few.</summary>
+    private void TakeBackgroundScores(List<ScoreWork> scoring)
+    {
+        if (backgroundScoring.Count == 0) return;
+        bool liveRuns = waitingLive.Count > 0 || active.Any(j => j.Priority == WorkPriority.Live);
+        int take = liveRuns ? Math.Min(BackgroundScoresPerTurn, backgroundScoring.Count) : backgroundScoring.Count;
+        scoring.AddRange(backgroundScoring.Take(take));
+        backgroundScoring.RemoveRange(0, take);
+    }
+
+    /// <summary>
+    /// Gives waiting sequences free slots: live ones first, taking the rows of running background ones when no slot is
+    /// free (the newest background job gives its row back and waits at the front of its queue; its slot is rebuilt from
+    /// its tokens when it runs again, so its tokens do not change); background ones only when no live one waits.
+    /// </summary>
     private void Admit(SlotKvCache slots)
     {
-        while (waiting.Count > 0 && freeSlots.Count > 0)
+        while (waitingLive.Count > 0)
         {
-            var job = waiting.Dequeue();
-            if (job.Cancellation.IsCancellationRequested)
-            {
-                job.Fail(new OperationCanceledException(job.Cancellation));
-                continue;
-            }
-            job.Slot = freeSlots.Pop();
-            slots.Clear(job.Slot);
-            active.Add(job);
-            try
-            {
-                job.EncodedMelody = job.Melody?.Encode(Model.Generator);
-                // The live score sees the primer too: the finished piece is scored as a whole.
-                job.Live?.Feed(job.Sequence.Tokens.ToArray());
-            }
-            catch (Exception error)
-            {
-                End(job, error);
-            }
+            if (freeSlots.Count == 0 && !Preempt()) break;
+            Start(waitingLive.Dequeue(), slots);
+        }
+        while (waitingLive.Count == 0 && waitingBackground.Count > 0 && freeSlots.Count > 0)
+        {
+            var job = waitingBackground.First!.Value;
+            waitingBackground.RemoveFirst();
+            Start(job, slots);
         }
     }
 
-    /// <summary>One token for every active sequence: primer passes one by one, all the others in one batched step.</summary>
-    private void StepAll(SlotKvCache slots, KvCache primerCache)
+    private bool Preempt()
+    {
+        int index = active.FindLastIndex(j => j.Priority == WorkPriority.Background);
+        if (index < 0) return false;
+        var job = active[index];
+        active.RemoveAt(index);
+        freeSlots.Add(job.Slot);
+        job.Slot = -1;
+        job.NeedsPrimerPass = true;
+        waitingBackground.AddFirst(job);
+        recorder.Preempted();
+        return true;
+    }
+
+    private void Start(GenerationJob job, SlotKvCache slots)
+    {
+        if (job.Cancellation.IsCancellationRequested)
+        {
+            job.EncodedMelody?.Dispose();
+            job.EncodedMelody = null;
+            job.Fail(new OperationCanceledException(job.Cancellation));
+            return;
+        }
+        job.Slot = freeSlots.Min;
+        freeSlots.Remove(job.Slot);
+        slots.Clear(job.Slot);
+        active.Add(job);
+        if (job.Started) return; // a background job resuming after giving its row back
+        job.Started = true;
+        try
+        {
+            job.EncodedMelody = job.Melody?.Encode(Model.Generator);
+            // The live score sees the primer too: the finished piece is scored as a whole.
+            job.Live?.Feed(job.Sequence.Tokens.ToArray());
+        }
+        catch (Exception error)
+        {
+            End(job, error);
+        }
+    }
+
+    /// <summary>One token for every active sequence: primer passes batched by window length, all the others in one batched step.</summary>
+    private void StepAll(SlotKvCache slots)
     {
         foreach (var job in active.ToArray())
             if (job.Cancellation.IsCancellationRequested) End(job, new OperationCanceledException(job.Cancellation));
 
         var batched = new List<GenerationJob>();
-        foreach (var job in active.ToArray())
+        var priming = new List<GenerationJob>();
+        foreach (var job in active)
         {
             int length = job.Sequence.Tokens.Count;
             if (length - job.WindowStart > contextLength)
@@ -184,23 +269,14 @@ public sealed class ModelWorker : IDisposable
                 job.WindowStart = length - Math.Max(1, contextLength / 2);
                 job.NeedsPrimerPass = true;
             }
-            if (!job.NeedsPrimerPass)
-            {
-                batched.Add(job);
-                continue;
-            }
-            try
-            {
-                float[] logits = PrimerPass(job, slots, primerCache);
-                Append(job, logits);
-            }
-            catch (Exception error)
-            {
-                End(job, error);
-            }
+            (job.NeedsPrimerPass ? priming : batched).Add(job);
         }
+        foreach (var group in priming.GroupBy(j => j.Sequence.Tokens.Count - j.WindowStart).ToList())
+            PrimerPass(group.OrderBy(j => j.Slot).ToList(), slots);
         if (batched.Count == 0) return;
 
+        // Rows in slot order: when the slots stepped are exactly 0..n-1, attention reads the cache with no scatter at all.
+        batched.Sort((a, b) => a.Slot.CompareTo(b.Slot));
         float[] all;
         try
         {
@@ -212,33 +288,39 @@ public sealed class ModelWorker : IDisposable
             foreach (var job in batched) End(job, error);
             return;
         }
-        recorder.Step(batched.Count);
-        int vocab = Model.Generator.Config.VocabSize;
-        for (int row = 0; row < batched.Count; row++)
+        recorder.Step(batched.Count, batched.Count(j => j.Priority == WorkPriority.Background));
+        foreach (var job in batched)
         {
-            try
-            {
-                Append(batched[row], all.AsSpan(row * vocab, vocab).ToArray());
-            }
-            catch (Exception error)
-            {
-                End(batched[row], error);
-            }
+            if (job.FirstStep < 0) job.FirstStep = stepNumber;
+            job.LastStep = stepNumber;
         }
+        stepNumber++;
+        AppendRows(batched, all);
     }
 
-    private float[] PrimerPass(GenerationJob job, SlotKvCache slots, KvCache primerCache)
+    /// <summary>Rebuilds the slots of jobs whose windows have one length, in one batched pass, and appends each one's next token.</summary>
+    private void PrimerPass(List<GenerationJob> jobs, SlotKvCache slots)
     {
-        using var scope = NewDisposeScope();
-        primerCache.Reset();
-        var window = job.Sequence.Tokens.Skip(job.WindowStart).Select(t => (long)t).ToArray();
-        var melody = job.Melody?.Window(job.EncodedMelody!, job.WindowStart, window.Length);
-        var logits = Model.Generator.Step(tensor(window, [1, window.Length], dtype: int64, device: Model.Generator.Device), primerCache, melody);
-        float[] last = logits.select(1, -1).to(float32).cpu().contiguous().data<float>().ToArray();
-        slots.Load(job.Slot, primerCache);
-        job.NeedsPrimerPass = false;
-        recorder.PrimerPass();
-        return last;
+        float[] logits;
+        try
+        {
+            using var scope = NewDisposeScope();
+            int length = jobs[0].Sequence.Tokens.Count - jobs[0].WindowStart;
+            Tensor? melodies = null;
+            if (jobs.Any(j => j.Melody is not null))
+                melodies = cat(jobs.Select(j => j.Melody is { } melody
+                    ? melody.Window(j.EncodedMelody!, j.WindowStart, length)
+                    : zeros(1, length, Model.Generator.Config.ModelWidth, dtype: float32, device: Model.Generator.Device)).ToArray(), 0);
+            logits = Model.Generator.PrefillSlots(jobs.Select(j => (IReadOnlyList<int>)j.Window()).ToArray(), jobs.Select(j => j.Slot).ToArray(), slots, melodies);
+        }
+        catch (Exception error)
+        {
+            foreach (var job in jobs) End(job, error);
+            return;
+        }
+        foreach (var job in jobs) job.NeedsPrimerPass = false;
+        recorder.PrimerPass(jobs.Count);
+        AppendRows(jobs, logits);
     }
 
     /// <summary>Each batched job's melody context at the position it feeds [rows, width] (zeros for jobs without one); null when none has one.</summary>
@@ -252,10 +334,70 @@ public sealed class ModelWorker : IDisposable
         return scope.MoveToOuter(cat(rows, 0));
     }
 
-    private void Append(GenerationJob job, float[] logits)
+    /// <summary>Draws each job's next token from its row of logits; the bars they complete are scored in one critic batch for all of them.</summary>
+    private void AppendRows(List<GenerationJob> jobs, float[] logits)
     {
-        int token = job.Sequence.Append(logits);
-        IReadOnlyList<BarScore> bars = job.Live?.Feed(token) ?? [];
+        int vocab = Model.Generator.Config.VocabSize;
+        var sampled = new List<(GenerationJob Job, int Token)>(jobs.Count);
+        for (int row = 0; row < jobs.Count; row++)
+        {
+            try
+            {
+                int token = jobs[row].Sequence.Append(logits.AsSpan(row * vocab, vocab));
+                jobs[row].Live?.Add([token]);
+                sampled.Add((jobs[row], token));
+            }
+            catch (Exception error)
+            {
+                End(jobs[row], error);
+            }
+        }
+        var bars = LiveBars(sampled.Select(s => s.Job).ToList());
+        for (int i = 0; i < sampled.Count; i++)
+        {
+            var (job, token) = sampled[i];
+            if (bars[i] is null) continue; // its bars could not be scored: it has failed
+            try
+            {
+                Report(job, token, bars[i]!);
+            }
+            catch (Exception error)
+            {
+                End(job, error);
+            }
+        }
+    }
+
+    /// <summary>The new bar scores of each job (empty: none completed; null: scoring failed and the job has ended), all scored in one critic batch.</summary>
+    private IReadOnlyList<BarScore>?[] LiveBars(List<GenerationJob> jobs)
+    {
+        var bars = new IReadOnlyList<BarScore>?[jobs.Count];
+        var scoring = new List<int>();
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            bars[i] = [];
+            if (jobs[i].Live is { HasUnscoredBars: true }) scoring.Add(i);
+        }
+        if (scoring.Count == 0) return bars;
+        try
+        {
+            var scored = CriticLiveScore.ScoreTogether(scoring.Select(i => jobs[i].Live!).ToArray());
+            for (int k = 0; k < scoring.Count; k++) bars[scoring[k]] = scored[k];
+            recorder.LiveScoringBatch(scoring.Count);
+        }
+        catch (Exception error)
+        {
+            foreach (int i in scoring)
+            {
+                End(jobs[i], error);
+                bars[i] = null;
+            }
+        }
+        return bars;
+    }
+
+    private void Report(GenerationJob job, int token, IReadOnlyList<BarScore> bars)
+    {
         job.Report(new GenerationProgress([token], bars));
         if (job.Sequence.Stopped is null) return;
 
@@ -283,7 +425,8 @@ public sealed class ModelWorker : IDisposable
     {
         job.EncodedMelody?.Dispose();
         job.EncodedMelody = null;
-        if (active.Remove(job) && job.Slot >= 0) freeSlots.Push(job.Slot);
+        if (active.Remove(job) && job.Slot >= 0) freeSlots.Add(job.Slot);
+        job.Slot = -1;
     }
 
     private void ScoreAll(List<ScoreWork> work)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using MusicCluster.Grains.Inference;
 using MusicCluster.Music.Scoring;
 using MusicCluster.Music.Training;
 
@@ -23,11 +24,15 @@ public sealed class StarterLibraryEngine : IDisposable
     private ScoringModel? _model;
     private StarterPieceGenerator? _generator;
 
-    public StarterLibraryEngine(LibrarySeedingSettings settings, IScoringModelSource models, ILogger<StarterLibraryEngine> logger)
+    private readonly LiveWork? _liveWork;
+
+    /// <param name="liveWork">The silo's live work: each batch starts only when none is in hand, so seeding never competes with live sessions.</param>
+    public StarterLibraryEngine(LibrarySeedingSettings settings, IScoringModelSource models, ILogger<StarterLibraryEngine> logger, LiveWork? liveWork = null)
     {
         _settings = settings;
         _models = models;
         _logger = logger;
+        _liveWork = liveWork;
     }
 
     /// <summary>Generates and scores the pieces with these indexes as one batch.</summary>
@@ -66,6 +71,8 @@ public sealed class StarterLibraryEngine : IDisposable
             if (work.Cancellation.IsCancellationRequested) { work.Result.TrySetCanceled(work.Cancellation); continue; }
             try
             {
+                // Live work first (issue 15): a batch waits while sessions or users' scores are in hand on this silo.
+                _liveWork?.WaitUntilIdle(work.Cancellation);
                 _generator ??= LoadGenerator();
                 work.Result.TrySetResult(_generator.GenerateBatch(work.Indexes, work.Cancellation));
             }

@@ -37,7 +37,7 @@ public sealed class ScorerGrain(InferenceEngine engine, MidiLimits limits) : Gra
         {
             throw new ArgumentException($"midi: the piece cannot be written in the model's tokens ({e.Message})");
         }
-        var score = await worker.ScoreAsync(tokens);
+        var score = await worker.ScoreAsync(tokens, request.Background ? WorkPriority.Background : WorkPriority.Live);
         var result = new GrainPieceScore(Math.Round(score.Overall, 2), score.Bars.Select(b => Math.Round(b, 2)).ToArray(), model.ModelId, model.CheckpointId);
         return new ScoreResult(result, BarStarts(piece, score.Bars.Count));
     }

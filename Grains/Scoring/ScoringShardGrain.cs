@@ -18,7 +18,7 @@ public sealed class ScoringShardGrain(ILogger<ScoringShardGrain> logger) : Grain
             try
             {
                 var piece = GrainFactory.GetGrain<IPieceGrain>(id);
-                ScoreResult result = await scorer.ScoreAsync(new ScoreRequest(await piece.GetFileAsync(PieceFormat.Midi), model));
+                ScoreResult result = await scorer.ScoreAsync(new ScoreRequest(await piece.GetFileAsync(PieceFormat.Midi), model, Background: true));
                 await piece.SetScoreAsync(result.Score);
                 Interlocked.Increment(ref done);
             }

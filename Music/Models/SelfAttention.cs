@@ -39,10 +39,14 @@ internal sealed class SelfAttention : nn.Module<Tensor, AttentionContext, Tensor
         var key = RotaryPositions.Apply(qkv[1], context.Cos, context.Sin);
         var value = qkv[2];
         if (context.Cache is { } cache)
+        {
             (key, value) = cache.Write(layerIndex, key, value);
+            query = cache.QueriesFor(query);
+        }
         var attended = context.TwiceDifferentiable
             ? ExplicitAttention(query, key, value, context.Mask, context.Causal)
             : nn.functional.scaled_dot_product_attention(query, key, value, context.Mask, training ? dropout : 0.0, context.Causal);
+        if (context.Cache is { } stepCache) attended = stepCache.RowsOf(attended);
         var merged = attended.transpose(1, 2).reshape(batch, time, width);
         return scope.MoveToOuter(output.forward(merged));
     }

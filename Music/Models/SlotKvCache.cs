@@ -5,8 +5,13 @@ namespace MusicCluster.Music.Models;
 /// <summary>
 /// A KV cache of fixed slots, each holding one sequence at its own length, so sequences that started at different
 /// times (generation sessions) advance together in one batched step (<see cref="TransformerGenerator.StepSlots"/>).
-/// Per layer, keys and values are [slots, heads, contextLength, headWidth], allocated once. A slot is filled by
-/// <see cref="Load"/> from a one-sequence <see cref="KvCache"/> (its primer pass) and grows by one position per step.
+/// Per layer, keys and values are [slots, heads, contextLength, headWidth], allocated once. A slot is filled by a
+/// primer pass written straight into it (<see cref="TransformerGenerator.PrefillSlots"/>, several slots at once) or by
+/// <see cref="Load"/> from a one-sequence <see cref="KvCache"/>, and grows by one position per step.
+/// Nothing is copied when a sequence joins or leaves: a step writes one position per row in place and attends over a
+/// view of slots 0..span-1 (span = the highest slot stepped + 1), each row masked to its own slot's length; the few
+/// positions of unused slots in that span cost a little attention, never a copy. Keep the slots in use low
+/// (take the lowest free one) so the span stays close to the number of rows.
 /// Owns its tensors: dispose it when the engine stops.
 /// </summary>
 public sealed class SlotKvCache : IDisposable
@@ -57,15 +62,28 @@ public sealed class SlotKvCache : IDisposable
         lengths[slot] = source.Length;
     }
 
-    /// <summary>Empties a slot (its tensors are overwritten by the next <see cref="Load"/>).</summary>
+    /// <summary>Empties a slot (its tensors are overwritten by the next primer pass).</summary>
     public void Clear(int slot) => lengths[slot] = 0;
 
-    /// <summary>The attention view of one step: row i writes its new key at (slots[i], positions[i]) and sees that slot's positions 0..positions[i].</summary>
-    internal IAttentionCache StepView(Tensor slotIndex, Tensor positions, int visible) => new Step(this, slotIndex, positions, visible);
+    /// <summary>
+    /// The attention view of one step. Row i writes its new key at (slots[i], positions[i]); attention runs over slots
+    /// 0..span-1 (queries scattered to their slots' rows unless the rows are exactly those slots in order), each slot
+    /// seeing its positions 0..its row's position (the mask the caller builds).
+    /// </summary>
+    internal IAttentionCache StepView(Tensor slotIndex, Tensor positions, int span, int visible, bool slotsAreRows) =>
+        new Step(this, slotIndex, positions, span, visible, slotsAreRows);
+
+    /// <summary>The attention view of a primer pass: rows [rows, heads, time, headWidth] start at position 0 of slots[i]; they attend to themselves only.</summary>
+    internal IAttentionCache PrefillView(Tensor slotIndex) => new Prefill(this, slotIndex);
 
     internal void Advance(IReadOnlyList<int> slots)
     {
         foreach (int slot in slots) lengths[slot]++;
+    }
+
+    internal void Filled(IReadOnlyList<int> slots, int length)
+    {
+        foreach (int slot in slots) lengths[slot] = length;
     }
 
     public void Dispose()
@@ -75,18 +93,40 @@ public sealed class SlotKvCache : IDisposable
         storage.Dispose();
     }
 
-    private sealed class Step(SlotKvCache cache, Tensor slotIndex, Tensor positions, int visible) : IAttentionCache
+    private sealed class Step(SlotKvCache cache, Tensor slotIndex, Tensor positions, int span, int visible, bool slotsAreRows) : IAttentionCache
     {
         public (Tensor Keys, Tensor Values) Write(int layer, Tensor newKeys, Tensor newValues)
         {
             ObjectDisposedException.ThrowIf(cache.disposed, cache);
-            // newKeys [rows, heads, 1, headWidth] -> stored at [slot, :, position, :] of each row.
+            // newKeys [rows, heads, 1, headWidth] -> stored at [slot, :, position, :] of each row: one position per row.
             var at = new[] { TensorIndex.Tensor(slotIndex), TensorIndex.Colon, TensorIndex.Tensor(positions) };
             cache.keys[layer].index_put_(newKeys.squeeze(2), at);
             cache.values[layer].index_put_(newValues.squeeze(2), at);
-            var k = cache.keys[layer].index_select(0, slotIndex).narrow(2, 0, visible);
-            var v = cache.values[layer].index_select(0, slotIndex).narrow(2, 0, visible);
-            return (k, v);
+            // Views of the stored slots, not copies: the whole point of the slot layout.
+            return (cache.keys[layer].narrow(0, 0, span).narrow(2, 0, visible), cache.values[layer].narrow(0, 0, span).narrow(2, 0, visible));
+        }
+
+        public Tensor QueriesFor(Tensor query)
+        {
+            if (slotsAreRows) return query;
+            // [rows, heads, 1, headWidth] -> [span, heads, 1, headWidth], row i at slot i's place (a few kilobytes).
+            var spread = zeros([span, query.size(1), query.size(2), query.size(3)], dtype: query.dtype, device: query.device);
+            return spread.index_copy_(0, slotIndex, query);
+        }
+
+        public Tensor RowsOf(Tensor attended) => slotsAreRows ? attended : attended.index_select(0, slotIndex);
+    }
+
+    private sealed class Prefill(SlotKvCache cache, Tensor slotIndex) : IAttentionCache
+    {
+        public (Tensor Keys, Tensor Values) Write(int layer, Tensor newKeys, Tensor newValues)
+        {
+            ObjectDisposedException.ThrowIf(cache.disposed, cache);
+            long time = newKeys.size(2);
+            cache.keys[layer].narrow(2, 0, time).index_copy_(0, slotIndex, newKeys);
+            cache.values[layer].narrow(2, 0, time).index_copy_(0, slotIndex, newValues);
+            // A primer pass starts at position 0: its rows attend to their own new keys, which are these.
+            return (newKeys, newValues);
         }
     }
 }

@@ -23,6 +23,8 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
     private readonly LayerNorm finalNorm;
     private readonly Linear? outputHead;
     private readonly MelodyEncoder? melodyEncoder;
+    private readonly Lock rotaryGate = new();
+    private (Tensor Cos, Tensor Sin)? rotary;
 
     public TransformerGenerator(TransformerConfig config, Device? device = null) : base(nameof(TransformerGenerator))
     {
@@ -98,12 +100,47 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
         return logits;
     }
 
+    /// <summary>
+    /// Rotary tables [contextLength, headWidth] for every position, computed once per device and dtype and kept
+    /// (a forward pass or step narrows or gathers them; computing them costs more than a small model's step).
+    /// </summary>
+    private (Tensor Cos, Tensor Sin) Rotary()
+    {
+        lock (rotaryGate)
+        {
+            var dtype = tokenEmbedding.dtype;
+            var deviceType = tokenEmbedding.device_type;
+            int deviceIndex = tokenEmbedding.device_index;
+            if (rotary is { } kept && kept.Cos.dtype == dtype && kept.Cos.device_type == deviceType && kept.Cos.device_index == deviceIndex)
+                return kept;
+            rotary?.Cos.Dispose();
+            rotary?.Sin.Dispose();
+            var (cos, sin) = RotaryPositions.Tables(0, Config.ContextLength, Config.HeadWidth, Config.RotaryBase, Device, dtype);
+            rotary = (cos.DetachFromDisposeScope(), sin.DetachFromDisposeScope());
+            return rotary.Value;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            lock (rotaryGate)
+            {
+                rotary?.Cos.Dispose();
+                rotary?.Sin.Dispose();
+                rotary = null;
+            }
+        base.Dispose(disposing);
+    }
+
     private Tensor Run(Tensor tokens, KvCache? cache, Tensor? melodyContext)
     {
         using var scope = NewDisposeScope();
         long time = tokens.size(1);
         long past = cache?.Length ?? 0;
-        var (cos, sin) = RotaryPositions.Tables(past, time, Config.HeadWidth, Config.RotaryBase, Device, tokenEmbedding.dtype);
+        var (cosTable, sinTable) = Rotary();
+        var cos = cosTable.narrow(0, past, time);
+        var sin = sinTable.narrow(0, past, time);
         // Causal attention: with no past, the standard lower-triangular mask (the kernel's own flag). With a past
         // and one new token, that token sees everything cached, so no mask. With a past and several new tokens,
         // new token i (absolute position past + i) sees keys 0..past + i: a lower-triangular mask shifted by past.
@@ -153,7 +190,8 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
     /// One new token for each of several sequences held in a <see cref="SlotKvCache"/>, each at its own position:
     /// next-token logits [rows, vocab] (float32, CPU), row i for tokens[i] in slots[i]. Inference only. Row i equals,
     /// up to float rounding, what <see cref="Step"/> gives for that sequence alone with a one-sequence cache.
-    /// Every slot must have been loaded (its primer) and have room for one more position.
+    /// Every slot must have been filled (its primer) and have room for one more position. Nothing of the cache is
+    /// copied: each row writes its one new position in place and attends over a view of the slots (see <see cref="SlotKvCache"/>).
     /// </summary>
     /// <param name="melodyContext">Each row's melody context [rows, width] (null: none).</param>
     public float[] StepSlots(IReadOnlyList<int> tokens, IReadOnlyList<int> slots, SlotKvCache cache, Tensor? melodyContext = null)
@@ -166,6 +204,8 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
         if (rows == 0 || rows != slots.Count) throw new ArgumentException($"{rows} tokens for {slots.Count} slots: give one token per slot (at least one)", nameof(slots));
         if (slots.Distinct().Count() != rows) throw new ArgumentException("a slot appears twice in one step", nameof(slots));
         var positions = new long[rows];
+        int span = 0;
+        bool slotsAreRows = true;
         for (int i = 0; i < rows; i++)
         {
             if (tokens[i] < 0 || tokens[i] >= Config.VocabSize)
@@ -175,24 +215,74 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
             if (length < 1 || length >= cache.Capacity)
                 throw new ArgumentException($"slot {slots[i]} holds {length} positions: a step needs 1 to {cache.Capacity - 1} (load its primer first; rebuild it when full)", nameof(slots));
             positions[i] = length;
+            span = Math.Max(span, slots[i] + 1);
+            slotsAreRows &= slots[i] == i;
         }
         int visible = (int)positions.Max() + 1;
+        // What each slot of the span may see: its row's positions 0..p; a slot no row steps sees position 0 (its output is dropped).
+        var slotPosition = new long[span];
+        for (int i = 0; i < rows; i++) slotPosition[slots[i]] = positions[i];
 
         using var noGradient = no_grad();
         using var scope = NewDisposeScope();
         var positionIndex = tensor(positions, dtype: int64, device: Device);
         var slotIndex = tensor(slots.Select(s => (long)s).ToArray(), dtype: int64, device: Device);
-        var (cosTable, sinTable) = RotaryPositions.Tables(0, visible, Config.HeadWidth, Config.RotaryBase, Device, tokenEmbedding.dtype);
+        var (cosTable, sinTable) = Rotary();
         var cos = cosTable.index_select(0, positionIndex).view(rows, 1, 1, Config.HeadWidth);
         var sin = sinTable.index_select(0, positionIndex).view(rows, 1, 1, Config.HeadWidth);
-        // Row i may attend to its own slot's positions 0..positions[i]; later ones belong to longer rows.
-        var mask = TorchScalars.Range(0, visible, int64, Device).unsqueeze(0).le(positionIndex.unsqueeze(1)).view(rows, 1, 1, visible);
-        var context = new AttentionContext(cos, sin, mask, false, cache.StepView(slotIndex, positionIndex, visible));
+        var spanPositions = slotsAreRows ? positionIndex : tensor(slotPosition, dtype: int64, device: Device);
+        var mask = TorchScalars.Range(0, visible, int64, Device).unsqueeze(0).le(spanPositions.unsqueeze(1)).view(span, 1, 1, visible);
+        var context = new AttentionContext(cos, sin, mask, false, cache.StepView(slotIndex, positionIndex, span, visible, slotsAreRows));
         var input = tensor(tokens.Select(t => (long)t).ToArray(), [rows, 1], dtype: int64, device: Device);
         CheckMelodyContext(melodyContext, rows, 1, perRow: true);
         var logits = Layers(input, context, melodyContext?.unsqueeze(1)).select(1, 0).to(float32).cpu().contiguous();
         float[] result = logits.data<float>().ToArray();
         cache.Advance(slots);
+        return result;
+    }
+
+    /// <summary>
+    /// Primer passes of several sequences of one length at once, written straight into their slots (positions
+    /// 0..length-1, replacing what the slots held): the next-token logits after each [rows, vocab] (float32, CPU).
+    /// Inference only. Row i equals, up to float rounding, the last row of <see cref="Step"/> over windows[i] with an
+    /// empty one-sequence cache.
+    /// </summary>
+    /// <param name="melodyContext">Each row's melody context [rows, length, width] (null: none).</param>
+    public float[] PrefillSlots(IReadOnlyList<IReadOnlyList<int>> windows, IReadOnlyList<int> slots, SlotKvCache cache, Tensor? melodyContext = null)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        ArgumentNullException.ThrowIfNull(slots);
+        ArgumentNullException.ThrowIfNull(cache);
+        if (cache.Config != Config) throw new ArgumentException("the slot cache was made for a different model config", nameof(cache));
+        int rows = windows.Count;
+        if (rows == 0 || rows != slots.Count) throw new ArgumentException($"{rows} windows for {slots.Count} slots: give one window per slot (at least one)", nameof(slots));
+        if (slots.Distinct().Count() != rows) throw new ArgumentException("a slot appears twice in one primer pass", nameof(slots));
+        int time = windows[0].Count;
+        if (time < 1 || time > cache.Capacity) throw new ArgumentException($"a primer window holds 1 to {cache.Capacity} tokens, got {time}", nameof(windows));
+        var ids = new long[rows * time];
+        for (int i = 0; i < rows; i++)
+        {
+            if (windows[i].Count != time) throw new ArgumentException($"window {i} has {windows[i].Count} tokens but window 0 has {time}: one primer pass takes windows of one length", nameof(windows));
+            if (slots[i] < 0 || slots[i] >= cache.Slots) throw new ArgumentException($"slot {slots[i]} is not in [0, {cache.Slots})", nameof(slots));
+            for (int t = 0; t < time; t++)
+            {
+                int token = windows[i][t];
+                if (token < 0 || token >= Config.VocabSize)
+                    throw new ArgumentException($"window {i}, token {t} is {token}, outside the vocabulary [0, {Config.VocabSize})", nameof(windows));
+                ids[i * time + t] = token;
+            }
+        }
+        CheckMelodyContext(melodyContext, rows, time);
+
+        using var noGradient = no_grad();
+        using var scope = NewDisposeScope();
+        var (cosTable, sinTable) = Rotary();
+        var slotIndex = tensor(slots.Select(s => (long)s).ToArray(), dtype: int64, device: Device);
+        var context = new AttentionContext(cosTable.narrow(0, 0, time), sinTable.narrow(0, 0, time), null, time > 1, cache.PrefillView(slotIndex));
+        var input = tensor(ids, [rows, time], dtype: int64, device: Device);
+        var logits = Layers(input, context, melodyContext).select(1, -1).to(float32).cpu().contiguous();
+        float[] result = logits.data<float>().ToArray();
+        cache.Filled(slots, time);
         return result;
     }
 

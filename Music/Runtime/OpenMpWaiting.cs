@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace MusicCluster.Music.Runtime;
 
 /// <summary>
@@ -19,20 +17,9 @@ public static class OpenMpWaiting
     public static string PreferPassive()
     {
         if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } chosen) return chosen;
-        if ((OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) && SetEnv(Variable, "PASSIVE", 0) != 0) return "default (setenv failed)";
-        Environment.SetEnvironmentVariable(Variable, "PASSIVE"); // what .NET code reads (and the process block on Windows)
-        return "PASSIVE";
+        return NativeEnvironment.Set(Variable, "PASSIVE") ? "PASSIVE" : "default (setenv failed)";
     }
 
     /// <summary>The policy libtorch's OpenMP runs with, read where OpenMP reads it (the native environment), for `doctor`.</summary>
-    public static string Current => NativeValue() is { Length: > 0 } policy ? policy : "default (ACTIVE: threads spin)";
-
-    private static string? NativeValue() =>
-        OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() ? Marshal.PtrToStringUTF8(GetEnv(Variable)) : Environment.GetEnvironmentVariable(Variable);
-
-    [DllImport("libc", EntryPoint = "getenv", CharSet = CharSet.Ansi)]
-    private static extern IntPtr GetEnv(string name);
-
-    [DllImport("libc", EntryPoint = "setenv", CharSet = CharSet.Ansi)]
-    private static extern int SetEnv(string name, string value, int overwrite);
+    public static string Current => NativeEnvironment.Get(Variable) is { Length: > 0 } policy ? policy : "default (ACTIVE: threads spin)";
 }

@@ -30,6 +30,19 @@ public sealed class CriticLiveScore
     /// <summary>Adds tokens; returns the scores of the bars they completed (often none), scored in one batch.</summary>
     public IReadOnlyList<BarScore> Feed(ReadOnlySpan<int> newTokens)
     {
+        Add(newTokens);
+        return ScoreBars(tracker.CompleteBars);
+    }
+
+    /// <summary>Whether bars are complete but not scored yet (after <see cref="Add"/>).</summary>
+    public bool HasUnscoredBars => tracker.CompleteBars > rawBars.Count;
+
+    /// <summary>
+    /// Adds tokens without scoring the bars they complete: <see cref="ScoreTogether"/> scores those of many live
+    /// scores (many sessions' sequences at one step) in one critic batch.
+    /// </summary>
+    public void Add(ReadOnlySpan<int> newTokens)
+    {
         if (finished) throw new InvalidOperationException("this live score is finished; start another for a new sequence");
         int vocabulary = scorer.Windows.Vocabulary.Count;
         for (int i = 0; i < newTokens.Length; i++)
@@ -40,7 +53,36 @@ public sealed class CriticLiveScore
             tokens.Add(token);
             tracker.Add(token);
         }
-        return ScoreBars(tracker.CompleteBars);
+    }
+
+    /// <summary>
+    /// Scores the complete, unscored bars of several live scores of one critic in ONE critic batch (windows are scored
+    /// independently, so sequences can share a batch); returns each one's new bar scores, in the order given.
+    /// </summary>
+    public static IReadOnlyList<BarScore>[] ScoreTogether(IReadOnlyList<CriticLiveScore> scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        var results = new IReadOnlyList<BarScore>[scores.Count];
+        var tokens = new List<int>();
+        var windows = new List<TokenWindow>();
+        var parts = new List<(int Index, int First, int Count)>();
+        for (int i = 0; i < scores.Count; i++)
+        {
+            var live = scores[i];
+            results[i] = [];
+            if (scores.Count > 0 && !ReferenceEquals(live.scorer, scores[0].scorer))
+                throw new ArgumentException("live scores scored together must share one critic", nameof(scores));
+            if (live.finished || !live.HasUnscoredBars) continue;
+            var (span, own) = live.Unscored(live.tracker.CompleteBars);
+            parts.Add((i, windows.Count, own.Length));
+            windows.AddRange(own.Select(w => new TokenWindow(w.Start + tokens.Count, w.End + tokens.Count)));
+            tokens.AddRange(span);
+        }
+        if (parts.Count == 0) return results;
+        double[] raw = scores[0].scorer.Windows.ScoreWindows(tokens, windows);
+        foreach (var (index, first, count) in parts)
+            results[index] = scores[index].Record(raw.AsSpan(first, count).ToArray());
+        return results;
     }
 
     public IReadOnlyList<BarScore> Feed(params int[] newTokens) => Feed(newTokens.AsSpan());
@@ -64,15 +106,26 @@ public sealed class CriticLiveScore
 
     private IReadOnlyList<BarScore> ScoreBars(int upTo)
     {
+        if (upTo <= rawBars.Count) return [];
+        var (span, windows) = Unscored(upTo);
+        return Record(scorer.Windows.ScoreWindows(span, windows));
+    }
+
+    /// <summary>The windows of bars rawBars.Count..upTo-1, relative to the span of tokens they cover.</summary>
+    private (List<int> Span, TokenWindow[] Windows) Unscored(int upTo)
+    {
         int first = rawBars.Count;
-        if (upTo <= first) return [];
         var windows = new TokenWindow[upTo - first];
         for (int bar = first; bar < upTo; bar++)
             windows[bar - first] = scorer.Windows.WindowOf(tracker.BarStarts, bar, tracker.BarEnd(bar));
         // Hand the critic only the span these windows cover, so a long live piece costs per bar, not per token so far.
         int from = windows.Min(w => w.Start), to = windows.Max(w => w.End);
-        var span = tokens.GetRange(from, to - from);
-        double[] raw = scorer.Windows.ScoreWindows(span, windows.Select(w => new TokenWindow(w.Start - from, w.End - from)).ToArray());
+        return (tokens.GetRange(from, to - from), windows.Select(w => new TokenWindow(w.Start - from, w.End - from)).ToArray());
+    }
+
+    private IReadOnlyList<BarScore> Record(double[] raw)
+    {
+        int first = rawBars.Count;
         rawBars.AddRange(raw);
         return raw.Select((r, i) => scorer.BarFromRaw(first + i, r)).ToArray();
     }

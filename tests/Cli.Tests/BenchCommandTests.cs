@@ -11,9 +11,10 @@ public sealed class BenchCommandTests
         Assert.True(result.ExitCode == 0, result.Error);
         JsonElement figures = JsonDocument.Parse(result.Output).RootElement;
         foreach (string key in new[] { "midiParseMBps", "gemmGflops", "tokenizeTokensPerSec", "trainTokensPerSec", "trainMfu", "generateTokensPerSecWithKvCache",
-                     "generateTokensPerSecWithoutKvCache", "kvCacheSpeedup", "firstNoteMs", "scoreWindowsPerSecBatch1", "scoreWindowsPerSecBatch32",
+                     "generateTokensPerSecWithoutKvCache", "kvCacheSpeedup", "kvCacheSpeedupTokens", "firstNoteMsCold", "firstNoteMsWarm", "scoreWindowsPerSecBatch1", "scoreWindowsPerSecBatch32",
                      "sessionsTokensPerSec.1", "sessionsTokensPerSec.8", "sessionsTokensPerSec.32", "plainBatchTokensPerSec.1", "plainBatchTokensPerSec.8",
                      "plainBatchTokensPerSec.32", "grainPathEfficiency", "batchSpeedup32", "sessionsEfficiency32",
+                     "engineTokensPerSec.1", "engineTokensPerSec.8", "engineTokensPerSec.32", "torchThreads", "cpuCores", "cpuFmaPeakGflops", "trainHardwareShare",
                      "scoreEndToEndWindowsPerSecBatch1", "scoreEndToEndWindowsPerSecBatch32", "scoreEndToEndMeanWindowTokens" })
         {
             Assert.True(figures.TryGetProperty(key, out JsonElement value), $"missing {key}");
@@ -26,6 +27,24 @@ public sealed class BenchCommandTests
         // The ratio is computed from the two figures of the same run.
         Assert.Equal(figures.GetProperty("trainFlopsPerSec").GetDouble() / (figures.GetProperty("gemmGflops").GetDouble() * 1e9),
             figures.GetProperty("trainMfu").GetDouble(), 9);
+        Assert.Equal(Figure("trainFlopsPerSec") / (Figure("cpuFmaPeakGflops") * 1e9), Figure("trainHardwareShare"), 9);
+        Assert.True(Figure("trainHardwareShare") < 1, $"trainHardwareShare {Figure("trainHardwareShare")}: above the CPU's peak");
+        Assert.Equal(Environment.ProcessorCount, Figure("cpuCores"));
+    }
+
+    [Fact]
+    public async Task Threads_follow_the_option_and_the_rule_without_it()
+    {
+        var chosen = await CliHarness.RunBuiltToolAsync("bench", "--only", "midi", "--quick", "--threads", "1", "--json");
+        Assert.True(chosen.ExitCode == 0, chosen.Error);
+        Assert.Equal(1, JsonDocument.Parse(chosen.Output).RootElement.GetProperty("torchThreads").GetDouble());
+        var text = await CliHarness.RunBuiltToolAsync("bench", "--only", "midi", "--quick");
+        Assert.True(text.ExitCode == 0, text.Error);
+        // Without --threads: OMP_NUM_THREADS when the environment sets it, else half the cores, at least one; printed with its source.
+        string? variable = Environment.GetEnvironmentVariable("OMP_NUM_THREADS");
+        int expected = int.TryParse(variable, out int set) && set > 0 ? set : Math.Max(1, Environment.ProcessorCount / 2);
+        Assert.Contains($"libtorch threads: {expected} (", text.Output);
+        Assert.Contains("CPU FMA peak:", text.Output);
     }
 
     [Fact]

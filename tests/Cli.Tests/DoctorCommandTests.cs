@@ -15,6 +15,8 @@ public sealed class DoctorCommandTests
         Assert.True(report.GetProperty("torchWorks").GetBoolean());
         Assert.StartsWith("2.10", report.GetProperty("libTorchVersion").GetString());
         Assert.True(report.GetProperty("torchThreads").GetInt32() >= 1);
+        // The one thread rule, with where the count came from (OMP_NUM_THREADS or the default of half the cores).
+        Assert.StartsWith($"{report.GetProperty("torchThreads").GetInt32()} (", report.GetProperty("torchThreadsRule").GetString());
         string fix = report.GetProperty("nativeFix").GetString()!;
         Assert.True(fix.StartsWith("applied", StringComparison.Ordinal) || fix.StartsWith("not needed", StringComparison.Ordinal), fix);
         Assert.Equal($"local folder {data}", report.GetProperty("storage").GetString());

@@ -113,6 +113,9 @@ public sealed class GenerationSessionGrainTests : IAsyncLifetime
         Assert.True(statistics.MaxBatch >= 16, $"largest batch {statistics.MaxBatch}; sizes {Describe(statistics)}");
         Assert.True(statistics.MeanBatch >= 8, $"mean batch {statistics.MeanBatch:F1}; sizes {Describe(statistics)}");
         Assert.Equal(ends.Sum(e => e.Tokens), statistics.BatchSizes.Sum(kv => (long)kv.Key * kv.Value) + statistics.PrimerPasses);
+        // Sessions in one batch complete their bars at the same steps: their live bar scores share critic batches.
+        Assert.True(statistics.LiveScoringBatches < statistics.LiveScoredSequences / 2,
+            $"{statistics.LiveScoringBatches} live critic batches for {statistics.LiveScoredSequences} sequences' bars");
     }
 
     private static string Describe(InferenceStatistics statistics) => string.Join(", ", statistics.BatchSizes.Select(kv => $"{kv.Key}x{kv.Value}"));

@@ -33,6 +33,98 @@ public sealed class InferenceEngineTests
         var statistics = worker.Statistics;
         Assert.Equal(4, statistics.MaxBatch);
         Assert.Equal(seeds.Length, statistics.PrimerPasses);
+        // Live bar scores (scored in critic batches shared by the sequences that completed a bar at one step) are the
+        // scores of the finished pieces' bars.
+        for (int i = 0; i < seeds.Length; i++)
+        {
+            var whole = model.Scorer!.Score(outcomes[i].Sequence.Tokens);
+            FloatAssert.Close(whole.RawBars, outcomes[i].Score!.RawBars, 1e-4);
+        }
+        Assert.True(statistics.LiveScoredSequences >= seeds.Length, $"{statistics.LiveScoredSequences} sequences scored live");
+    }
+
+    [Fact]
+    public async Task Sessions_join_and_leave_the_running_batch_and_each_draws_the_tokens_it_draws_alone()
+    {
+        var loader = new ModelLoader(new LocalFolderBlobStore(RepositoryPaths.NewTempFolder("engine")));
+        using var worker = new ModelWorker(await loader.LoadAsync(ShippedModelEntry.Ref), maxBatch: 4);
+        var model = worker.Model;
+        int[] primer = PieceGeneration.PrimerTokens(model.Tokenizer, null, model.Generator.Config.ContextLength);
+        SamplingOptions For(int tokens, long seed) => new() { Temperature = 1.0, TopK = 20, Seed = seed, MaxNewTokens = tokens };
+        GenerationJob Start(int tokens, long seed) => worker.Generate(primer, For(tokens, seed), PieceGeneration.ConstraintFor(model.Tokenizer, 3));
+
+        // A runs three bars (192 tokens, inside one context window); B (16 tokens) joins after A's first token and
+        // leaves; C (one bar) joins after B's first token; D (16 tokens) joins once B has left and takes its slot
+        // (the lowest free one). Each waits on the one before it having sampled, never on time.
+        int threeBars = 3 * 64;
+        var a = Start(threeBars, 5);
+        await a.Progress.ReadAsync();
+        var b = Start(16, 6);
+        await b.Progress.ReadAsync();
+        var c = Start(64, 7);
+        await b.Completion;
+        var d = Start(16, 8);
+        GenerationJob[] jobs = [a, b, c, d];
+        int[] lengths = [threeBars, 16, 64, 16];
+        var outcomes = await Task.WhenAll(jobs.Select(j => j.Completion));
+
+        for (int i = 0; i < jobs.Length; i++)
+        {
+            var alone = Sampler.Sample(model.Generator, primer, For(lengths[i], 5 + i), PieceGeneration.ConstraintFor(model.Tokenizer, 3));
+            Assert.Equal(alone.Tokens, outcomes[i].Sequence.Tokens);
+        }
+        // B and D joined the running batch after A started and left before it ended.
+        Assert.True(a.FirstStep < b.FirstStep && b.LastStep < a.LastStep, $"A ran steps {a.FirstStep}-{a.LastStep}, B {b.FirstStep}-{b.LastStep}");
+        Assert.True(b.LastStep < d.FirstStep && d.LastStep < a.LastStep, $"A ran steps {a.FirstStep}-{a.LastStep}, B {b.FirstStep}-{b.LastStep}, D {d.FirstStep}-{d.LastStep}");
+
+        // Every batched step carried exactly the sequences running then: the sizes the engine recorded are those the
+        // joins and leaves make, and every token after each primer pass's first came from a batched step.
+        var statistics = worker.Statistics;
+        long steps = jobs.Max(j => j.LastStep) + 1;
+        var expected = new SortedDictionary<int, long>();
+        for (long step = 0; step < steps; step++)
+        {
+            int rows = jobs.Count(j => j.FirstStep <= step && step <= j.LastStep);
+            expected[rows] = expected.GetValueOrDefault(rows) + 1;
+        }
+        Assert.Equal(steps, statistics.Steps);
+        Assert.Equal(expected, new SortedDictionary<int, long>(statistics.BatchSizes.ToDictionary()));
+        Assert.True(expected.Keys.Count >= 3, $"batch sizes {string.Join(", ", expected.Select(kv => $"{kv.Key}x{kv.Value}"))}: sessions did not join and leave mid-run");
+        Assert.Equal(outcomes.Sum(o => (long)o.Sequence.Tokens.Count - primer.Length - 1), statistics.BatchSizes.Sum(kv => (long)kv.Key * kv.Value));
+        Assert.Equal(jobs.Length, statistics.PrimerPasses);
+    }
+
+    [Fact]
+    public async Task Live_sessions_take_rows_from_background_work_which_then_resumes_with_the_same_tokens()
+    {
+        var loader = new ModelLoader(new LocalFolderBlobStore(RepositoryPaths.NewTempFolder("engine")));
+        var live = new LiveWork();
+        using var worker = new ModelWorker(await loader.LoadAsync(ShippedModelEntry.Ref), maxBatch: 2, live);
+        var model = worker.Model;
+        int[] primer = PieceGeneration.PrimerTokens(model.Tokenizer, null, model.Generator.Config.ContextLength);
+        SamplingOptions For(int bars, long seed) => new() { Temperature = 1.0, TopK = 20, Seed = seed, MaxNewTokens = PieceGeneration.TokenLimit(model.Tokenizer, bars) };
+
+        // Two background pieces fill both rows; a live session arrives while they run.
+        var background = new[] { 11L, 12L }.Select(seed => worker.Generate(primer, For(3, seed), PieceGeneration.ConstraintFor(model.Tokenizer, 3),
+            liveScore: false, priority: WorkPriority.Background)).ToArray();
+        foreach (var job in background) await job.Progress.ReadAsync();
+        Assert.Equal(0, live.InHand);
+        var session = worker.Generate(primer, For(1, 13), PieceGeneration.ConstraintFor(model.Tokenizer, 1));
+        Assert.Equal(1, live.InHand);
+        var first = await Task.WhenAny(background.Select(j => j.Completion).Append(session.Completion));
+        var outcomes = await Task.WhenAll(background.Append(session).Select(j => j.Completion));
+
+        // The live session did not wait for a free row: one background piece gave its row back, and the session finished first.
+        Assert.Same(session.Completion, first);
+        Assert.Equal(1, worker.Statistics.Preemptions);
+        Assert.True(background.Min(j => j.LastStep) > session.LastStep, "a background piece finished before the live session");
+        Assert.Equal(0, live.InHand);
+        // The piece that gave its row back was rebuilt from its tokens and continued as if nothing had happened.
+        long[] seeds = [11, 12, 13];
+        int[] bars = [3, 3, 1];
+        for (int i = 0; i < 3; i++)
+            Assert.Equal(PieceGeneration.Generate(model.Generator, model.Vocabulary, bars[i], For(bars[i], seeds[i])).Tokens, outcomes[i].Sequence.Tokens);
+        Assert.Equal(4, worker.Statistics.PrimerPasses);
     }
 
     [Fact]
@@ -70,7 +162,7 @@ public sealed class InferenceEngineTests
             .Select(seed => PieceGeneration.Generate(model.Generator, model.Vocabulary, 2, new SamplingOptions { Seed = seed, TopK = 20 }).Tokens)
             .ToArray();
 
-        var scores = await Task.WhenAll(pieces.Select(worker.ScoreAsync));
+        var scores = await Task.WhenAll(pieces.Select(p => worker.ScoreAsync(p)));
 
         for (int i = 0; i < pieces.Length; i++)
         {

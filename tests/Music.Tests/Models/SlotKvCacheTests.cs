@@ -65,6 +65,49 @@ public sealed class SlotKvCacheTests
     }
 
     [Fact]
+    public void Batched_primer_passes_written_into_slots_match_priming_alone_and_steps_over_gaps_between_slots_match_too()
+    {
+        var config = TinyModels.Config(vocab: 12, context: 32);
+        using var model = TinyModels.Generator(config);
+        // Two sequences primed together in slots 3 and 1 (slots 0 and 2 stay empty: the step attends over a gap).
+        long[][] sequences = [TinyModels.Tokens(14, 12, 4), TinyModels.Tokens(14, 12, 5)];
+        int primer = 5;
+        int[] slots = [3, 1];
+        var alone = sequences.Select(s => AloneLogits(model, s, primer)).ToArray();
+
+        using var slotCache = model.NewSlotCache(4);
+        float[] primed = model.PrefillSlots(sequences.Select(s => (IReadOnlyList<int>)s[..primer].Select(t => (int)t).ToArray()).ToArray(), slots, slotCache);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(primer, slotCache.Length(slots[i]));
+            AssertClose(alone[i][0], primed.AsSpan(i * 12, 12).ToArray(), $"sequence {i} primer");
+        }
+        Assert.Equal(0, slotCache.Length(0));
+        for (int at = primer; at < 14; at++)
+        {
+            float[] logits = model.StepSlots(sequences.Select(s => (int)s[at]).ToArray(), slots, slotCache);
+            for (int i = 0; i < 2; i++) AssertClose(alone[i][at - primer + 1], logits.AsSpan(i * 12, 12).ToArray(), $"sequence {i}, token {at}");
+        }
+    }
+
+    [Fact]
+    public void A_primer_pass_refuses_windows_of_different_lengths_and_tokens_outside_the_vocabulary()
+    {
+        var config = TinyModels.Config(vocab: 12, context: 8);
+        using var model = TinyModels.Generator(config);
+        using var slotCache = model.NewSlotCache(2);
+        Assert.Contains("one length", Assert.Throws<ArgumentException>(() => model.PrefillSlots([[1, 2], [1, 2, 3]], [0, 1], slotCache)).Message);
+        Assert.Contains("outside the vocabulary", Assert.Throws<ArgumentException>(() => model.PrefillSlots([[1, 12]], [0], slotCache)).Message);
+        Assert.Contains("1 to 8", Assert.Throws<ArgumentException>(() => model.PrefillSlots([new int[9]], [0], slotCache)).Message);
+        Assert.Equal(0, slotCache.Length(0));
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, string what)
+    {
+        for (int v = 0; v < expected.Length; v++) Assert.True(Math.Abs(expected[v] - actual[v]) <= 1e-5, $"{what}, logit {v}: {actual[v]} vs {expected[v]} alone");
+    }
+
+    [Fact]
     public void A_step_refuses_an_empty_or_full_slot_and_a_repeated_slot()
     {
         var config = TinyModels.Config(vocab: 12, context: 4);
@@ -98,6 +141,9 @@ public sealed class SlotKvCacheTests
                 slotCache.Load(slot, prefill);
             }
             for (int step = 0; step < 20; step++) model.StepSlots([1, 2, 3, 4], [0, 1, 2, 3], slotCache);
+            // Batched primer passes straight into slots, then steps over slots with a gap (scattered queries).
+            model.PrefillSlots([[1, 2, 3], [4, 5, 6]], [3, 1], slotCache);
+            for (int step = 0; step < 10; step++) model.StepSlots([1, 2], [3, 1], slotCache);
         }
 
         Run(); // first use allocates what stays (caches are preallocated; nothing else should)

@@ -104,6 +104,45 @@ public sealed class CriticScorerTests
     }
 
     [Fact]
+    public void Live_scores_of_several_sequences_scored_together_give_the_bars_each_gives_alone()
+    {
+        var vocabulary = CriticScorerFixtures.Events.Vocabulary;
+        using var critic = CriticScorerFixtures.Critic(vocabulary, context: 96, width: 16);
+        var calibration = CriticScorerFixtures.WindowCalibration(2, -0.2, -0.1, 0, 0.1, 0.2);
+        var scorer = new CriticScorer(critic, vocabulary, calibration, new CriticScorerOptions { WindowBars = 2, BatchSize = 8 });
+        var pieces = CriticScorerFixtures.EventSequences(3);
+        var alone = pieces.Select(p => scorer.Score(p)).ToArray();
+
+        // Token by token, as a worker's batched step appends one token to each sequence; the bars completed at a
+        // step are scored in one critic batch for all sequences.
+        var lives = pieces.Select(_ => scorer.StartLive()).ToArray();
+        var seen = pieces.Select(_ => new List<BarScore>()).ToArray();
+        int batches = 0;
+        for (int position = 0; position < pieces.Max(p => p.Length); position++)
+        {
+            var stepping = Enumerable.Range(0, pieces.Count).Where(i => position < pieces[i].Length).ToArray();
+            foreach (int i in stepping) lives[i].Add([pieces[i][position]]);
+            if (!stepping.Any(i => lives[i].HasUnscoredBars)) continue;
+            var scored = CriticLiveScore.ScoreTogether(stepping.Select(i => lives[i]).ToArray());
+            batches++;
+            for (int k = 0; k < stepping.Length; k++) seen[stepping[k]].AddRange(scored[k]);
+            Assert.All(stepping, i => Assert.False(lives[i].HasUnscoredBars));
+        }
+        for (int i = 0; i < pieces.Count; i++)
+        {
+            var finished = lives[i].Finish();
+            Assert.Equal(Enumerable.Range(0, alone[i].Bars.Count - 1), seen[i].Select(b => b.Bar));
+            // Windows batched with other sequences' windows: float sums may differ in the last bits.
+            FloatAssert.Close(alone[i].RawBars.Take(seen[i].Count).ToArray(), seen[i].Select(b => b.Raw).ToArray(), 1e-5);
+            FloatAssert.Close(alone[i].RawBars, finished.RawBars, 1e-5);
+        }
+        Assert.True(batches > 0);
+        using var other = CriticScorerFixtures.Critic(vocabulary, context: 96, width: 16);
+        var foreign = new CriticScorer(other, vocabulary, calibration, new CriticScorerOptions { WindowBars = 2 }).StartLive();
+        Assert.Contains("one critic", Assert.Throws<ArgumentException>(() => CriticLiveScore.ScoreTogether([lives[0], foreign])).Message);
+    }
+
+    [Fact]
     public void Bad_inputs_are_clear_errors()
     {
         var vocabulary = new JsbGridTokenizer().Vocabulary;
