@@ -1,7 +1,9 @@
 using MusicCluster.Client.Hosting;
 using MusicCluster.Grains.Hosting;
+using MusicCluster.Hosting.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddMusicClusterTelemetry("musiccluster-web");
 builder.AddMusicClusterOrleans();
 builder.AddMusicClusterWeb();
 

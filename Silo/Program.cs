@@ -1,7 +1,9 @@
 using MusicCluster.Grains.Hosting;
+using MusicCluster.Hosting.Telemetry;
 
 // A standalone silo. Configuration: appsettings.json, environment variables (Cluster__SiloPort=11112 ...), arguments.
 var builder = Host.CreateApplicationBuilder(args);
+builder.AddMusicClusterTelemetry("musiccluster-silo");
 bool inKubernetes = ClusterSettings.FromConfiguration(builder.Configuration).Kubernetes;
 builder.UseOrleans(silo =>
 {

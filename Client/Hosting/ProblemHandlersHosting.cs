@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.Json;
 
 namespace MusicCluster.Client.Hosting;
 
-/// <summary>Exceptions that are the caller's or the data's fault, answered as problem details with a 4xx instead of a 500.</summary>
+/// <summary>Exceptions that are the caller's or the data's fault (4xx), or the cluster's passing trouble (503), answered as problem details instead of a 500.</summary>
 internal static class ProblemHandlersHosting
 {
     public static IServiceCollection AddProblemHandlers(this IServiceCollection services)

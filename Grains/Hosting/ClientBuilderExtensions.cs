@@ -16,6 +16,8 @@ public static class ClientBuilderExtensions
             options.ClusterId = cluster.ClusterId;
             options.ServiceId = cluster.ServiceId;
         });
+        // Grain calls carry the caller's trace (a web request's), so the silo's spans join it.
+        client.AddActivityPropagation();
         switch (cluster.Clustering)
         {
             case ClusteringKind.Localhost:

@@ -42,6 +42,8 @@ public static class SiloBuilderExtensions
             options.ServiceId = cluster.ServiceId;
         });
         silo.UseMusicClusterClustering(cluster);
+        // Grain calls carry the caller's trace (W3C traceparent) and show as spans (Hosting/Telemetry exports them).
+        silo.AddActivityPropagation();
 
         silo.Services.TryAddSingleton(TimeProvider.System); // a test's fake clock, registered first, wins
         silo.Services.TryAddSingleton(LiveUpdateSettings.From(configuration));

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace MusicCluster.Grains.Inference;
 
 /// <summary>
@@ -23,13 +25,14 @@ public sealed record InferenceStatistics(
     long LiveScoringBatches = 0,
     long LiveScoredSequences = 0);
 
-/// <summary>Counts kept by the worker thread, read by anyone.</summary>
+/// <summary>Counts kept by the worker thread, read by anyone; also recorded as <see cref="InferenceMetrics"/>.</summary>
 internal sealed class BatchRecorder(string model)
 {
     private readonly object gate = new();
     private readonly SortedDictionary<int, long> sizes = [];
+    private readonly TagList tags = new() { { InferenceMetrics.ModelTag, model } };
     private long steps, rows, primerPasses, primerBatches, scoringBatches, scoredPieces, backgroundRows, preemptions, liveScoringBatches, liveScored;
-    private int active;
+    private int active, waiting;
 
     public void Step(int batch, int background = 0)
     {
@@ -40,8 +43,11 @@ internal sealed class BatchRecorder(string model)
             rows += batch;
             backgroundRows += background;
         }
+        InferenceMetrics.Tokens.Add(batch, tags);
+        InferenceMetrics.BatchSize.Record(batch, tags);
     }
 
+    /// <summary>A batched primer pass: one token for each of its sequences.</summary>
     public void PrimerPass(int sequences)
     {
         lock (gate)
@@ -49,6 +55,7 @@ internal sealed class BatchRecorder(string model)
             primerPasses += sequences;
             primerBatches++;
         }
+        InferenceMetrics.Tokens.Add(sequences, tags);
     }
 
     public void Preempted() { lock (gate) preemptions++; }
@@ -69,9 +76,23 @@ internal sealed class BatchRecorder(string model)
             scoringBatches++;
             scoredPieces += pieces;
         }
+        InferenceMetrics.ScoringBatchSize.Record(pieces, tags);
     }
 
-    public void Active(int count) { lock (gate) active = count; }
+    public void Active(int count)
+    {
+        int change;
+        lock (gate) (change, active) = (count - active, count);
+        if (change != 0) InferenceMetrics.ActiveSequences.Add(change, tags);
+    }
+
+    /// <summary>Sequences queued for a slot (the worker's waiting queues, live and background).</summary>
+    public void Waiting(int count)
+    {
+        int change;
+        lock (gate) (change, waiting) = (count - waiting, count);
+        if (change != 0) InferenceMetrics.WaitingSequences.Add(change, tags);
+    }
 
     public InferenceStatistics Snapshot()
     {

@@ -142,6 +142,7 @@ public sealed class ModelWorker : IDisposable
                 Admit(slots);
                 if (active.Count > 0) StepAll(slots);
                 recorder.Active(active.Count);
+                recorder.Waiting(waitingLive.Count + waitingBackground.Count);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -150,6 +151,8 @@ public sealed class ModelWorker : IDisposable
         finally
         {
             var stopped = new ObjectDisposedException($"the inference worker of {Model.Ref} has stopped");
+            recorder.Active(0); // a stopped worker holds nothing: its gauges go back to zero
+            recorder.Waiting(0);
             foreach (var job in active.Concat(waitingLive).Concat(waitingBackground))
             {
                 job.EncodedMelody?.Dispose();

@@ -144,6 +144,7 @@ public sealed class TrainingWorker
                 if (pendingRate is { } rate) created.LearningRate = rate;
             }
             created.StepCompleted += metrics => journal.AddMetrics(ToPoint(metrics));
+            created.StepCompleted += metrics => TrainingTelemetry.StepCompleted(created.Config, metrics);
             created.LogLine += line => journal.AddLog(line, clock.GetUtcNow());
             created.CheckpointSaved += record =>
             {

@@ -33,7 +33,8 @@ public sealed class TransformerCritic : nn.Module<Tensor, Tensor?, Tensor>
         finalNorm = nn.LayerNorm(config.ModelWidth, dtype: float32);
         scoreHead = nn.Linear(config.ModelWidth, 1, hasBias: true, dtype: float32);
         RegisterComponents();
-        if (device is not null) this.to(device);
+        // No device named: the one ComputeDevices chooses (CUDA when libtorch sees a GPU); new modules start on the CPU.
+        if ((device ?? ComputeDevices.Default) is { type: not DeviceType.CPU } target) this.to(target);
     }
 
     public TransformerConfig Config { get; }

@@ -41,7 +41,8 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
             nn.init.normal_(tokenEmbedding, 0.0, 0.02);
         }
         RegisterComponents();
-        if (device is not null) this.to(device);
+        // No device named: the one ComputeDevices chooses (CUDA when libtorch sees a GPU); new modules start on the CPU.
+        if ((device ?? ComputeDevices.Default) is { type: not DeviceType.CPU } target) this.to(target);
     }
 
     public TransformerConfig Config { get; }

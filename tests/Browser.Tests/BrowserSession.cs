@@ -27,7 +27,9 @@ public sealed class BrowserSession : IAsyncDisposable
     public IPage Page { get; }
     public List<string> Errors { get; } = [];
 
-    public static async Task<BrowserSession> StartAsync()
+    /// <param name="extraArgs">More Chromium flags, e.g. --autoplay-policy=no-user-gesture-required for a page that plays
+    /// sound without a click (as OBS Studio's browser source lets it).</param>
+    public static async Task<BrowserSession> StartAsync(params string[] extraArgs)
     {
         Prerequisite.Require(File.Exists(ChromiumPath), $"Chromium at {ChromiumPath} (Debian package chromium)");
         IPlaywright playwright = await Playwright.CreateAsync();
@@ -36,7 +38,7 @@ public sealed class BrowserSession : IAsyncDisposable
             ExecutablePath = ChromiumPath,
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", .. extraArgs],
         });
         IPage page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         return new BrowserSession(playwright, browser, page);

@@ -29,6 +29,23 @@ public static class FreePort
         throw new InvalidOperationException($"no free loopback port in {Lowest}-{BelowEphemeral} after 1000 tries");
     }
 
+    /// <summary>The first of <paramref name="count"/> consecutive unused ports (for a script that numbers its hosts' ports from a base).</summary>
+    public static int NextRange(int count)
+    {
+        lock (Given)
+        {
+            for (int attempt = 0; attempt < 1000; attempt++)
+            {
+                int first = Random.Shared.Next(Lowest, BelowEphemeral - count);
+                var range = Enumerable.Range(first, count).ToArray();
+                if (range.Any(Given.Contains) || !range.All(CanBind)) continue;
+                Given.UnionWith(range);
+                return first;
+            }
+        }
+        throw new InvalidOperationException($"no {count} consecutive free loopback ports in {Lowest}-{BelowEphemeral} after 1000 tries");
+    }
+
     private static bool CanBind(int port)
     {
         try

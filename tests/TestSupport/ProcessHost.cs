@@ -41,6 +41,26 @@ public sealed partial class ProcessHost : IAsyncDisposable
         };
         start.ArgumentList.Add(dll);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        return Launch(start, project, environment);
+    }
+
+    /// <summary>Starts a script or program of the repository (e.g. deploy/local-cluster.sh) in the repository root;
+    /// the programs it starts inherit the same environment.</summary>
+    public static ProcessHost StartScript(string relativePath, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Path.Combine(RepositoryPaths.Root, relativePath))
+        {
+            WorkingDirectory = RepositoryPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        return Launch(start, Path.GetFileName(relativePath), environment);
+    }
+
+    private static ProcessHost Launch(ProcessStartInfo start, string name, IReadOnlyDictionary<string, string> environment)
+    {
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__Console__FormatterName"] = "simple";
@@ -48,7 +68,7 @@ public sealed partial class ProcessHost : IAsyncDisposable
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var host = new ProcessHost(process, $"{project}#{Guid.NewGuid().ToString("N")[..6]}");
+        var host = new ProcessHost(process, $"{name}#{Guid.NewGuid().ToString("N")[..6]}");
         process.OutputDataReceived += (_, e) => host.Add(e.Data);
         process.ErrorDataReceived += (_, e) => host.Add(e.Data);
         process.Start();

@@ -322,7 +322,10 @@ public sealed class DeploymentFilesTests
         DockerStage build = dockerfile.Stages.Single(s => s.Name == "build");
         string? defaultPackage = dockerfile.Args(build.Index)["LIBTORCH_PACKAGE"];
         Assert.Equal("libtorch-cpu-linux-x64", defaultPackage);
-        Assert.Contains($"<LibTorchPackage Condition=\"'$(LibTorchPackage)' == ''\">{defaultPackage}</LibTorchPackage>", DeployFiles.Read("Directory.Packages.props"), StringComparison.Ordinal);
+        // Directory.Packages.props: libtorch-cpu-{runtime}, and a Linux build without -r (the image's) takes linux-x64.
+        string packages = DeployFiles.Read("Directory.Packages.props");
+        Assert.Contains("<LibTorchPackage Condition=\"'$(LibTorchPackage)' == ''\">libtorch-cpu-$(LibTorchRuntime)</LibTorchPackage>", packages, StringComparison.Ordinal);
+        Assert.Contains("<LibTorchRuntime Condition=\"'$(LibTorchRuntime)' == ''\">linux-x64</LibTorchRuntime>", packages, StringComparison.Ordinal);
         Assert.Contains("<PackageReference Include=\"$(LibTorchPackage)\" />", DeployFiles.Read("Music", "Music.csproj"), StringComparison.Ordinal);
         Assert.Contains(dockerfile.RunMatches(build.Index, @"dotnet publish .*-p:LibTorchPackage=\$\{LIBTORCH_PACKAGE\}"), _ => true);
         (_, Yaml composeGpu) = Assert.Single(ComposeServicesBuiltFrom("Silo/Dockerfile"), s => s.Service["build"]["args"].Exists);

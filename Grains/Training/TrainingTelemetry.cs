@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using MusicCluster.Music.Training;
+
+namespace MusicCluster.Grains.Training;
+
+/// <summary>
+/// Training's OpenTelemetry instruments (meter <see cref="MeterName"/>, exported by the hosts with the project's other
+/// meters): how long each optimisation step took and the tokens it trained on, tagged with the phase (Mle, Adversarial).
+/// </summary>
+internal static class TrainingTelemetry
+{
+    public const string MeterName = "MusicCluster.Training";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>(
+        "musiccluster.training.step.duration", "s", "Wall time of one training step (generator and critic updates)",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+
+    /// <summary>Its rate is training throughput in tokens per second.</summary>
+    private static readonly Counter<long> Tokens = Meter.CreateCounter<long>(
+        "musiccluster.training.tokens", "{token}", "Tokens (batch x context) the generator trained on");
+
+    /// <summary>Records a completed step; steps that report no throughput (evaluation-only records) are left out.</summary>
+    public static void StepCompleted(RunConfig config, TrainingMetrics metrics)
+    {
+        if (metrics.TokensPerSecond <= 0 || !double.IsFinite(metrics.TokensPerSecond)) return;
+        long tokens = (long)config.BatchSize * config.Model.ContextLength;
+        var tags = new TagList { { "musiccluster.training.phase", metrics.Phase.ToString() } };
+        StepDuration.Record(tokens / metrics.TokensPerSecond, tags);
+        Tokens.Add(tokens, tags);
+    }
+}
