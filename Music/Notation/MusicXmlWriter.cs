@@ -49,6 +49,7 @@ public static class MusicXmlWriter
     public static void Write(Piece piece, Stream stream, CancellationToken cancellation = default)
     {
         XDocument document = ToDocument(piece, cancellation);
+        cancellation.ThrowIfCancellationRequested();
         var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true };
         using var writer = XmlWriter.Create(stream, settings);
         document.Save(writer);
