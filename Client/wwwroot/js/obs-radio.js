@@ -1,7 +1,8 @@
 "use strict";
-// OBS radio (/obs?radio=1): generates pieces one after another and plays them back to back. The next piece is
-// generated while the current one plays, and its first note is scheduled on the audio clock at the moment the current
-// piece ends, so there is no gap unless generating a piece takes longer than playing one (then the gap is shown).
+// OBS radio (/obs?radio=1): generates pieces one after another and plays them back to back. It keeps one piece in
+// hand: playback starts once two pieces are ready, and while a piece plays the one after the next is generated, so a
+// generation may take up to two pieces' playing time (a slow one on a busy cluster does not leave silence). Each
+// piece's first note is scheduled on the audio clock at the moment the one before ends; a gap, if any, is shown.
 // Query: bars (1-64, default 8), temperature, candidates (critic-guided, 1 = off), audio=0 (titles and roll only).
 // State for readers of the markup (and the browser test) on the overlay: data-radio-played (pieces started),
 // data-radio-piece (the one playing), data-radio-gap (seconds of silence before it), data-radio-lead (seconds it was
@@ -69,18 +70,19 @@
 
     // Tries until a piece comes (a busy cluster answers 429 with Retry-After; a failed session is simply replaced).
     async function nextPiece() {
-        next.textContent = "Next: generating…";
         for (;;) {
             try {
-                const piece = await generate();
-                next.textContent = `Next: ${piece.title}`;
-                piece.announcedAt = now();
-                return piece;
+                return await generate();
             } catch (e) {
-                next.textContent = "Next: generating… (retrying)";
                 await delay((e.retryAfter || 2) * 1000);
             }
         }
+    }
+
+    // The piece in hand is the one shown as coming next.
+    function announce(piece) {
+        next.textContent = `Next: ${piece.title}`;
+        piece.announcedAt = now();
     }
 
     function barOf(piece, start) {
@@ -120,19 +122,24 @@
     async function run() {
         await startAudio();
         overlay.dataset.radioAudio = synth ? "on" : "off";
-        let upcoming = nextPiece(), end = null;
+        next.textContent = "Next: generating…";
+        let piece = await nextPiece(), end = null;
+        announce(piece);
+        let upcoming = nextPiece();
+        await upcoming; // two pieces ready before the first plays: one is always in hand
         for (;;) {
-            const piece = await upcoming;
             // Back to back when the piece is ready in time; otherwise as soon as possible, and the gap is shown.
             const soonest = now() + 0.2;
             const start = end !== null && end >= soonest ? end : soonest;
             const gap = end === null ? 0 : start - end;
             schedule(piece, start);
             end = start + piece.end * piece.secondsPerQuarter;
-            next.textContent = `Next: ${piece.title}`;
             await until(start);
             show(piece, start, gap);
-            upcoming = nextPiece(); // the next piece is generated while this one plays
+            next.textContent = "Next: generating…";
+            piece = await upcoming; // ready long before this one ends, except when generating falls behind
+            announce(piece);
+            upcoming = nextPiece(); // the piece after the next is generated while this one plays
         }
     }
     run();
