@@ -9,8 +9,10 @@
 // keyboard; "focus" plays them, and takes MIDI note-ons, only while the input is in use (the last pointer press or
 // focus on the page was inside options.area, by default root), for a page where another part plays the same keys;
 // the area is marked with the class melody-listening meanwhile.
-"use strict";
-window.MelodyInput = (() => {
+import { LiveRoll } from "./live-roll.js";
+/* global Tone */
+
+export const MelodyInput = (() => {
     const lowest = 60, highest = 81;                 // the soprano's range the server checks
     const quartersPerBar = 4, sixteenth = 0.25;
     const maxQuarters = 64 * quartersPerBar;
@@ -76,7 +78,7 @@ window.MelodyInput = (() => {
             this.sound = new Sound();
             this.recording = null;
             this.playing = null;
-            this.roll = new PianoRoll(this.ui.roll, { pitchRange: { low: lowest, high: highest }, quarterWidth: 36 });
+            this.roll = new LiveRoll(this.ui.roll, { pitchRange: { low: lowest, high: highest }, quarterWidth: 36 });
             this.buildPiano();
             this.bindControls();
             this.bindComputerKeyboard(options);
