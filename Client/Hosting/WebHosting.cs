@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 using MusicCluster.Client.Endpoints;
 using MusicCluster.Client.Hubs;
 using MusicCluster.Client.Services;
-using MusicCluster.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using MusicCluster.Hosting;
 using MusicCluster.Hosting.Admin;
 using Orleans.Dashboard;
 

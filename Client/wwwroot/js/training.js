@@ -51,6 +51,4 @@ const render = runs => {
         row.querySelector('[data-field=silo] code').textContent = run.silo ?? '';
     }
 };
-const training = hub('/hubs/training');
-training.on('runs', render);
-training.whenConnected(async () => render(await training.invoke('WatchList')));
+hub('/hubs/training').follow('Runs', render);
