@@ -11,8 +11,7 @@ namespace MusicCluster.Client.Hubs;
 /// watch it: a grain observer renewed before the silos expire it, which catches up on what it missed when the run
 /// moved to another silo, and hands new metrics, log lines and the run to the run's SignalR group, each step and line
 /// once, in order. The watch closes when the last browser leaves, and every watch when the web host stops (a hosted
-/// service, so before the cluster client does). (The list
-/// of runs is a periodic read: <see cref="TrainingHub.Runs"/>.)
+/// service, so before the cluster client does). The list of runs is a periodic read: <see cref="TrainingHub.Runs"/>.
 /// </summary>
 internal sealed class TrainingLiveRelay(IClusterClient cluster, IHubContext<TrainingHub> hub, LiveUpdateSettings live,
     TimeProvider clock, ILogger<TrainingLiveRelay> logger) : IHostedService

@@ -1,6 +1,7 @@
 import { api } from "./api.js";
 import { LiveRoll } from "./live-roll.js";
 import { MelodyInput } from "./melody-input.js";
+import { isBlackKey } from "./pitches.js";
 import { appendBarScore } from "./score-colour.js";
 /* global Midi, Tone */
 
@@ -98,7 +99,7 @@ import { appendBarScore } from "./score-colour.js";
     const secondsPerQuarter = 0.5;
 
     for (let i = 0; i < 25; i++) {
-        const pitch = 60 + i, black = [1, 3, 6, 8, 10].includes(i % 12);
+        const pitch = 60 + i, black = isBlackKey(pitch);
         const key = document.createElement("div");
         key.className = "key" + (black ? " black" : "");
         key.dataset.pitch = String(pitch);

@@ -3,6 +3,7 @@
 // overlay draw with it; the piece page draws a whole piece fitted to its canvas: piece-roll.js.
 // Options: quarterWidth (px), quartersPerBar, transparent, pitchRange { low, high } (a fixed range of rows, e.g. a
 // voice's range, instead of one that widens with the notes), minBars (bars drawn before any note arrives).
+import { isBlackKey } from "./pitches.js";
 import { scoreColour } from "./score-colour.js";
 
 export class LiveRoll {
@@ -65,7 +66,7 @@ export class LiveRoll {
         if (this.pitchRange) {
             // A fixed range is an instrument's keys: shade the black-key rows so a pitch can be read off the roll.
             ctx.fillStyle = "rgba(0,0,0,0.045)";
-            for (let p = low; p <= high; p++) if ([1, 3, 6, 8, 10].includes(p % 12)) ctx.fillRect(0, (high - p) * rowHeight, c.width, rowHeight);
+            for (let p = low; p <= high; p++) if (isBlackKey(p)) ctx.fillRect(0, (high - p) * rowHeight, c.width, rowHeight);
         }
         ctx.strokeStyle = "rgba(120,120,140,0.35)";
         for (let b = 0; b <= bars; b++) {

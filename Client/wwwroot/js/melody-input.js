@@ -10,6 +10,7 @@
 // focus on the page was inside options.area, by default root), for a page where another part plays the same keys;
 // the area is marked with the class melody-listening meanwhile.
 import { LiveRoll } from "./live-roll.js";
+import { isBlackKey, noteName } from "./pitches.js";
 /* global Tone */
 
 export const MelodyInput = (() => {
@@ -20,9 +21,6 @@ export const MelodyInput = (() => {
     // music programs), from the C of the current octave; Z and X move that octave.
     const letters = "awsedftgyhujkolp;'";
     const lowestBase = 60, highestBase = 72;
-    const pitchNames = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"];
-    const noteName = pitch => `${pitchNames[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
-    const isBlackKey = pitch => [1, 3, 6, 8, 10].includes(pitch % 12);
     const lengthNames = { 0.25: "16th", 0.5: "eighth", 0.75: "dotted eighth", 1: "quarter", 1.5: "dotted quarter", 2: "half", 3: "dotted half", 4: "whole" };
     const lengthName = quarters => lengthNames[quarters] || `${quarters} quarters`;
     const rangeText = "the soprano's range C4-A5 (MIDI 60-81)";

@@ -2,10 +2,10 @@
 // objective metrics against real music (Chart.js), and the nearest real pieces with their shared passage.
 import { api } from './api.js';
 import { PieceRoll } from './piece-roll.js';
+import { noteName, pitchClassNames as names } from './pitches.js';
 
 (() => {
     const id = document.getElementById('piece').dataset.pieceId;
-    const names = PieceRoll.pitchClassNames, noteName = PieceRoll.noteName;
     const label = name => name.replaceAll('_', ' ');
 
     const pianoRoll = async () => {

@@ -2,12 +2,10 @@
 // to top with note names along a pitch axis, bar lines, every note coloured by the critic score of its bar
 // (score-colour.js), and a playhead. (The live views grow their roll as notes arrive: live-roll.js.) Its time axis is
 // exported (xOf, barAt) so what is laid over the roll, such as a selection of bars, lines up with what it draws.
+import { isBlackKey, noteName, pitchClassNames } from "./pitches.js";
 import { scoreColour } from "./score-colour.js";
 
 export const PieceRoll = (() => {
-    const names = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'];
-    const noteName = pitch => `${names[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
-    const isBlackKey = pitch => [1, 3, 6, 8, 10].includes(pitch % 12);
     const axisWidth = 34;
 
     // Which pitches get a name on the axis: every one where rows are tall enough to read a label each, C E G
@@ -105,5 +103,5 @@ export const PieceRoll = (() => {
         }
     };
 
-    return { draw, xOf, barAt, noteName, pitchClassNames: names };
+    return { draw, xOf, barAt };
 })();
