@@ -126,6 +126,12 @@ public sealed partial class ProcessHost : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Sends SIGTERM to a process this assembly started itself (Azurite), without waiting.</summary>
+    internal static void SendTerminate(Process process)
+    {
+        if (SendSignal(process.Id, Sigterm) != 0) throw new InvalidOperationException($"kill({process.Id}, {Sigterm}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
