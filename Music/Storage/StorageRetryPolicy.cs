@@ -41,6 +41,7 @@ public sealed record StorageRetryPolicy
         Func<CancellationToken, Task<T>> attempt, Func<Exception, bool> transient, TimeProvider clock, CancellationToken cancellationToken)
     {
         long started = clock.GetTimestamp();
+        string what = name is null ? operation : $"{operation} of {name}";
         for (int tries = 1; ; tries++)
         {
             try
@@ -55,10 +56,10 @@ public sealed record StorageRetryPolicy
                 TimeSpan delay = DelayAfter(tries);
                 if (elapsed + delay > Budget)
                 {
-                    health.GaveUp(clock.GetUtcNow(), $"{operation}: {e.Message}");
+                    health.GaveUp(clock.GetUtcNow(), $"{what}: {e.Message}");
                     throw new BlobStoreUnavailableException(operation, name, store, tries, elapsed, e);
                 }
-                health.Retrying(clock.GetUtcNow(), $"{operation}: {e.Message}");
+                health.Retrying(clock.GetUtcNow(), $"{what}: {e.Message}");
                 await Task.Delay(delay, clock, cancellationToken);
             }
         }

@@ -29,9 +29,7 @@ public sealed partial class ProcessHost : IAsyncDisposable
     /// <summary>Starts `dotnet {project}/bin/{configuration}/net10.0/{assembly}.dll` in the project folder.</summary>
     public static ProcessHost Start(string project, string assembly, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        string projectFolder = Path.Combine(RepositoryPaths.Root, project);
-        string dll = Path.Combine(projectFolder, "bin", RepositoryPaths.BuildConfiguration, "net10.0", assembly + ".dll");
-        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is not built; build the solution first (./test.sh does)");
+        (string projectFolder, string dll) = BuiltAssembly(project, assembly);
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = projectFolder,
@@ -42,6 +40,39 @@ public sealed partial class ProcessHost : IAsyncDisposable
         start.ArgumentList.Add(dll);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         return Launch(start, project, environment);
+    }
+
+    /// <summary>
+    /// Starts the project's assembly like <see cref="Start"/>, in a bash that first limits the size of any file the
+    /// process writes to <paramref name="fileSizeKiB"/> KiB (`ulimit -f`) and ignores SIGXFSZ, so a write past the limit
+    /// fails with EFBIG as on a file system without room for it; no root needed. The runtime's W^X double mapping (a
+    /// memory file as large as the code it maps) is turned off, or the runtime could not start under the limit.
+    /// </summary>
+    public static ProcessHost StartWithFileSizeLimit(string project, string assembly, int fileSizeKiB, IReadOnlyDictionary<string, string> environment,
+        params string[] arguments)
+    {
+        (string projectFolder, string dll) = BuiltAssembly(project, assembly);
+        var start = new ProcessStartInfo("bash")
+        {
+            WorkingDirectory = projectFolder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // ulimit -f counts 1024-byte blocks in bash.
+        foreach (string argument in new[] { "-c", "trap '' XFSZ; ulimit -f \"$0\" && exec dotnet \"$@\"", fileSizeKiB.ToString(System.Globalization.CultureInfo.InvariantCulture), dll })
+            start.ArgumentList.Add(argument);
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        return Launch(start, project, environment);
+    }
+
+    private static (string ProjectFolder, string Dll) BuiltAssembly(string project, string assembly)
+    {
+        string projectFolder = Path.Combine(RepositoryPaths.Root, project);
+        string dll = Path.Combine(projectFolder, "bin", RepositoryPaths.BuildConfiguration, "net10.0", assembly + ".dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is not built; build the solution first (./test.sh does)");
+        return (projectFolder, dll);
     }
 
     /// <summary>Starts a script or program of the repository (e.g. deploy/local-cluster.sh) in the repository root;
