@@ -9,7 +9,8 @@ namespace MusicCluster.Music.Storage;
 public sealed record StorageRetryPolicy
 {
     public const string BudgetKey = "MusicCluster:Storage:RetrySeconds";
-    public const int DefaultBudgetSeconds = 30;
+    /// <summary>Under Orleans' 30-s grain call time-out, so a caller hears "storage unavailable" rather than a time-out.</summary>
+    public const int DefaultBudgetSeconds = 20;
 
     public TimeSpan Budget { get; init; } = TimeSpan.FromSeconds(DefaultBudgetSeconds);
     public TimeSpan FirstDelay { get; init; } = TimeSpan.FromMilliseconds(250);
