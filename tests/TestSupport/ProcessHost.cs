@@ -30,13 +30,7 @@ public sealed partial class ProcessHost : IAsyncDisposable
     public static ProcessHost Start(string project, string assembly, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         (string projectFolder, string dll) = BuiltAssembly(project, assembly);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = projectFolder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = Redirected("dotnet", projectFolder);
         start.ArgumentList.Add(dll);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         return Launch(start, project, environment);
@@ -52,13 +46,7 @@ public sealed partial class ProcessHost : IAsyncDisposable
         params string[] arguments)
     {
         (string projectFolder, string dll) = BuiltAssembly(project, assembly);
-        var start = new ProcessStartInfo("bash")
-        {
-            WorkingDirectory = projectFolder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = Redirected("bash", projectFolder);
         // ulimit -f counts 1024-byte blocks in bash.
         foreach (string argument in new[] { "-c", "trap '' XFSZ; ulimit -f \"$0\" && exec dotnet \"$@\"", fileSizeKiB.ToString(System.Globalization.CultureInfo.InvariantCulture), dll })
             start.ArgumentList.Add(argument);
@@ -66,6 +54,15 @@ public sealed partial class ProcessHost : IAsyncDisposable
         start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
         return Launch(start, project, environment);
     }
+
+    /// <summary>A process whose output this host reads, started in <paramref name="workingDirectory"/>.</summary>
+    private static ProcessStartInfo Redirected(string fileName, string workingDirectory) => new(fileName)
+    {
+        WorkingDirectory = workingDirectory,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        UseShellExecute = false,
+    };
 
     private static (string ProjectFolder, string Dll) BuiltAssembly(string project, string assembly)
     {
@@ -79,13 +76,7 @@ public sealed partial class ProcessHost : IAsyncDisposable
     /// the programs it starts inherit the same environment.</summary>
     public static ProcessHost StartScript(string relativePath, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo(Path.Combine(RepositoryPaths.Root, relativePath))
-        {
-            WorkingDirectory = RepositoryPaths.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = Redirected(Path.Combine(RepositoryPaths.Root, relativePath), RepositoryPaths.Root);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         return Launch(start, Path.GetFileName(relativePath), environment);
     }
