@@ -54,5 +54,11 @@ const render = cluster => {
     document.getElementById('silo-count').textContent = cluster.silos.length;
     document.getElementById('accelerator-total').textContent = cluster.silos.reduce((n, s) => n + s.accelerators, 0);
     document.getElementById('taken-at').textContent = new Date(cluster.takenAt).toISOString();
+    const storage = document.getElementById('storage');
+    if (storage && cluster.storage) {
+        storage.textContent = 'Storage: ' + cluster.storage.summary;
+        storage.dataset.state = cluster.storage.state;
+        storage.className = cluster.storage.state === 'Reachable' ? 'text-body-secondary' : 'alert alert-warning py-1';
+    }
 };
 hub('/hubs/status').follow('Cluster', render);
