@@ -1,10 +1,10 @@
-using MusicCluster.Music.Tokens;
-using MusicCluster.Music.Models;
 using System.CommandLine;
 using System.Text.Json;
 using MusicCluster.Music.Data;
+using MusicCluster.Music.Models;
 using MusicCluster.Music.Pieces;
 using MusicCluster.Music.Scoring;
+using MusicCluster.Music.Tokens;
 
 namespace MusicCluster.Cli.Commands;
 

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MusicCluster.Grains.Hosting;
 using MusicCluster.Grains.Inference;
-using MusicCluster.Grains.Models;
 using MusicCluster.Grains.Interfaces.Generation;
+using MusicCluster.Grains.Models;
 using MusicCluster.Music.Models;
 using MusicCluster.Music.Training;
 

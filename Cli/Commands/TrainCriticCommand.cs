@@ -59,9 +59,15 @@ internal static class TrainCriticCommand
                 {
                     Training = defaults.Training with
                     {
-                        Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(rate), ShuffledShare = parse.GetValue(shuffled),
-                        WindowPermutationShare = parse.GetValue(permuted), GradientPenaltyInterval = parse.GetValue(penalty), Seed = parse.GetValue(seed),
-                        Loss = parse.GetValue(loss), GradientPenaltyWeight = parse.GetValue(penaltyWeight),
+                        Steps = parse.GetValue(steps),
+                        BatchSize = parse.GetValue(batch),
+                        LearningRate = parse.GetValue(rate),
+                        ShuffledShare = parse.GetValue(shuffled),
+                        WindowPermutationShare = parse.GetValue(permuted),
+                        GradientPenaltyInterval = parse.GetValue(penalty),
+                        Seed = parse.GetValue(seed),
+                        Loss = parse.GetValue(loss),
+                        GradientPenaltyWeight = parse.GetValue(penaltyWeight),
                     },
                     WindowBars = parse.GetValue(windowBars),
                     EvaluateEvery = parse.GetValue(every),

@@ -1,9 +1,9 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MusicCluster.Client.Endpoints;
 using MusicCluster.Client.Hubs;
 using MusicCluster.Client.Services;
-using Microsoft.AspNetCore.StaticFiles;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using MusicCluster.Hosting;
 using MusicCluster.Hosting.Admin;
 using Orleans.Dashboard;

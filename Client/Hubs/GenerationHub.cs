@@ -1,5 +1,5 @@
-using MusicCluster.Client.Services;
 using Microsoft.AspNetCore.SignalR;
+using MusicCluster.Client.Services;
 using MusicCluster.Grains.Interfaces.Generation;
 
 namespace MusicCluster.Client.Hubs;

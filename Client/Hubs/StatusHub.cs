@@ -1,8 +1,8 @@
-using MusicCluster.Grains.Interfaces.Cluster;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.SignalR;
 using MusicCluster.Client.Endpoints;
 using MusicCluster.Client.Services;
+using MusicCluster.Grains.Interfaces.Cluster;
 using MusicCluster.Grains.Interfaces.Library;
 using MusicCluster.Grains.Interfaces.Scoring;
 using MusicCluster.Grains.Interfaces.Training;

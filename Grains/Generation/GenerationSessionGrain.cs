@@ -5,15 +5,14 @@ using MusicCluster.Grains.Interfaces;
 using MusicCluster.Grains.Interfaces.Generation;
 using MusicCluster.Grains.Interfaces.Library;
 using MusicCluster.Grains.Interfaces.Models;
+using MusicCluster.Grains.Library;
+using MusicCluster.Grains.Live;
+using MusicCluster.Music.Harmony;
 using MusicCluster.Music.Midi;
 using MusicCluster.Music.Models;
 using MusicCluster.Music.Pieces;
-using MusicCluster.Music.Harmony;
 using MusicCluster.Music.Training;
 using Orleans.Utilities;
-
-using MusicCluster.Grains.Library;
-using MusicCluster.Grains.Live;
 
 namespace MusicCluster.Grains.Generation;
 

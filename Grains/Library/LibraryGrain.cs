@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Logging;
 using MusicCluster.Grains.Interfaces;
 using MusicCluster.Grains.Interfaces.Library;
-using Microsoft.Extensions.Logging;
 using MusicCluster.Music.Storage;
 
 namespace MusicCluster.Grains.Library;

@@ -161,8 +161,15 @@ public sealed class LibrarySeederGrain(
                 Title = piece.Title,
                 Provenance = new Music.Pieces.Provenance
                 {
-                    ModelId = piece.ModelId, CheckpointId = piece.CheckpointId, Seed = piece.Seed, Parameters = piece.Parameters, CreatedAt = piece.CreatedAt,
-                    Author = authorship.Author, Adviser = authorship.Adviser, Organisation = authorship.Organisation, Licence = authorship.Licence,
+                    ModelId = piece.ModelId,
+                    CheckpointId = piece.CheckpointId,
+                    Seed = piece.Seed,
+                    Parameters = piece.Parameters,
+                    CreatedAt = piece.CreatedAt,
+                    Author = authorship.Author,
+                    Adviser = authorship.Adviser,
+                    Organisation = authorship.Organisation,
+                    Licence = authorship.Licence,
                 },
             },
         });

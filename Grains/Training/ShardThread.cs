@@ -16,7 +16,8 @@ public sealed class ShardThread : IDisposable
         var thread = new Thread(() =>
         {
             foreach (var work in inbox.GetConsumingEnumerable()) work();
-        }) { IsBackground = true, Name = name };
+        })
+        { IsBackground = true, Name = name };
         thread.Start();
     }
 

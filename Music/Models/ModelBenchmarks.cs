@@ -1,5 +1,5 @@
-using MusicCluster.Music.Training;
 using System.Diagnostics;
+using MusicCluster.Music.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

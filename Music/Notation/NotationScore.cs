@@ -100,8 +100,12 @@ public sealed class NotationScore
 
         return new NotationScore
         {
-            Parts = parts, Bars = bars, Keys = keys, Tempos = tempos,
-            Title = XmlSafeText.Clean(piece.Metadata.Title)!, Composer = XmlSafeText.Clean(piece.Metadata.Composer),
+            Parts = parts,
+            Bars = bars,
+            Keys = keys,
+            Tempos = tempos,
+            Title = XmlSafeText.Clean(piece.Metadata.Title)!,
+            Composer = XmlSafeText.Clean(piece.Metadata.Composer),
         };
     }
 

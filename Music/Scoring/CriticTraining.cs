@@ -1,6 +1,6 @@
-using MusicCluster.Music.Training;
-using MusicCluster.Music.Runtime;
 using MusicCluster.Music.Models;
+using MusicCluster.Music.Runtime;
+using MusicCluster.Music.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -30,8 +30,16 @@ public sealed partial class TrainingPageTests(ClientProcessFixture client) : ICl
         // The page checks the form itself: 3 heads cannot split a width of 16.
         var fields = new Dictionary<string, string>
         {
-            ["Layers"] = "1", ["Heads"] = "3", ["ModelWidth"] = "16", ["ContextLength"] = "32", ["Dropout"] = "0", ["BatchSize"] = "2",
-            ["MleSteps"] = "400", ["AdversarialSteps"] = "0", ["ValidateEvery"] = "5", ["CheckpointEvery"] = "10",
+            ["Layers"] = "1",
+            ["Heads"] = "3",
+            ["ModelWidth"] = "16",
+            ["ContextLength"] = "32",
+            ["Dropout"] = "0",
+            ["BatchSize"] = "2",
+            ["MleSteps"] = "400",
+            ["AdversarialSteps"] = "0",
+            ["ValidateEvery"] = "5",
+            ["CheckpointEvery"] = "10",
         };
         foreach (var (field, value) in fields) await page.GetByTestId($"field-{field}").FillAsync(value);
         await page.GetByTestId("start-run").ClickAsync();

@@ -21,7 +21,13 @@ internal sealed class InMemoryScoringModels : IScoringModelSource
         var vocabulary = new EventTokenizer().Vocabulary;
         var config = new TransformerConfig
         {
-            VocabSize = vocabulary.Count, ContextLength = 128, Layers = 1, Heads = 2, ModelWidth = 16, FeedForwardWidth = 32, Dropout = 0,
+            VocabSize = vocabulary.Count,
+            ContextLength = 128,
+            Layers = 1,
+            Heads = 2,
+            ModelWidth = 16,
+            FeedForwardWidth = 32,
+            Dropout = 0,
         };
         torch.random.manual_seed(3);
         var critic = new TransformerCritic(config);

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using MusicCluster.Grains.Interfaces.Admin;
 using MusicCluster.Music.Data;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MusicCluster.Client.Tests;
 
@@ -200,7 +200,9 @@ public sealed class TrainingApiTests(TrainingClientFixture fixture) : IClassFixt
         string token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
         HttpResponseMessage posted = await admin.PostAsync("/models?handler=Promote", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["modelId"] = id, ["checkpointId"] = checkpoint, ["__RequestVerificationToken"] = token,
+            ["modelId"] = id,
+            ["checkpointId"] = checkpoint,
+            ["__RequestVerificationToken"] = token,
         }));
         Assert.True(posted.StatusCode == HttpStatusCode.Redirect, $"{posted.StatusCode}: {await posted.Content.ReadAsStringAsync()}");
         HttpResponseMessage after = await admin.GetAsync(posted.Headers.Location);
@@ -237,10 +239,22 @@ public sealed class TrainingApiTests(TrainingClientFixture fixture) : IClassFixt
         var form = new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = AdminSession.AntiforgeryToken(page),
-            ["Form.Dataset"] = "synthetic-demo", ["Form.Layers"] = "1", ["Form.Heads"] = "3", ["Form.ModelWidth"] = "16",
-            ["Form.ContextLength"] = "32", ["Form.Dropout"] = "0", ["Form.LearningRate"] = "0.001", ["Form.BatchSize"] = "2",
-            ["Form.MleSteps"] = "5", ["Form.AdversarialSteps"] = "0", ["Form.CriticSteps"] = "1", ["Form.GradientPenaltyWeight"] = "10",
-            ["Form.GumbelTemperature"] = "1", ["Form.MleWeight"] = "1", ["Form.ValidateEvery"] = "5", ["Form.CheckpointEvery"] = "5",
+            ["Form.Dataset"] = "synthetic-demo",
+            ["Form.Layers"] = "1",
+            ["Form.Heads"] = "3",
+            ["Form.ModelWidth"] = "16",
+            ["Form.ContextLength"] = "32",
+            ["Form.Dropout"] = "0",
+            ["Form.LearningRate"] = "0.001",
+            ["Form.BatchSize"] = "2",
+            ["Form.MleSteps"] = "5",
+            ["Form.AdversarialSteps"] = "0",
+            ["Form.CriticSteps"] = "1",
+            ["Form.GradientPenaltyWeight"] = "10",
+            ["Form.GumbelTemperature"] = "1",
+            ["Form.MleWeight"] = "1",
+            ["Form.ValidateEvery"] = "5",
+            ["Form.CheckpointEvery"] = "5",
         };
         HttpResponseMessage invalid = await admin.PostAsync("/training", new FormUrlEncodedContent(form));
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
@@ -287,10 +301,22 @@ public sealed class TrainingApiTests(TrainingClientFixture fixture) : IClassFixt
         var form = new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = AdminSession.AntiforgeryToken(page),
-            ["Form.Dataset"] = "jsb-grid", ["Form.Layers"] = "1", ["Form.Heads"] = "2", ["Form.ModelWidth"] = "16",
-            ["Form.ContextLength"] = context, ["Form.Dropout"] = "0", ["Form.LearningRate"] = "0.001", ["Form.BatchSize"] = "2",
-            ["Form.MleSteps"] = "3", ["Form.AdversarialSteps"] = "0", ["Form.CriticSteps"] = "1", ["Form.GradientPenaltyWeight"] = "10",
-            ["Form.GumbelTemperature"] = "1", ["Form.MleWeight"] = "1", ["Form.ValidateEvery"] = "3", ["Form.CheckpointEvery"] = "3",
+            ["Form.Dataset"] = "jsb-grid",
+            ["Form.Layers"] = "1",
+            ["Form.Heads"] = "2",
+            ["Form.ModelWidth"] = "16",
+            ["Form.ContextLength"] = context,
+            ["Form.Dropout"] = "0",
+            ["Form.LearningRate"] = "0.001",
+            ["Form.BatchSize"] = "2",
+            ["Form.MleSteps"] = "3",
+            ["Form.AdversarialSteps"] = "0",
+            ["Form.CriticSteps"] = "1",
+            ["Form.GradientPenaltyWeight"] = "10",
+            ["Form.GumbelTemperature"] = "1",
+            ["Form.MleWeight"] = "1",
+            ["Form.ValidateEvery"] = "3",
+            ["Form.CheckpointEvery"] = "3",
         };
         HttpResponseMessage posted = await admin.PostAsync("/training", new FormUrlEncodedContent(form));
         Assert.True(posted.StatusCode == HttpStatusCode.Redirect, $"{posted.StatusCode}: {await posted.Content.ReadAsStringAsync()}");

@@ -1,5 +1,5 @@
-using MusicCluster.Grains.Interfaces.Models;
 using MusicCluster.Grains.Inference;
+using MusicCluster.Grains.Interfaces.Models;
 using MusicCluster.Grains.Models;
 using MusicCluster.Music.Models;
 using MusicCluster.Music.Storage;
@@ -219,8 +219,14 @@ public sealed class InferenceEngineTests
         TorchSharp.torch.random.manual_seed(4);
         var generator = new TransformerGenerator(new TransformerConfig
         {
-            VocabSize = layout.Vocabulary.Count, ContextLength = 48, Layers = 2, Heads = 2, ModelWidth = 16, FeedForwardWidth = 32,
-            Dropout = 0, MelodyEncoderLayers = 1,
+            VocabSize = layout.Vocabulary.Count,
+            ContextLength = 48,
+            Layers = 2,
+            Heads = 2,
+            ModelWidth = 16,
+            FeedForwardWidth = 32,
+            Dropout = 0,
+            MelodyEncoderLayers = 1,
         });
         using (TorchSharp.torch.no_grad())
             foreach (var (name, parameter) in generator.named_parameters())

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using MusicCluster.Grains.Interfaces.Library;
-using IScoringModelSource = MusicCluster.Music.Scoring.IScoringModelSource;
-using ScoringModel = MusicCluster.Music.Scoring.ScoringModel;
-using ScoringModelLoadException = MusicCluster.Music.Scoring.ScoringModelLoadException;
 using MusicCluster.Music.Data;
 using MusicCluster.Music.Storage;
 using MusicCluster.Music.Training;
+using IScoringModelSource = MusicCluster.Music.Scoring.IScoringModelSource;
+using ScoringModel = MusicCluster.Music.Scoring.ScoringModel;
+using ScoringModelLoadException = MusicCluster.Music.Scoring.ScoringModelLoadException;
 
 namespace MusicCluster.Grains.Tests;
 

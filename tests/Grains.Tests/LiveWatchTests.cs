@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using MusicCluster.Hosting;
 using MusicCluster.Grains.Interfaces.Generation;
+using MusicCluster.Hosting;
 using Orleans.Core.Internal;
 
 namespace MusicCluster.Grains.Tests;

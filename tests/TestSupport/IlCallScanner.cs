@@ -76,24 +76,24 @@ public static class IlCallScanner
             case HandleKind.MethodSpecification:
                 return Describe(metadata, metadata.GetMethodSpecification((MethodSpecificationHandle)handle).Method);
             case HandleKind.MethodDefinition:
-            {
-                var method = metadata.GetMethodDefinition((MethodDefinitionHandle)handle);
-                var signature = method.DecodeSignature(names, null);
-                return $"{TypeDefinitionName(metadata, method.GetDeclaringType())}::{metadata.GetString(method.Name)}({string.Join(", ", signature.ParameterTypes)})";
-            }
-            case HandleKind.MemberReference:
-            {
-                var member = metadata.GetMemberReference((MemberReferenceHandle)handle);
-                var signature = member.DecodeMethodSignature(names, null);
-                string parent = member.Parent.Kind switch
                 {
-                    HandleKind.TypeReference => TypeReferenceName(metadata, (TypeReferenceHandle)member.Parent),
-                    HandleKind.TypeDefinition => TypeDefinitionName(metadata, (TypeDefinitionHandle)member.Parent),
-                    HandleKind.TypeSpecification => metadata.GetTypeSpecification((TypeSpecificationHandle)member.Parent).DecodeSignature(names, null),
-                    _ => member.Parent.Kind.ToString(),
-                };
-                return $"{parent}::{metadata.GetString(member.Name)}({string.Join(", ", signature.ParameterTypes)})";
-            }
+                    var method = metadata.GetMethodDefinition((MethodDefinitionHandle)handle);
+                    var signature = method.DecodeSignature(names, null);
+                    return $"{TypeDefinitionName(metadata, method.GetDeclaringType())}::{metadata.GetString(method.Name)}({string.Join(", ", signature.ParameterTypes)})";
+                }
+            case HandleKind.MemberReference:
+                {
+                    var member = metadata.GetMemberReference((MemberReferenceHandle)handle);
+                    var signature = member.DecodeMethodSignature(names, null);
+                    string parent = member.Parent.Kind switch
+                    {
+                        HandleKind.TypeReference => TypeReferenceName(metadata, (TypeReferenceHandle)member.Parent),
+                        HandleKind.TypeDefinition => TypeDefinitionName(metadata, (TypeDefinitionHandle)member.Parent),
+                        HandleKind.TypeSpecification => metadata.GetTypeSpecification((TypeSpecificationHandle)member.Parent).DecodeSignature(names, null),
+                        _ => member.Parent.Kind.ToString(),
+                    };
+                    return $"{parent}::{metadata.GetString(member.Name)}({string.Join(", ", signature.ParameterTypes)})";
+                }
             default:
                 return handle.Kind.ToString();
         }

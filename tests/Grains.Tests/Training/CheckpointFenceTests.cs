@@ -1,8 +1,8 @@
+using System.Text.Json.Nodes;
 using MusicCluster.Grains.Interfaces.Training;
 using MusicCluster.Grains.Training;
 using MusicCluster.Music.Storage;
 using MusicCluster.Music.Storage.Checkpoints;
-using System.Text.Json.Nodes;
 
 namespace MusicCluster.Grains.Tests.Training;
 

@@ -35,7 +35,11 @@ public static class TestMidiReader
                 }
         return PieceBuilder.Normalize(new Piece
         {
-            TicksPerQuarter = file.DeltaTicksPerQuarterNote, Notes = notes, Tempos = tempos, TimeSignatures = times, KeySignatures = keys,
+            TicksPerQuarter = file.DeltaTicksPerQuarterNote,
+            Notes = notes,
+            Tempos = tempos,
+            TimeSignatures = times,
+            KeySignatures = keys,
         });
     }
 }

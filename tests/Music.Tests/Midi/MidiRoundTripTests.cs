@@ -143,10 +143,15 @@ public class MidiRoundTripTests
     {
         var provenance = new Provenance
         {
-            ModelId = "jsb-small", CheckpointId = "step-1200", Seed = 42,
+            ModelId = "jsb-small",
+            CheckpointId = "step-1200",
+            Seed = 42,
             Parameters = new Dictionary<string, string> { ["temperature"] = "0.9", ["top-k"] = "20" },
             CreatedAt = new DateTimeOffset(2026, 11, 26, 7, 30, 0, TimeSpan.FromHours(1)).AddTicks(1234567),
-            Author = "MusicCluster", Adviser = "A. Adviser", Organisation = "Org", Licence = "CC BY 4.0",
+            Author = "MusicCluster",
+            Adviser = "A. Adviser",
+            Organisation = "Org",
+            Licence = "CC BY 4.0",
         };
         var piece = new Piece { Metadata = new PieceMetadata { Title = "Generated", Provenance = provenance } };
         var back = MidiFileReader.Read(MidiFileWriter.Write(piece));

@@ -143,8 +143,14 @@ public sealed class MelodyEncoderTests
         {
             Model = TinyModels.Config(vocab: Layout.Vocabulary.Count, context: 48) with { PadTokenId = 0 },
             Critic = new CriticArchitecture { Layers = 1, Heads = 2, ModelWidth = 16, FeedForwardWidth = 32, Dropout = 0 },
-            Seed = 3, BatchSize = 4, LearningRate = 3e-3, WarmupSteps = 2, MleSteps = 2,
-            ValidateEvery = 0, CheckpointEvery = 0, CheckpointMinutes = 0,
+            Seed = 3,
+            BatchSize = 4,
+            LearningRate = 3e-3,
+            WarmupSteps = 2,
+            MleSteps = 2,
+            ValidateEvery = 0,
+            CheckpointEvery = 0,
+            CheckpointMinutes = 0,
         };
         var dataset = new DatasetReference("tiny-harmony", new string('0', 64));
         using var first = new Trainer(plain, Layout.Vocabulary, sequences.Take(3).ToList(), sequences.Skip(3).ToList(), dataset);

@@ -1,5 +1,5 @@
-using MusicCluster.Music.Training;
 using MusicCluster.Music.Models;
+using MusicCluster.Music.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

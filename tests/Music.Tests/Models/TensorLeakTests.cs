@@ -1,6 +1,6 @@
+using MusicCluster.Music.Models;
 using MusicCluster.Music.Runtime;
 using MusicCluster.Music.Training;
-using MusicCluster.Music.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

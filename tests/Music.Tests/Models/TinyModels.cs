@@ -22,16 +22,16 @@ internal static class TinyModels
 
     public static TransformerConfig Config(int vocab = 12, int context = 32, int layers = 2, int heads = 2, int width = 16,
         int feedForward = 32, double dropout = 0.0, bool tied = true) => new()
-    {
-        VocabSize = vocab,
-        ContextLength = context,
-        Layers = layers,
-        Heads = heads,
-        ModelWidth = width,
-        FeedForwardWidth = feedForward,
-        Dropout = dropout,
-        TiedOutput = tied,
-    };
+        {
+            VocabSize = vocab,
+            ContextLength = context,
+            Layers = layers,
+            Heads = heads,
+            ModelWidth = width,
+            FeedForwardWidth = feedForward,
+            Dropout = dropout,
+            TiedOutput = tied,
+        };
 
     public static TransformerGenerator Generator(TransformerConfig config, long seed = 1)
     {

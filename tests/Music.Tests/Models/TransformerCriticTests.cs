@@ -1,5 +1,5 @@
-using MusicCluster.Music.Runtime;
 using MusicCluster.Music.Models;
+using MusicCluster.Music.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

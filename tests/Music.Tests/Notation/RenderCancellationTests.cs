@@ -35,7 +35,8 @@ public class RenderCancellationTests
         {
             Thread.Sleep(TimeSpan.FromMilliseconds(20));
             cancellation.Cancel();
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         canceller.Start();
         Assert.ThrowsAny<OperationCanceledException>(() => render(cancellation.Token));
         canceller.Join();

@@ -14,15 +14,15 @@ public static class TestPieces
 
     public static Piece Make(IEnumerable<Note> notes, int numerator = 4, int denominator = 4, int sharps = 0, bool minor = false,
         double bpm = 120, string title = "Test", IEnumerable<TrackInfo>? tracks = null) => PieceBuilder.Normalize(new Piece
-    {
-        TicksPerQuarter = Tpq,
-        Notes = notes.ToList(),
-        Tempos = [TempoChange.FromBpm(0, bpm)],
-        TimeSignatures = [new TimeSignature(0, numerator, denominator)],
-        KeySignatures = [new KeySignature(0, sharps, minor)],
-        Tracks = tracks?.ToList() ?? [new TrackInfo(0, "Melody")],
-        Metadata = new PieceMetadata { Title = title },
-    });
+        {
+            TicksPerQuarter = Tpq,
+            Notes = notes.ToList(),
+            Tempos = [TempoChange.FromBpm(0, bpm)],
+            TimeSignatures = [new TimeSignature(0, numerator, denominator)],
+            KeySignatures = [new KeySignature(0, sharps, minor)],
+            Tracks = tracks?.ToList() ?? [new TrackInfo(0, "Melody")],
+            Metadata = new PieceMetadata { Title = title },
+        });
 
     /// <summary>C major scale C4..C5 in quarters, 4/4.</summary>
     public static Piece CMajorScale() =>

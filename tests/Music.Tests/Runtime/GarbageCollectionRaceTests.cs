@@ -26,7 +26,8 @@ public sealed class GarbageCollectionRaceTests
                 GC.WaitForPendingFinalizers();
                 collections++;
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         collector.Start();
         try
         {

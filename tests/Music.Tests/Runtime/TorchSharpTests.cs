@@ -32,17 +32,17 @@ public sealed class TorchSharpTests
         using (no_grad())
         {
             for (long row = 0; row < 4; row++)
-            for (long col = 0; col < 3; col++)
-            {
-                double original = layer1.weight[row, col].item<double>();
-                layer1.weight[row, col] = original + h;
-                double plus = loss().item<double>();
-                layer1.weight[row, col] = original - h;
-                double minus = loss().item<double>();
-                layer1.weight[row, col] = original;
-                double numeric = (plus - minus) / (2 * h);
-                Assert.Equal(numeric, analytic[row, col].item<double>(), 6);
-            }
+                for (long col = 0; col < 3; col++)
+                {
+                    double original = layer1.weight[row, col].item<double>();
+                    layer1.weight[row, col] = original + h;
+                    double plus = loss().item<double>();
+                    layer1.weight[row, col] = original - h;
+                    double minus = loss().item<double>();
+                    layer1.weight[row, col] = original;
+                    double numeric = (plus - minus) / (2 * h);
+                    Assert.Equal(numeric, analytic[row, col].item<double>(), 6);
+                }
         }
         Assert.True(analytic.abs().sum().item<double>() > 1e-6, "the gradient is all zeros: backward did not run");
     }

@@ -29,7 +29,12 @@ public sealed class CriticScorerOrderingTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var report = CriticTraining.Train(windows, train, new CriticTrainingOptions
         {
-            Steps = 100, BatchSize = 16, GradientPenaltyInterval = 4, Seed = 5, Loss = loss, GradientPenaltyWeight = penaltyWeight,
+            Steps = 100,
+            BatchSize = 16,
+            GradientPenaltyInterval = 4,
+            Seed = 5,
+            Loss = loss,
+            GradientPenaltyWeight = penaltyWeight,
         });
         output.WriteLine($"trained in {clock.Elapsed.TotalSeconds:F1} s; Wasserstein estimate {report.WassersteinEstimates[^1]:F3}");
 

@@ -81,8 +81,14 @@ public sealed class EvaluationTests
             seen = (real, generated);
             return new Dictionary<string, double> { ["pitchRangeOverlap"] = 0.5 };
         });
-        var result = runner.Run(dataset, new EvaluationOptions { Split = DatasetSplits.Valid, GeneratedPieces = validPieces + 1, GeneratedBars = 2,
-            GenerationBatchSize = 2, Sampling = new SamplingOptions { Seed = 4 } });
+        var result = runner.Run(dataset, new EvaluationOptions
+        {
+            Split = DatasetSplits.Valid,
+            GeneratedPieces = validPieces + 1,
+            GeneratedBars = 2,
+            GenerationBatchSize = 2,
+            Sampling = new SamplingOptions { Seed = 4 }
+        });
 
         Assert.Equal(("eval-model", "ckpt-3", "valid"), (result.ModelId, result.CheckpointId, result.Split));
         Assert.Equal(dataset.ReadSplit(DatasetSplits.Valid).Sum(s => (long)s.Tokens.Length), result.NllTokens);

@@ -67,7 +67,12 @@ internal static class RandomPieces
         var keys = Enumerable.Range(0, random.Next(0, 3)).Select(_ => new KeySignature(random.NextInt64(span), random.Next(-7, 8), random.Next(2) == 1)).ToList();
         return PieceBuilder.Normalize(new Piece
         {
-            TicksPerQuarter = ticksPerQuarter, Notes = notes, Tempos = tempos, KeySignatures = keys, TimeSignatures = signatures, Tracks = tracks,
+            TicksPerQuarter = ticksPerQuarter,
+            Notes = notes,
+            Tempos = tempos,
+            KeySignatures = keys,
+            TimeSignatures = signatures,
+            Tracks = tracks,
             Metadata = new PieceMetadata { Title = "random" },
         });
     }
