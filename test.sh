@@ -65,6 +65,14 @@ if ! dotnet build MusicCluster.sln -nologo -clp:NoSummary -v:minimal; then
   exit 1
 fi
 
+# Style is part of the suite: a change dotnet format would rewrite counts as one failure (the tests still run).
+say "checking style (dotnet format --verify-no-changes)"
+style_failed=0
+if ! dotnet format MusicCluster.sln --verify-no-changes --no-restore -v:quiet; then
+  echo "test.sh: dotnet format would change the files above: run 'dotnet format MusicCluster.sln'" >&2
+  style_failed=1
+fi
+
 say "testing"
 results="$root/TestResults"
 rm -rf "$results"/*.trx "$results"/*/*.trx 2>/dev/null
@@ -82,5 +90,6 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + $(value notExecuted)))
 done
 if [ "$test_exit" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a crashed test host leaves no failed count
+failed=$((failed + style_failed))
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$test_exit" -eq 0 ] && [ "$failed" -eq 0 ]
