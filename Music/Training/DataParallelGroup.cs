@@ -16,8 +16,8 @@ namespace MusicCluster.Music.Training;
 ///
 /// Elastic: a worker that fails (its silo died, or it refused a stale step) leaves the group and its shards go to the
 /// workers with the fewest, so the batch stays whole; in synchronous mode the step it failed in is completed by them,
-/// so the run goes on exactly as it would have. The outer optimizer's momentum lives here and is not checkpointed: a
-/// resumed local-mode run restarts it at zero.
+/// so the run goes on exactly as it would have. The outer optimizer's momentum lives here; the leader's checkpoints
+/// carry it and a group led by a resumed trainer starts from it, so a resumed local-mode run continues exactly.
 /// </summary>
 public sealed class DataParallelGroup : IDisposable
 {
@@ -45,8 +45,14 @@ public sealed class DataParallelGroup : IDisposable
         members.Add(leaderMember);
         members.AddRange(others.Select(w => new Member(w, isLeader: false)));
         for (int shard = 0; shard < config.Workers; shard++) members[shard % members.Count].Shards.Add(shard);
-        outer = new NesterovOuterOptimizer(config.OuterLearningRate, config.OuterMomentum);
+        outer = new NesterovOuterOptimizer(config.OuterLearningRate, config.OuterMomentum, leader.OuterMomentumState);
     }
+
+    /// <summary>
+    /// The outer optimizer's momentum for a checkpoint: null when the run keeps none (synchronous mode, momentum 0, or
+    /// no round yet), so a checkpoint carries it only where it matters.
+    /// </summary>
+    public float[]? OuterMomentum => config.ParallelMode == DataParallelMode.Local && config.OuterMomentum != 0 ? outer.Momentum : null;
 
     /// <summary>
     /// A group of <see cref="RunConfig.Workers"/> workers in this process: the leader and replicas of it, whose vectors

@@ -1,5 +1,6 @@
 using MusicCluster.Music.Models;
 using MusicCluster.Music.Tests.Models;
+using MusicCluster.Music.Storage.Checkpoints;
 using MusicCluster.Music.Training;
 using MusicCluster.TestSupport;
 
@@ -92,6 +93,44 @@ public sealed class DataParallelTests
         Assert.Equal(8, localMetrics.Count(m => m.BytesTransferred > 0)); // one averaging a round
         double first = localMetrics.Take(5).Average(m => m.MleLoss), last = localMetrics.TakeLast(5).Average(m => m.MleLoss);
         Assert.True(last < first - 1.0, $"local-mode loss went from {first:F3} to {last:F3}");
+    }
+
+    [Fact]
+    public void A_local_mode_run_resumed_from_a_checkpoint_continues_with_its_outer_momentum_exactly()
+    {
+        // Momentum 0.5 and rounds of 5 steps: a checkpoint at step 10 holds two rounds' momentum, which moves every later
+        // round. The leader trains both shards (its other worker gone, or no other silo): its whole state is in the
+        // checkpoint, so a resumed run must repeat the uninterrupted one exactly. (Other workers' inner AdamW states are not
+        // checkpointed: a worker restarted from a checkpoint takes the leader's, so with several the resumed rounds differ slightly.)
+        var config = Config(workers: 2, batch: 4, DataParallelMode.Local, mleSteps: 20);
+        using var uninterrupted = TinyRuns.NewTrainer(config);
+        using (var group = new DataParallelGroup(uninterrupted, []))
+            uninterrupted.Run(group: group);
+
+        using var first = TinyRuns.NewTrainer(config);
+        using (var group = new DataParallelGroup(first, []))
+            first.Run(maxSteps: 10, group: group);
+        var archive = first.CreateCheckpoint();
+        Assert.True(archive.Parts.ContainsKey(ModelCheckpoint.OuterMomentumPart), "a local-mode checkpoint with momentum carries the outer momentum");
+        Assert.Equal(uninterrupted.ParameterValues(), ResumedParameters(archive));
+
+        // Without the momentum (as before it was checkpointed) the resumed rounds differ: the check above can fail.
+        var forgetful = new CheckpointArchive(archive.Metadata, archive.Parts.Where(p => p.Key != ModelCheckpoint.OuterMomentumPart).ToDictionary());
+        Assert.NotEqual(uninterrupted.ParameterValues(), ResumedParameters(forgetful));
+
+        // Synchronous mode keeps no momentum: its checkpoints stay as they were.
+        using var synchronous = TinyRuns.NewTrainer(Config(workers: 2, batch: 4, mleSteps: 20));
+        synchronous.Run(maxSteps: 5);
+        Assert.False(synchronous.CreateCheckpoint().Parts.ContainsKey(ModelCheckpoint.OuterMomentumPart));
+
+        static float[] ResumedParameters(CheckpointArchive archive)
+        {
+            using var trainer = Trainer.Resume(ModelCheckpoint.Unpack(archive, "step-10", TinyRuns.Vocabulary), "step-10", TinyRuns.Vocabulary, TinyRuns.Train, TinyRuns.Valid);
+            Assert.Equal(10, trainer.Step);
+            using var group = new DataParallelGroup(trainer, []);
+            trainer.Run(group: group);
+            return trainer.ParameterValues();
+        }
     }
 
     [Fact]
