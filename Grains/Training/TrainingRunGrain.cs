@@ -254,7 +254,10 @@ public sealed class TrainingRunGrain(
         S.Step = startStep;
         long epoch = S.Epoch;
         var job = new TrainingJob(S.RunId, S.RunId, config, folder, resumeFrom, startStep, S.LearningRate, S.Dataset);
-        job = job with { Workers = leader => placement.CreateGroup(leader, job, epoch, line => journal.AddLog(line, clock.GetUtcNow())) };
+        var fenced = fence;
+        var joinStore = new CheckpointStore(store, async (_, _, token) => await fenced.CheckAsync(token));
+        var runJournal = journal;
+        job = job with { Workers = leader => placement.CreateGroup(leader, job, epoch, line => runJournal.AddLog(line, clock.GetUtcNow()), joinStore) };
         var started = new TrainingWorker(job, store, fence, journal, clock);
         worker = started;
         localWorkers.Add(started);

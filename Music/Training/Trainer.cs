@@ -256,7 +256,7 @@ public sealed partial class Trainer : IDisposable
 
             if (Step == Config.MleSteps && Config.AdversarialSteps > 0 && Step > 0) LogLine?.Invoke($"step {Step}: MLE pre-training done, adversarial fine-tuning begins");
             long before = Step;
-            IReadOnlyList<TrainingMetrics> trained = group is null ? [TrainStep()] : group.Train(this, stopAt - Step);
+            IReadOnlyList<TrainingMetrics> trained = group is null ? [TrainStep()] : group.Train(this, stopAt - Step, cancellation);
             Step += trained.Count;
             var metrics = trained[^1];
             bool last = Step >= Config.TotalSteps;

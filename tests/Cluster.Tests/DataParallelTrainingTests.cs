@@ -23,6 +23,9 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
     // 1e-4 on losses of 1-7 nats leaves room for 400 steps and still fails at once for a wrong shard or step.
     private const double SummationOrderTolerance = 1e-4;
 
+    // A 1,000-step run takes about a minute on an idle 2-core machine; a loaded shared one has taken over four.
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(15);
+
     private static object Run(string name, int workers, int batchSize) => new
     {
         dataset = "synthetic-demo",
@@ -45,7 +48,7 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
         await ClusterApi.PollSilosAsync(web, all => all.EnumerateArray().Any(silo =>
             silo.GetProperty("address").GetString()!.Contains($":{cluster.Cpu.SiloPort}@", StringComparison.Ordinal)
             && silo.GetProperty("trainingWorkers").EnumerateArray().Any(r => r.GetString() == parallelId)), TimeSpan.FromSeconds(60));
-        JsonElement parallelDone = await WaitRunAsync(web, parallelId, Finished, "the two-worker run finishes");
+        JsonElement parallelDone = await WaitRunAsync(web, parallelId, Finished, "the two-worker run finishes", RunTimeout);
         Assert.Equal("Completed", parallelDone.GetProperty("status").GetString());
         string placed = LogOf(web, parallelId).Single(t => t.StartsWith("2 worker(s) for 2 shard(s)", StringComparison.Ordinal));
         Assert.Contains($":{cluster.Cpu.SiloPort}@", placed);
@@ -75,6 +78,8 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
         await using var cluster = await ThreeSiloCluster.StartAsync("data-parallel-kill");
         var web = cluster.Web;
         string cpu = $":{cluster.Cpu.SiloPort}@";
+        // The reference first, while every silo is up: one worker with the summed batch.
+        double[] expected = await SingleWorkerLossesAsync(web);
 
         JsonElement killed = await StartRunAsync(web, Run("killed", workers: 2, batchSize: 2));
         string killedId = killed.GetProperty("runId").GetString()!;
@@ -86,7 +91,7 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
         Assert.True(killedAt < Steps, "the run ended before its worker's silo could be killed");
         await cluster.Cpu.Host!.KillAsync(TimeSpan.FromSeconds(30));
 
-        JsonElement done = await WaitRunAsync(web, killedId, Finished, "the run finishes without its worker");
+        JsonElement done = await WaitRunAsync(web, killedId, Finished, "the run finishes without its worker", RunTimeout);
         Assert.Equal("Completed", done.GetProperty("status").GetString());
         Assert.Equal(Steps, done.GetProperty("step").GetInt64());
         long epochBefore = beforeKill.GetProperty("epoch").GetInt64(), epochAfter = done.GetProperty("epoch").GetInt64();
@@ -115,7 +120,6 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
         var killedMetrics = await MetricsAsync(web, killedId);
         Assert.Equal(Enumerable.Range(1, Steps).Select(i => (long)i), killedMetrics.Select(m => m.GetProperty("step").GetInt64()));
         Assert.Equal(1, killedMetrics[^1].GetProperty("workers").GetInt32());
-        double[] expected = await SingleWorkerLossesAsync(web);
         FloatAssert.Close(expected, killedMetrics.Select(m => m.GetProperty("mleLoss").GetDouble()).ToArray(), SummationOrderTolerance);
 
         // Every checkpoint from before the kill is still there as it was written (same length, same epoch); no step
@@ -136,7 +140,7 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
     {
         JsonElement single = await StartRunAsync(web, Run("single", workers: 1, batchSize: 4));
         string singleId = single.GetProperty("runId").GetString()!;
-        Assert.Equal("Completed", (await WaitRunAsync(web, singleId, Finished, "the one-worker run finishes")).GetProperty("status").GetString());
+        Assert.Equal("Completed", (await WaitRunAsync(web, singleId, Finished, "the one-worker run finishes", RunTimeout)).GetProperty("status").GetString());
         return (await MetricsAsync(web, singleId)).Select(m => m.GetProperty("mleLoss").GetDouble()).ToArray();
     }
 

@@ -203,10 +203,11 @@ public sealed class TrainingFailoverTests
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    internal static Task<JsonElement> WaitRunAsync(HttpClient web, string id, Func<JsonElement, bool> condition, string what) =>
+    internal static Task<JsonElement> WaitRunAsync(HttpClient web, string id, Func<JsonElement, bool> condition, string what, TimeSpan? timeout = null) =>
         Poll.UntilAsync(async () =>
         {
             try { return await web.GetFromJsonAsync<JsonElement>($"/api/training-runs/{id}"); }
-            catch (HttpRequestException) { return default; } // the cluster is reorganising after a silo left
-        }, r => r.ValueKind == JsonValueKind.Object && condition(r), Long, what);
+            // The cluster is reorganising after a silo left: ask again (a timeout says what the last answer was).
+            catch (HttpRequestException e) { return JsonSerializer.SerializeToElement(new { requestFailed = e.Message }); }
+        }, r => r.ValueKind == JsonValueKind.Object && !r.TryGetProperty("requestFailed", out _) && condition(r), timeout ?? Long, what);
 }

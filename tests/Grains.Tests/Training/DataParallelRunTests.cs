@@ -28,10 +28,12 @@ public sealed class DataParallelRunTests
     {
         await using var silo = await TrainingSilo.StartAsync();
         var request = TinyRuns.Request(mleSteps: 10, adversarialSteps: 2);
-        request = request with { Settings = request.Settings with { Workers = 2, ParallelMode = "sideways", LocalSteps = 0 } };
+        request = request with { Settings = request.Settings with { Workers = 2, ParallelMode = "sideways", LocalSteps = 0, OnWorkerLost = "sometimes", WorkerWaitSeconds = 0 } };
         var fields = (await silo.Index().ValidateAsync(request)).Select(e => e.Field).ToList();
         Assert.Contains("parallelMode", fields);
         Assert.Contains("workers", fields); // adversarial steps with more than one worker
         Assert.Contains("localSteps", fields);
+        Assert.Contains("onWorkerLost", fields);
+        Assert.Contains("workerWaitSeconds", fields);
     }
 }
