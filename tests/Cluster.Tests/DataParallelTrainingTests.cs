@@ -26,12 +26,13 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
     // A 1,000-step run takes about a minute on an idle 2-core machine; a loaded shared one has taken over four.
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(15);
 
-    private static object Run(string name, int workers, int batchSize) => new
+    private static object Run(string name, int workers, int batchSize, string onWorkerLost = "continue") => new
     {
         dataset = "synthetic-demo",
         name,
         checkpointEvery = 50,
-        settings = new { layers = 1, heads = 2, modelWidth = 16, contextLength = 32, dropout = 0.0, batchSize, mleSteps = Steps, validateEvery = 100, workers, parallelMode = "synchronous" },
+        settings = new { layers = 1, heads = 2, modelWidth = 16, contextLength = 32, dropout = 0.0, batchSize, mleSteps = Steps, validateEvery = 100, workers, parallelMode = "synchronous",
+            onWorkerLost, workerWaitSeconds = 600 },
     };
 
     [Fact]
@@ -134,6 +135,48 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
         var steps = checkpoints.Select(c => c.GetProperty("step").GetInt64()).ToList();
         Assert.Equal(steps.Distinct().Order(), steps);
         Assert.Equal(Steps, steps[^1]);
+    }
+
+    /// <summary>
+    /// onWorkerLost = wait: the worker's silo is killed, the run waits before its next step, a new silo joins the cluster,
+    /// and the run places a new worker there (from its state at that step) and goes on with two workers, its losses
+    /// still those of one worker with the summed batch.
+    /// </summary>
+    [Fact]
+    public async Task With_on_worker_lost_wait_a_killed_worker_silo_is_replaced_by_a_silo_that_joins()
+    {
+        await using var cluster = await ThreeSiloCluster.StartAsync("data-parallel-replace");
+        var web = cluster.Web;
+        double[] expected = await SingleWorkerLossesAsync(web);
+
+        JsonElement waiting = await StartRunAsync(web, Run("waiting", workers: 2, batchSize: 2, onWorkerLost: "wait"));
+        string id = waiting.GetProperty("runId").GetString()!;
+        Assert.True(cluster.Gpu.Hosts(waiting), $"run on {waiting.GetProperty("silo")}");
+        await WaitRunAsync(web, id, r => r.GetProperty("step").GetInt64() >= 60 && r.GetProperty("workers").GetArrayLength() == 2, "the run trains on two silos");
+        await cluster.Cpu.Host!.KillAsync(TimeSpan.FromSeconds(30));
+        await WaitRunAsync(web, id, _ => Waits(), "the run waits for a silo");
+
+        var joining = await cluster.AddSiloAsync("cpu2");
+
+        bool Waits()
+        {
+            try { return LogOf(web, id).Any(t => t.Contains("waiting up to 600 s for a silo", StringComparison.Ordinal)); }
+            catch (HttpRequestException) { return false; } // the cluster is reorganising after the kill: ask again
+        }
+        string newSilo = $":{joining.SiloPort}@";
+        JsonElement rejoined = await WaitRunAsync(web, id, r => r.GetProperty("workers").EnumerateArray().Any(w => w.GetProperty("silo").GetString()!.Contains(newSilo, StringComparison.Ordinal)),
+            "a worker on the new silo", RunTimeout);
+        output.WriteLine($"worker placed on the new silo by step {rejoined.GetProperty("step").GetInt64()}");
+        JsonElement done = await WaitRunAsync(web, id, Finished, "the run finishes", RunTimeout);
+        Assert.Equal("Completed", done.GetProperty("status").GetString());
+        var log = LogOf(web, id);
+        foreach (string line in log) output.WriteLine(line);
+        Assert.Contains(log, t => t.Contains(" joined the run on silo ", StringComparison.Ordinal) && t.Contains(newSilo, StringComparison.Ordinal) && t.EndsWith("2 worker(s) go on", StringComparison.Ordinal));
+
+        var metrics = await MetricsAsync(web, id);
+        Assert.Equal(Enumerable.Range(1, Steps).Select(i => (long)i), metrics.Select(m => m.GetProperty("step").GetInt64()));
+        Assert.Equal(2, metrics[^1].GetProperty("workers").GetInt32());
+        FloatAssert.Close(expected, metrics.Select(m => m.GetProperty("mleLoss").GetDouble()).ToArray(), SummationOrderTolerance);
     }
 
     private static async Task<double[]> SingleWorkerLossesAsync(HttpClient web)

@@ -21,6 +21,19 @@ internal sealed class ThreeSiloCluster : IAsyncDisposable
 
     public HttpClient Web { get; private set; } = null!;
 
+    private string clusterId = "", data = "";
+
+    /// <summary>Starts one more silo that joins this cluster (it trains: MaxRuns 1, no accelerator).</summary>
+    public async Task<SiloProcess> AddSiloAsync(string name)
+    {
+        var added = new SiloProcess(name, FreePort.Next(), FreePort.Next(), MaxRuns: 1, Accelerators: 0);
+        extra.Add(added);
+        await StartAllAsync([added], clusterId, data, primaryPort: Primary.SiloPort);
+        return added;
+    }
+
+    private readonly List<SiloProcess> extra = [];
+
     /// <summary>Starts the three silos (training slots each as given) and the client; a failed start still cleans up.</summary>
     public static async Task<ThreeSiloCluster> StartAsync(string dataFolderName, int gpuRuns = 1, int cpuRuns = 1)
     {
@@ -38,6 +51,15 @@ internal sealed class ThreeSiloCluster : IAsyncDisposable
             await StartAllAsync(cluster.Silos, clusterId, data);
             cluster.Client = await StartClientAsync(cluster.Silos, clusterId, data, http);
             cluster.Web = await SignInAsync(http);
+            cluster.clusterId = clusterId;
+            cluster.data = data;
+            // The first ask for the datasets writes the synthetic demo corpus (seconds of CPU, a minute on a loaded machine):
+            // done here, by a read that can be asked again, so no run start waits on it past the client's call timeout.
+            await Poll.UntilAsync(async () =>
+            {
+                try { return await cluster.Web.GetStringAsync("/api/training-datasets"); }
+                catch (HttpRequestException e) { return e.Message; }
+            }, text => text.Contains("\"synthetic-demo\"", StringComparison.Ordinal), TimeSpan.FromMinutes(5), "the synthetic demo dataset is listed");
             return cluster;
         }
         catch
@@ -51,7 +73,7 @@ internal sealed class ThreeSiloCluster : IAsyncDisposable
     {
         (Web as IDisposable)?.Dispose();
         if (Client is not null) { await Client.TerminateAsync(TimeSpan.FromSeconds(60)); await Client.DisposeAsync(); }
-        foreach (var silo in Silos.Reverse())
+        foreach (var silo in extra.AsEnumerable().Reverse().Concat(Silos.Reverse()))
             if (silo.Host is not null) { if (!silo.Host.HasExited) await silo.Host.TerminateAsync(TimeSpan.FromSeconds(90)); await silo.Host.DisposeAsync(); }
     }
 }

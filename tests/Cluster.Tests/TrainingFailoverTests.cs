@@ -146,9 +146,10 @@ public sealed class TrainingFailoverTests
     internal static List<string> LogOf(HttpClient web, string id) =>
         web.GetFromJsonAsync<JsonElement>($"/api/training-runs/{id}/log").GetAwaiter().GetResult().EnumerateArray().Select(l => l.GetProperty("text").GetString()!).ToList();
 
-    internal static async Task StartAllAsync(SiloProcess[] silos, string clusterId, string data, string? redis = null)
+    /// <param name="primaryPort">The primary silo of localhost clustering: the first of <paramref name="silos"/> unless given (a silo joining a running cluster).</param>
+    internal static async Task StartAllAsync(SiloProcess[] silos, string clusterId, string data, string? redis = null, int? primaryPort = null)
     {
-        int primary = silos[0].SiloPort;
+        int primary = primaryPort ?? silos[0].SiloPort;
         foreach (var silo in silos)
         {
             silo.Host = ProcessHost.Start("Silo", "MusicCluster.Silo", new Dictionary<string, string>

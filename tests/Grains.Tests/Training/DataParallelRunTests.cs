@@ -24,6 +24,22 @@ public sealed class DataParallelRunTests
     }
 
     [Fact]
+    public async Task With_on_worker_lost_wait_and_no_other_silo_the_run_waits_the_bounded_time_once_and_says_so()
+    {
+        await using var silo = await TrainingSilo.StartAsync();
+        var request = TinyRuns.Request(mleSteps: 6);
+        request = request with { Settings = request.Settings with { Workers = 2, OnWorkerLost = "wait", WorkerWaitSeconds = 2 } };
+        TrainingRunSnapshot started = await silo.Index().StartRunAsync(request);
+        var run = silo.Run(started.RunId);
+        TrainingRunSnapshot done = await run.WaitAsync(s => s.Status is TrainingRunStatus.Completed or TrainingRunStatus.Failed, "run completes");
+        Assert.True(done.Status == TrainingRunStatus.Completed, done.Error);
+        var log = (await run.GetLogAsync(0)).Select(l => l.Text).ToList();
+        Assert.Contains("step 0: waiting up to 2 s for a silo to take 1 more worker(s)", log);
+        Assert.Single(log, t => t == "step 0: no silo took a worker within 2 s; 1 worker(s) go on");
+        Assert.Equal(6, (await run.GetMetricsAsync(0)).Count);
+    }
+
+    [Fact]
     public async Task Wrong_data_parallel_settings_are_named()
     {
         await using var silo = await TrainingSilo.StartAsync();
