@@ -388,12 +388,15 @@ public sealed class TrainingRunGrain(
 
     private async Task SetStatusAsync(TrainingRunStatus status, string logLine)
     {
+        // The line and log.jsonl first: reads interleave, and one that sees the new status (a watch catching up from
+        // log.jsonl, say) must find the line that says why.
+        DateTimeOffset now = clock.GetUtcNow();
+        journal.AddLog(logLine, now);
+        await FlushQuietlyAsync();
         S.Status = status;
         if (status != TrainingRunStatus.Queued) S.QueuePosition = null;
-        S.UpdatedAt = clock.GetUtcNow();
-        journal.AddLog(logLine, S.UpdatedAt);
+        S.UpdatedAt = now;
         await state.WriteStateAsync();
-        await FlushQuietlyAsync();
         await PublishAsync();
         Report(force: true);
     }
