@@ -1,5 +1,5 @@
 using MusicCluster.Client.Hosting;
-using MusicCluster.Grains.Hosting;
+using MusicCluster.Hosting;
 using MusicCluster.Hosting.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,5 +1,5 @@
 using MusicCluster.Dashboard;
-using MusicCluster.Grains.Hosting;
+using MusicCluster.Hosting;
 using MusicCluster.Hosting.Admin;
 using MusicCluster.Hosting.Telemetry;
 using Orleans.Dashboard;

@@ -1,4 +1,5 @@
 using MusicCluster.Grains.Hosting;
+using MusicCluster.Hosting;
 using MusicCluster.Hosting.Telemetry;
 
 // A standalone silo. Configuration: appsettings.json, environment variables (Cluster__SiloPort=11112 ...), arguments.

@@ -72,8 +72,11 @@ internal static class SessionsBenchmark
             // The engine alone (a model worker with its live bar scores, no grains): splits what the grain path
             // loses into the engine's part and the grains' part (progress, notes, observers, storing the piece).
             using (var worker = new ModelWorker(await new ModelLoader(new Music.Storage.LocalFolderBlobStore(Path.Combine(data, "engine"))).LoadAsync(ShippedModelEntry.Ref), 64))
+            {
+                await EngineAsync(worker, 1, bars); // warm, as the sessions' figures are: the worker's first call JIT-compiles its loop
                 foreach (int n in Concurrency)
                     figures[$"engineTokensPerSec.{n}"] = await EngineAsync(worker, n, bars);
+            }
             figures["grainPathEfficiency"] = figures["sessionsTokensPerSec.1"] / figures["plainBatchTokensPerSec.1"];
             figures["batchSpeedup32"] = figures["sessionsTokensPerSec.32"] / figures["sessionsTokensPerSec.1"];
             figures["sessionsEfficiency32"] = figures["sessionsTokensPerSec.32"] / figures["plainBatchTokensPerSec.32"];

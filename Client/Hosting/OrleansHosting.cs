@@ -1,4 +1,5 @@
 using MusicCluster.Grains.Hosting;
+using MusicCluster.Hosting;
 
 namespace MusicCluster.Client.Hosting;
 

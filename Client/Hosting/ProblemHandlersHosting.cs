@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.Json;
 
 namespace MusicCluster.Client.Hosting;
 
-/// <summary>Exceptions that are the caller's or the data's fault (4xx), or the cluster's passing trouble (503), answered as problem details instead of a 500.</summary>
+/// <summary>Exceptions that are the caller's or the data's fault (4xx), or the cluster's or its storage's trouble (503, 507), answered as problem details instead of a 500.</summary>
 internal static class ProblemHandlersHosting
 {
     public static IServiceCollection AddProblemHandlers(this IServiceCollection services)
@@ -11,6 +11,7 @@ internal static class ProblemHandlersHosting
         services.AddExceptionHandler<DamagedPieceProblems>();
         services.AddExceptionHandler<RenderLimitProblems>();
         services.AddExceptionHandler<ClusterUnavailableProblems>();
+        services.AddExceptionHandler<StorageProblems>();
         // Body binding failures reach the exception handler (and so JsonBodyProblems) only when thrown.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         // Numbers are JSON numbers: "bars": "8" is a type error, as the API reference says.

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
-using MusicCluster.Grains.Hosting;
+using MusicCluster.Hosting;
 
 namespace MusicCluster.Client.Hosting;
 

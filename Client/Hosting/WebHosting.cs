@@ -2,8 +2,9 @@ using System.Text.Json.Serialization;
 using MusicCluster.Client.Endpoints;
 using MusicCluster.Client.Hubs;
 using MusicCluster.Client.Services;
-using MusicCluster.Grains.Hosting;
+using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using MusicCluster.Hosting;
 using MusicCluster.Hosting.Admin;
 using Orleans.Dashboard;
 
@@ -48,12 +49,22 @@ internal static class WebHosting
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseBrowserSafety();
-        app.UseStaticFiles();
+        app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = RevalidateScripts });
         app.UseRouting();
         app.UseRequestBodyLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
+    }
+
+    /// <summary>
+    /// The pages' modules import each other by plain URL (only the page's own script tag carries asp-append-version's
+    /// hash), so a browser must ask again after a deploy rather than keep a copy by heuristic: wwwroot/js answers with
+    /// <c>Cache-Control: no-cache</c> (a 304 when unchanged, by ETag and Last-Modified).
+    /// </summary>
+    private static void RevalidateScripts(StaticFileResponseContext file)
+    {
+        if (file.Context.Request.Path.StartsWithSegments("/js")) file.Context.Response.Headers.CacheControl = "no-cache";
     }
 
     public static WebApplication MapMusicClusterEndpoints(this WebApplication app)

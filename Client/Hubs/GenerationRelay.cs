@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
-using MusicCluster.Grains.Hosting;
 using MusicCluster.Grains.Interfaces.Generation;
+using MusicCluster.Hosting;
 
 namespace MusicCluster.Client.Hubs;
 

@@ -5,15 +5,16 @@ using MusicCluster.Client.Endpoints;
 using MusicCluster.Client.Services;
 using MusicCluster.Grains.Interfaces.Library;
 using MusicCluster.Grains.Interfaces.Scoring;
+using MusicCluster.Grains.Interfaces.Training;
 
 namespace MusicCluster.Client.Hubs;
 
 /// <summary>
-/// /hubs/status: live views of state that changes without a grain to observe — the cluster's silos, the starter
-/// library's seeding and a scoring job's progress — as server-to-client streams. <see cref="StatusFeeds"/> reads each
-/// once every <see cref="StatusFeeds.Period"/> for all connections together; a stream sends a value only when it
-/// changed (the cluster every time: its timestamp moves), so a page holds one connection instead of polling the API;
-/// a stream ends when its work is over or the page leaves.
+/// /hubs/status: live views of state that no grain announces — the cluster's silos, the starter library's seeding and
+/// a scoring job's progress — as server-to-client streams. <see cref="StatusFeeds"/> reads each once every
+/// <see cref="StatusFeeds.Period"/> for all connections of this web host together; a stream sends a value only when
+/// it changed (the cluster every time: its timestamp moves), so a page holds one connection instead of polling the
+/// API; a stream ends when its work is over or the page leaves.
 /// </summary>
 internal sealed class StatusHub(StatusFeeds feeds) : Hub
 {
@@ -46,8 +47,14 @@ internal sealed class StatusHub(StatusFeeds feeds) : Hub
     }
 }
 
-/// <summary>The shared readers behind <see cref="StatusHub"/>: one per kind of state (and per scoring job). The services
-/// they read through are scoped, so each read takes a scope of its own, as TrainingLiveRelay does.</summary>
+/// <summary>
+/// The periodic reads behind the live views that have no grain observer (<see cref="StatusHub"/>, and the training
+/// page's list of runs, <see cref="TrainingHub.Runs"/>): one reader per kind of state (and per scoring job) for the
+/// whole web host, running only while a browser follows it. Each is a read by nature, not an event: the cluster view
+/// samples membership and activation counts (the management grain's, which no grain announces), and seeding, a
+/// scoring job and the run list are each one small grain read, cheaper read every two seconds for all browsers than
+/// an observer per grain. The services they read through are scoped, so each read takes a scope of its own.
+/// </summary>
 internal sealed class StatusFeeds(IServiceScopeFactory scopes, TimeProvider clock, ILogger<StatusFeeds> logger)
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
@@ -60,6 +67,9 @@ internal sealed class StatusFeeds(IServiceScopeFactory scopes, TimeProvider cloc
 
     public SharedPoll<Guid, ScoringJobProgress?> ScoringJobs { get; } =
         new(id => ReadAsync<ScoringService, ScoringJobProgress?>(scopes, s => s.GetJobAsync(id)), Period, clock, logger);
+
+    public SharedPoll<int, IReadOnlyList<TrainingRunSummary>> TrainingRuns { get; } =
+        new(_ => ReadAsync<TrainingService, IReadOnlyList<TrainingRunSummary>>(scopes, s => s.ListAsync()), Period, clock, logger);
 
     private static async Task<TValue> ReadAsync<TService, TValue>(IServiceScopeFactory scopes, Func<TService, Task<TValue>> read)
         where TService : notnull

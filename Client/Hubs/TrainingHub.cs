@@ -7,15 +7,14 @@ namespace MusicCluster.Client.Hubs;
 /// <summary>
 /// /hubs/training: live training views. WatchRun joins a run's group and returns what the page has not seen yet;
 /// from then on the <see cref="TrainingLiveRelay"/> pushes "update" messages (new metrics, log lines, the run) to the
-/// group. WatchList does the same for the list of runs ("runs" messages).
+/// group. Runs streams the list of runs (<see cref="StatusFeeds.TrainingRuns"/>: a periodic read, one for all browsers
+/// of this web host).
 /// </summary>
-public sealed class TrainingHub(TrainingService training, TrainingLiveRelay relay) : Hub
+internal sealed class TrainingHub(TrainingService training, TrainingLiveRelay relay, StatusFeeds feeds) : Hub
 {
     public sealed record CatchUp(TrainingRunSnapshot? Run, IReadOnlyList<TrainingMetricsPoint> Metrics, IReadOnlyList<TrainingLogLine> Log);
 
     public static string GroupOf(string runId) => $"run:{runId}";
-
-    public const string ListGroup = "runs";
 
     public async Task<CatchUp> WatchRun(string runId, long fromStep, long fromLine)
     {
@@ -29,12 +28,9 @@ public sealed class TrainingHub(TrainingService training, TrainingLiveRelay rela
         return new CatchUp(run, metrics, log);
     }
 
-    public async Task<IReadOnlyList<TrainingRunSummary>> WatchList()
-    {
-        await Groups.AddToGroupAsync(Context.ConnectionId, ListGroup);
-        relay.WatchList(Context.ConnectionId);
-        return await training.ListAsync();
-    }
+    /// <summary>The same list GET /api/training-runs returns, now and then every <see cref="StatusFeeds.Period"/>.</summary>
+    public IAsyncEnumerable<IReadOnlyList<TrainingRunSummary>> Runs(CancellationToken cancellation) =>
+        feeds.TrainingRuns.SubscribeAsync(0, cancellation);
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {

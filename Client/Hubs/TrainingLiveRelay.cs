@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using MusicCluster.Client.Services;
-using MusicCluster.Grains.Hosting;
 using MusicCluster.Grains.Interfaces.Training;
+using MusicCluster.Hosting;
 
 namespace MusicCluster.Client.Hubs;
 
@@ -10,14 +10,12 @@ namespace MusicCluster.Client.Hubs;
 /// Live training views. Each watched run has one <see cref="TrainingRunWatch"/> in this web host however many browsers
 /// watch it: a grain observer renewed before the silos expire it, which catches up on what it missed when the run
 /// moved to another silo, and hands new metrics, log lines and the run to the run's SignalR group, each step and line
-/// once, in order. The watch closes when the last browser leaves. The list of runs has no grain that tells of
-/// changes: it is read once every <see cref="ListPeriod"/> while a browser shows it.
+/// once, in order. The watch closes when the last browser leaves, and every watch when the web host stops (a hosted
+/// service, so before the cluster client does). The list of runs is a periodic read: <see cref="TrainingHub.Runs"/>.
 /// </summary>
-public sealed class TrainingLiveRelay(IClusterClient cluster, IServiceScopeFactory scopes, IHubContext<TrainingHub> hub, LiveUpdateSettings live,
-    TimeProvider clock, ILogger<TrainingLiveRelay> logger) : BackgroundService
+internal sealed class TrainingLiveRelay(IClusterClient cluster, IHubContext<TrainingHub> hub, LiveUpdateSettings live,
+    TimeProvider clock, ILogger<TrainingLiveRelay> logger) : IHostedService
 {
-    private static readonly TimeSpan ListPeriod = TimeSpan.FromSeconds(2);
-
     private sealed class Watched(Task<TrainingRunWatch> watch)
     {
         public readonly Task<TrainingRunWatch> Watch = watch;
@@ -26,7 +24,6 @@ public sealed class TrainingLiveRelay(IClusterClient cluster, IServiceScopeFacto
 
     private readonly Lock gate = new();
     private readonly Dictionary<string, Watched> runs = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> listWatchers = new();
 
     /// <summary>Sends the run's group what happens from the run as it stands now on (the hub's catch-up read covers what came before).</summary>
     public async Task WatchAsync(string connectionId, string runId)
@@ -59,11 +56,8 @@ public sealed class TrainingLiveRelay(IClusterClient cluster, IServiceScopeFacto
             update => hub.Clients.Group(TrainingHub.GroupOf(runId)).SendAsync("update", update), live.Renewal, clock, logger);
     }
 
-    public void WatchList(string connectionId) => listWatchers[connectionId] = 0;
-
     public void Forget(string connectionId)
     {
-        listWatchers.TryRemove(connectionId, out _);
         List<Watched> closed = [];
         lock (gate)
         {
@@ -83,35 +77,16 @@ public sealed class TrainingLiveRelay(IClusterClient cluster, IServiceScopeFacto
         catch (Exception e) { logger.LogDebug(e, "Closing a training watch failed"); }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(ListPeriod, clock);
-        try
+        List<Watched> all;
+        lock (gate)
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                if (listWatchers.IsEmpty) continue;
-                try
-                {
-                    using var scope = scopes.CreateScope();
-                    var training = scope.ServiceProvider.GetRequiredService<TrainingService>();
-                    await hub.Clients.Group(TrainingHub.ListGroup).SendAsync("runs", await training.ListAsync(), stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogDebug(e, "Live training relay: run list not reachable this time");
-                }
-            }
+            all = [.. runs.Values];
+            runs.Clear();
         }
-        finally
-        {
-            List<Watched> all;
-            lock (gate)
-            {
-                all = [.. runs.Values];
-                runs.Clear();
-            }
-            foreach (Watched watched in all) await CloseAsync(watched);
-        }
+        foreach (Watched watched in all) await CloseAsync(watched);
     }
 }

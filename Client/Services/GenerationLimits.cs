@@ -1,4 +1,4 @@
-using MusicCluster.Grains.Hosting;
+using MusicCluster.Hosting;
 
 namespace MusicCluster.Client.Services;
 

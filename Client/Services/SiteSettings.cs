@@ -1,4 +1,4 @@
-using MusicCluster.Grains.Library;
+using MusicCluster.Hosting;
 
 namespace MusicCluster.Client.Services;
 

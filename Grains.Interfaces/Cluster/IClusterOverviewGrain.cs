@@ -9,7 +9,8 @@ public interface IClusterOverviewGrain : IGrainWithIntegerKey
 [GenerateSerializer, Immutable]
 public sealed record ClusterSnapshot(
     [property: Id(0)] IReadOnlyList<SiloSummary> Silos,
-    [property: Id(1)] DateTimeOffset TakenAt);
+    [property: Id(1)] DateTimeOffset TakenAt,
+    [property: Id(2)] StorageStatus? Storage = null);
 
 /// <summary>
 /// One silo as the membership table sees it, with its capacity (accelerators, training slots), the work running on

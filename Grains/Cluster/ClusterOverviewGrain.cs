@@ -2,6 +2,7 @@ using MusicCluster.Grains.Generation;
 using MusicCluster.Grains.Interfaces.Cluster;
 using MusicCluster.Grains.Interfaces.Training;
 using MusicCluster.Grains.Training;
+using MusicCluster.Music.Storage;
 using Orleans.Concurrency;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 
@@ -9,11 +10,12 @@ namespace MusicCluster.Grains.Cluster;
 
 /// <summary>
 /// Joins the membership table (IManagementGrain) with the silo metadata cache, runtime and grain statistics, and
-/// the training index (which run trains where). A stateless worker: it runs on whichever silo the caller reaches,
+/// the training index (which run trains where), and blob storage's health as this silo sees it (the silos share one
+/// store, so one silo's view tells whether it is reachable). A stateless worker: it runs on whichever silo the caller reaches,
 /// and every silo sees the same membership.
 /// </summary>
 [StatelessWorker]
-public sealed class ClusterOverviewGrain(ISiloMetadataCache metadata, TimeProvider clock) : Grain, IClusterOverviewGrain
+public sealed class ClusterOverviewGrain(ISiloMetadataCache metadata, IBlobStore store, ILocalSiloDetails local, TimeProvider clock) : Grain, IClusterOverviewGrain
 {
     private static readonly TrainingRunStatus[] Busy = [TrainingRunStatus.Running, TrainingRunStatus.Paused];
 
@@ -50,7 +52,25 @@ public sealed class ClusterOverviewGrain(ISiloMetadataCache metadata, TimeProvid
             })
             .OrderBy(s => s.Address, StringComparer.Ordinal)
             .ToList();
-        return new ClusterSnapshot(silos, clock.GetUtcNow());
+        StorageHealthReport health = store.Health.Report();
+        var storage = new StorageStatus(local.SiloAddress.ToParsableString(), health.Store, health.State.ToString(), health.Since, health.LastProblem,
+            health.Retries, health.GivenUp, Summarise(health));
+        return new ClusterSnapshot(silos, clock.GetUtcNow(), storage);
+    }
+
+    private static string Summarise(StorageHealthReport health)
+    {
+        string since = health.Since is { } at ? $" since {at.UtcDateTime.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC" : "";
+        string state = health.State switch
+        {
+            StorageState.Retrying => $"unreachable, retrying with backoff{since}",
+            StorageState.Unreachable => $"unreachable{since}: operations gave up after their retries; new ones keep trying",
+            StorageState.Full => $"full{since}: writes are refused for lack of space",
+            _ => "reachable",
+        };
+        string problem = health.State == StorageState.Reachable || health.LastProblem is null ? "" : $" (last problem: {health.LastProblem})";
+        string counts = health.Retries + health.GivenUp == 0 ? "" : $"; {health.Retries} retries, {health.GivenUp} given up so far";
+        return $"{health.Store} {state}{problem}{counts}";
     }
 
     /// <summary>"MusicCluster.Grains.Library.PieceGrain" -> "PieceGrain"; generic arity and assembly names dropped.</summary>

@@ -13,7 +13,6 @@ using MusicCluster.Music.Training;
 using Orleans.Utilities;
 
 using MusicCluster.Grains.Library;
-using MusicCluster.Grains.Hosting;
 using MusicCluster.Grains.Live;
 
 namespace MusicCluster.Grains.Generation;

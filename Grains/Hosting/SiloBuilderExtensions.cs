@@ -53,6 +53,8 @@ public static class SiloBuilderExtensions
         silo.Services.AddSingleton<LiveWork>();
         silo.Services.AddSingleton<InferenceEngine>();
         silo.AddMusicClusterGrainStorage(cluster);
+        // Storage that stays unreachable past its retries, or a full disk, reaches callers as one exception type.
+        silo.AddIncomingGrainCallFilter<StorageFaultFilter>();
 
         silo.UseSiloMetadata(new Dictionary<string, string>
         {

@@ -24,7 +24,8 @@ public interface IGenerationRun
 /// </summary>
 public sealed class GenerationJob : IGenerationRun
 {
-    private readonly Channel<GenerationProgress> progress = Channel.CreateUnbounded<GenerationProgress>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    // Two writers: the worker reports tokens, its critic lane the bars they completed.
+    private readonly Channel<GenerationProgress> progress = Channel.CreateUnbounded<GenerationProgress>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly TaskCompletionSource<GenerationOutcome> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private Action? onFinished;

@@ -12,7 +12,8 @@ namespace MusicCluster.Grains.Inference;
 /// primer passes of the sequences that need one, grouped by window length into batched passes written straight
 /// into their slots, runs every other active sequence's next token as ONE batched step (each sequence at its own
 /// position in a <see cref="SlotKvCache"/>; sequences join and leave between any two steps without a cache copy),
-/// and scores the waiting pieces in one critic batch. A session's tokens equal what <see cref="Sampler.Sample"/> draws for the same primer, options and seed:
+/// and hands the bars they completed to the model's <see cref="CriticLane"/>, which scores them (and whole pieces) on a
+/// thread of its own. A session's tokens equal what <see cref="Sampler.Sample"/> draws for the same primer, options and seed:
 /// the same <see cref="SamplingSequence"/> picks them from logits that differ from the unbatched ones only by float
 /// rounding (a draw can only differ when it lands within rounding of a boundary between two tokens).
 /// Nothing here runs on the Orleans scheduler.
@@ -22,14 +23,14 @@ public sealed class ModelWorker : IDisposable
     /// <summary>Background pieces scored per turn while live sequences run (all of them when none does).</summary>
     public const int BackgroundScoresPerTurn = 1;
 
-    private readonly BlockingCollection<object> inbox = new();
+    private readonly BlockingCollection<GenerationJob> inbox = new();
     private readonly Queue<GenerationJob> waitingLive = new();
     // Background jobs in the order they run; a job that gave its row back to live work goes first again.
     private readonly LinkedList<GenerationJob> waitingBackground = new();
     private readonly List<GenerationJob> active = [];
     // The lowest free slot is taken first, so the slots stepped stay packed low (SlotKvCache attends over 0..highest).
     private readonly SortedSet<int> freeSlots;
-    private readonly List<ScoreWork> backgroundScoring = [];
+    private readonly CriticLane? critic;
     private readonly LiveWork? liveWork;
     private readonly int? torchThreads;
     private readonly BatchRecorder recorder;
@@ -37,8 +38,6 @@ public sealed class ModelWorker : IDisposable
     private readonly Thread thread;
     private readonly int contextLength;
     private long stepNumber;
-
-    private sealed record ScoreWork(IReadOnlyList<int> Tokens, TaskCompletionSource<MusicPieceScore> Result, WorkPriority Priority);
 
     /// <param name="liveWork">The silo's count of live work in hand, which background work outside the engine waits on (null: not counted).</param>
     /// <param name="torchThreads">libtorch threads of the worker's thread (OpenMP counts them per thread); null or 0: the process's rule (<see cref="Music.Runtime.TorchThreads"/>).</param>
@@ -51,6 +50,7 @@ public sealed class ModelWorker : IDisposable
         contextLength = model.Generator.Config.ContextLength;
         freeSlots = new SortedSet<int>(Enumerable.Range(0, maxBatch));
         recorder = new BatchRecorder(model.Ref.ToString());
+        if (model.Scorer is not null) critic = new CriticLane(model, model.Scorer, recorder, torchThreads);
         thread = new Thread(Run) { IsBackground = true, Name = $"inference {model.Ref}" };
         thread.Start();
     }
@@ -84,9 +84,13 @@ public sealed class ModelWorker : IDisposable
     {
         if (Model.Scorer is null) throw new InvalidOperationException($"model {Model.Ref} has no critic calibration, so it cannot score");
         if (tokens.Count == 0) throw new ArgumentException("tokens: nothing to score", nameof(tokens));
-        var work = new ScoreWork(tokens, new TaskCompletionSource<MusicPieceScore>(TaskCreationOptions.RunContinuationsAsynchronously), priority);
+        var work = new CriticLane.ScoreWork(tokens, new TaskCompletionSource<MusicPieceScore>(TaskCreationOptions.RunContinuationsAsynchronously), priority);
         bool counted = CountLive(priority);
-        Post(work, counted);
+        if (!critic!.TryPost(work))
+        {
+            if (counted) liveWork!.End();
+            throw new ObjectDisposedException($"the inference worker of {Model.Ref} has stopped");
+        }
         if (!counted) return work.Result.Task;
         return work.Result.Task.ContinueWith(done =>
         {
@@ -102,7 +106,7 @@ public sealed class ModelWorker : IDisposable
         return true;
     }
 
-    private void Post(object work, bool counted)
+    private void Post(GenerationJob work, bool counted)
     {
         try
         {
@@ -120,26 +124,21 @@ public sealed class ModelWorker : IDisposable
         if (torchThreads is > 0) Music.Runtime.TorchThreads.Use(torchThreads.Value);
         using var noGradient = no_grad();
         using var slots = Model.Generator.NewSlotCache(MaxBatch);
-        var scoring = new List<ScoreWork>();
         try
         {
             while (!stopping.IsCancellationRequested)
             {
                 // Idle: sleep until work arrives. Busy: take whatever has arrived meanwhile, without waiting.
-                if (active.Count == 0 && waitingLive.Count == 0 && waitingBackground.Count == 0 && backgroundScoring.Count == 0)
+                if (active.Count == 0 && waitingLive.Count == 0 && waitingBackground.Count == 0)
                 {
-                    if (!inbox.TryTake(out object? first, Timeout.Infinite, stopping.Token)) continue;
-                    Accept(first, scoring);
+                    if (critic is not null) critic.LiveRuns = false;
+                    if (!inbox.TryTake(out GenerationJob? first, Timeout.Infinite, stopping.Token)) continue;
+                    Accept(first);
                 }
-                while (inbox.TryTake(out object? more)) Accept(more, scoring);
+                while (inbox.TryTake(out GenerationJob? more)) Accept(more);
 
-                TakeBackgroundScores(scoring);
-                if (scoring.Count > 0)
-                {
-                    ScoreAll(scoring);
-                    scoring.Clear();
-                }
                 Admit(slots);
+                if (critic is not null) critic.LiveRuns = waitingLive.Count > 0 || active.Any(j => j.Priority == WorkPriority.Live);
                 if (active.Count > 0) StepAll(slots);
                 recorder.Active(active.Count);
                 recorder.Waiting(waitingLive.Count + waitingBackground.Count);
@@ -158,37 +157,13 @@ public sealed class ModelWorker : IDisposable
                 job.EncodedMelody?.Dispose();
                 job.Fail(stopped);
             }
-            foreach (var work in scoring.Concat(backgroundScoring)) work.Result.TrySetException(stopped);
         }
     }
 
-    private void Accept(object work, List<ScoreWork> scoring)
+    private void Accept(GenerationJob job)
     {
-        switch (work)
-        {
-            case GenerationJob { Priority: WorkPriority.Live } job:
-                waitingLive.Enqueue(job);
-                break;
-            case GenerationJob job:
-                waitingBackground.AddLast(job);
-                break;
-            case ScoreWork { Priority: WorkPriority.Live } score:
-                scoring.Add(score);
-                break;
-            case ScoreWork score:
-                backgroundScoring.Add(score);
-                break;
-        }
-    }
-
-    /// <summary>Background pieces join this turn's critic batch: all of them when no live sequence runs or waits, else a few.</summary>
-    private void TakeBackgroundScores(List<ScoreWork> scoring)
-    {
-        if (backgroundScoring.Count == 0) return;
-        bool liveRuns = waitingLive.Count > 0 || active.Any(j => j.Priority == WorkPriority.Live);
-        int take = liveRuns ? Math.Min(BackgroundScoresPerTurn, backgroundScoring.Count) : backgroundScoring.Count;
-        scoring.AddRange(backgroundScoring.Take(take));
-        backgroundScoring.RemoveRange(0, take);
+        if (job.Priority == WorkPriority.Live) waitingLive.Enqueue(job);
+        else waitingBackground.AddLast(job);
     }
 
     /// <summary>
@@ -243,8 +218,9 @@ public sealed class ModelWorker : IDisposable
         try
         {
             job.EncodedMelody = job.Melody?.Encode(Model.Generator);
-            // The live score sees the primer too: the finished piece is scored as a whole.
-            job.Live?.Feed(job.Sequence.Tokens.ToArray());
+            // The live score sees the primer too (the finished piece is scored as a whole); its bars are scored, not reported.
+            job.Live?.Add(job.Sequence.Tokens.ToArray());
+            if (job.Live?.TakeUnscored() is { } primerBars) HandOver(new CriticLane.LiveBars([(job, primerBars, false)]), [job]);
         }
         catch (Exception error)
         {
@@ -256,7 +232,10 @@ public sealed class ModelWorker : IDisposable
     private void StepAll(SlotKvCache slots)
     {
         foreach (var job in active.ToArray())
-            if (job.Cancellation.IsCancellationRequested) End(job, new OperationCanceledException(job.Cancellation));
+        {
+            if (job.Completion.IsCompleted) Release(job); // its bars could not be scored: the critic failed it
+            else if (job.Cancellation.IsCancellationRequested) End(job, new OperationCanceledException(job.Cancellation));
+        }
 
         var batched = new List<GenerationJob>();
         var priming = new List<GenerationJob>();
@@ -334,85 +313,47 @@ public sealed class ModelWorker : IDisposable
         return scope.MoveToOuter(cat(rows, 0));
     }
 
-    /// <summary>Draws each job's next token from its row of logits; the bars they complete are scored in one critic batch for all of them.</summary>
+    /// <summary>
+    /// Draws each job's next token from its row of logits and reports it; the bars they complete go to the critic
+    /// lane in one batch, and a job that has stopped gives its row back at once (the lane completes it with its score).
+    /// </summary>
     private void AppendRows(List<GenerationJob> jobs, float[] logits)
     {
         int vocab = Model.Generator.Config.VocabSize;
-        var sampled = new List<(GenerationJob Job, int Token)>(jobs.Count);
+        var bars = new List<(GenerationJob, LiveBarsRequest, bool)>();
+        var stopped = new List<GenerationJob>();
         for (int row = 0; row < jobs.Count; row++)
         {
+            var job = jobs[row];
             try
             {
-                int token = jobs[row].Sequence.Append(logits.AsSpan(row * vocab, vocab));
-                jobs[row].Live?.Add([token]);
-                sampled.Add((jobs[row], token));
-            }
-            catch (Exception error)
-            {
-                End(jobs[row], error);
-            }
-        }
-        var bars = LiveBars(sampled.Select(s => s.Job).ToList());
-        for (int i = 0; i < sampled.Count; i++)
-        {
-            var (job, token) = sampled[i];
-            if (bars[i] is null) continue; // its bars could not be scored: it has failed
-            try
-            {
-                Report(job, token, bars[i]!);
+                int token = job.Sequence.Append(logits.AsSpan(row * vocab, vocab));
+                job.Live?.Add([token]);
+                job.Report(new GenerationProgress([token], []));
+                if (job.Live?.TakeUnscored() is { } request) bars.Add((job, request, true));
+                if (job.Sequence.Stopped is not null) stopped.Add(job);
             }
             catch (Exception error)
             {
                 End(job, error);
             }
         }
+        if (bars.Count > 0) HandOver(new CriticLane.LiveBars(bars), bars.Select(b => b.Item1));
+        foreach (var job in stopped)
+        {
+            Release(job);
+            var sequence = job.Sequence.ToResult();
+            if (job.Live is null) job.Complete(new GenerationOutcome(sequence, null));
+            else HandOver(new CriticLane.Finish(job, sequence), [job]);
+        }
     }
 
-    /// <summary>The new bar scores of each job (empty: none completed; null: scoring failed and the job has ended), all scored in one critic batch.</summary>
-    private IReadOnlyList<BarScore>?[] LiveBars(List<GenerationJob> jobs)
+    /// <summary>Posts critic work; the lane has stopped only when the worker is being disposed: the jobs fail.</summary>
+    private void HandOver(object work, IEnumerable<GenerationJob> jobs)
     {
-        var bars = new IReadOnlyList<BarScore>?[jobs.Count];
-        var scoring = new List<int>();
-        for (int i = 0; i < jobs.Count; i++)
-        {
-            bars[i] = [];
-            if (jobs[i].Live is { HasUnscoredBars: true }) scoring.Add(i);
-        }
-        if (scoring.Count == 0) return bars;
-        try
-        {
-            var scored = CriticLiveScore.ScoreTogether(scoring.Select(i => jobs[i].Live!).ToArray());
-            for (int k = 0; k < scoring.Count; k++) bars[scoring[k]] = scored[k];
-            recorder.LiveScoringBatch(scoring.Count);
-        }
-        catch (Exception error)
-        {
-            foreach (int i in scoring)
-            {
-                End(jobs[i], error);
-                bars[i] = null;
-            }
-        }
-        return bars;
-    }
-
-    private void Report(GenerationJob job, int token, IReadOnlyList<BarScore> bars)
-    {
-        job.Report(new GenerationProgress([token], bars));
-        if (job.Sequence.Stopped is null) return;
-
-        int reported = job.Live?.RawBars.Count ?? 0;
-        MusicPieceScore? score = job.Live?.Finish();
-        if (score is not null && score.Bars.Count > reported)
-        {
-            // Finish scores the bar still open at the end (an event piece's last bar; a grid piece's bars are scored
-            // as soon as their last cell arrives, so nothing is left): report it like the others, before the outcome.
-            var last = Enumerable.Range(reported, score.Bars.Count - reported)
-                .Select(b => new BarScore(b, score.Bars[b], score.RawBars[b], score.ModelId, score.CheckpointId)).ToList();
-            job.Report(new GenerationProgress([], last));
-        }
-        Release(job);
-        job.Complete(new GenerationOutcome(job.Sequence.ToResult(), score));
+        if (critic!.TryPost(work)) return;
+        var stopped = new ObjectDisposedException($"the inference worker of {Model.Ref} has stopped");
+        foreach (var job in jobs) End(job, stopped);
     }
 
     private void End(GenerationJob job, Exception error)
@@ -429,46 +370,12 @@ public sealed class ModelWorker : IDisposable
         job.Slot = -1;
     }
 
-    private void ScoreAll(List<ScoreWork> work)
-    {
-        var scorer = Model.Scorer!;
-        // Each piece's windows go into one critic batch: windows are scored independently, so pieces can share one.
-        var tokens = new List<int>();
-        var windows = new List<TokenWindow>();
-        var ranges = new List<(ScoreWork Work, int First, int Count)>();
-        foreach (var piece in work)
-        {
-            try
-            {
-                var own = scorer.Windows.Windows(piece.Tokens);
-                ranges.Add((piece, windows.Count, own.Count));
-                windows.AddRange(own.Select(w => new TokenWindow(w.Start + tokens.Count, w.End + tokens.Count)));
-                tokens.AddRange(piece.Tokens);
-            }
-            catch (Exception error)
-            {
-                piece.Result.TrySetException(error);
-            }
-        }
-        if (ranges.Count == 0) return;
-        try
-        {
-            double[] raw = scorer.Windows.ScoreWindows(tokens, windows);
-            recorder.ScoringBatch(ranges.Count);
-            foreach (var (piece, first, count) in ranges)
-                piece.Result.TrySetResult(scorer.FromRaw(raw.AsSpan(first, count).ToArray()));
-        }
-        catch (Exception error)
-        {
-            foreach (var (piece, _, _) in ranges) piece.Result.TrySetException(error);
-        }
-    }
-
     public void Dispose()
     {
         stopping.Cancel();
         inbox.CompleteAdding();
         if (Thread.CurrentThread != thread) thread.Join();
+        critic?.Dispose();
         Model.Dispose();
     }
 }

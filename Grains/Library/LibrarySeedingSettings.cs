@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using MusicCluster.Grains.Hosting;
 
 namespace MusicCluster.Grains.Library;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using MusicCluster.Grains.Hosting;
 using MusicCluster.Music.Midi;
 using MusicCluster.Music.Pieces;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using MusicCluster.Grains.Hosting;
 
 namespace MusicCluster.Grains.Library;
 

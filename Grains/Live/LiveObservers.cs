@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using MusicCluster.Grains.Hosting;
 using Orleans.Utilities;
 
 namespace MusicCluster.Grains.Live;

@@ -11,8 +11,12 @@ namespace MusicCluster.Grains.Storage;
 /// </summary>
 public sealed class BlobGrainStorage(string providerName, IBlobStore store, IGrainStorageSerializer serializer) : IGrainStorage
 {
-    // Compare-and-write must not interleave within this process; grain single activation covers the rest.
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    // Compare-and-write of one blob must not interleave within this process; grain single activation covers the rest.
+    // Striped by blob name, not one lock for all: while storage is unreachable each write retries for up to its
+    // budget, and one lock would queue every other grain's write behind it (past the grain call time-out).
+    private readonly SemaphoreSlim[] _writeLocks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    private SemaphoreSlim LockOf(string name) => _writeLocks[(int)((uint)StringComparer.Ordinal.GetHashCode(name) % (uint)_writeLocks.Length)];
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -35,7 +39,8 @@ public sealed class BlobGrainStorage(string providerName, IBlobStore store, IGra
     {
         string name = BlobNameOf(stateName, grainId);
         byte[] bytes = serializer.Serialize(grainState.State).ToArray();
-        await _writeLock.WaitAsync();
+        SemaphoreSlim writeLock = LockOf(name);
+        await writeLock.WaitAsync();
         try
         {
             await CheckETagAsync(name, grainState.ETag);
@@ -45,14 +50,15 @@ public sealed class BlobGrainStorage(string providerName, IBlobStore store, IGra
         }
         finally
         {
-            _writeLock.Release();
+            writeLock.Release();
         }
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         string name = BlobNameOf(stateName, grainId);
-        await _writeLock.WaitAsync();
+        SemaphoreSlim writeLock = LockOf(name);
+        await writeLock.WaitAsync();
         try
         {
             await CheckETagAsync(name, grainState.ETag);
@@ -63,7 +69,7 @@ public sealed class BlobGrainStorage(string providerName, IBlobStore store, IGra
         }
         finally
         {
-            _writeLock.Release();
+            writeLock.Release();
         }
     }
 

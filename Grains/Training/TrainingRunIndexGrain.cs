@@ -22,9 +22,28 @@ public sealed class TrainingRunIndexGrain(
     IClusterMembershipService membership,
     ISiloMetadataCache metadata,
     TimeProvider clock,
+    ILocalSiloDetails localSilo,
     ILogger<TrainingRunIndexGrain> logger) : Grain, ITrainingRunIndexGrain
 {
+    private IDisposable? _queueGauge;
+
     private TrainingRunIndexState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // The musiccluster.training.queue.length gauge reads the queue while this activation holds it. The exporter reads
+        // it on its own thread, where the persistent state may not be touched: it holds the state object itself (loaded
+        // before activation and never replaced by this grain), reading a count that a grain turn may be changing.
+        TrainingRunIndexState index = state.State;
+        _queueGauge = TrainingTelemetry.WatchQueue(localSilo.SiloAddress.ToParsableString(), () => index.Queue.Count);
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _queueGauge?.Dispose();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
 
     public Task<IReadOnlyList<TrainingDatasetInfo>> GetDatasetsAsync() => Task.Run(() => datasets.ListAsync());
 

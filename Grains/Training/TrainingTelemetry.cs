@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MusicCluster.Music.Training;
@@ -6,7 +7,8 @@ namespace MusicCluster.Grains.Training;
 
 /// <summary>
 /// Training's OpenTelemetry instruments (meter <see cref="MeterName"/>, exported by the hosts with the project's other
-/// meters): how long each optimisation step took and the tokens it trained on, tagged with the phase (Mle, Adversarial).
+/// meters): how long each optimisation step took and the tokens it trained on, tagged with the phase (Mle, Adversarial),
+/// and the training queue (runs waiting for a free training slot) as the scheduler on its silo holds it.
 /// </summary>
 internal static class TrainingTelemetry
 {
@@ -21,6 +23,29 @@ internal static class TrainingTelemetry
     /// <summary>Its rate is training throughput in tokens per second.</summary>
     private static readonly Counter<long> Tokens = Meter.CreateCounter<long>(
         "musiccluster.training.tokens", "{token}", "Tokens (batch x context) the generator trained on");
+
+    public const string SiloTag = "musiccluster.silo";
+
+    // The scheduler (TrainingRunIndexGrain) is one activation in the cluster; the silo holding it reports its queue.
+    // Keyed by silo address, since tests run several silos in one process.
+    private static readonly ConcurrentDictionary<string, Func<int>> Queues = new(StringComparer.Ordinal);
+
+    private static readonly ObservableGauge<int> QueueLength = Meter.CreateObservableGauge(
+        "musiccluster.training.queue.length",
+        () => Queues.Select(q => new Measurement<int>(q.Value(), new KeyValuePair<string, object?>(SiloTag, q.Key))),
+        "{run}", "Training runs waiting for a free training slot (Queued), reported by the silo holding the training scheduler");
+
+    /// <summary>Reports <paramref name="length"/> as the training queue of <paramref name="silo"/> until the result is disposed.</summary>
+    public static IDisposable WatchQueue(string silo, Func<int> length)
+    {
+        Queues[silo] = length;
+        return new QueueWatch(silo, length);
+    }
+
+    private sealed class QueueWatch(string silo, Func<int> length) : IDisposable
+    {
+        public void Dispose() => Queues.TryRemove(new KeyValuePair<string, Func<int>>(silo, length));
+    }
 
     /// <summary>Records a completed step; steps that report no throughput (evaluation-only records) are left out.</summary>
     public static void StepCompleted(RunConfig config, TrainingMetrics metrics)

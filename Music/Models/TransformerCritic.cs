@@ -49,6 +49,7 @@ public sealed class TransformerCritic : nn.Module<Tensor, Tensor?, Tensor>
     public override Tensor forward(Tensor oneHot, Tensor? valid)
     {
         CheckInput(oneHot, valid);
+        using var threads = Runtime.TorchThreads.ForPass(oneHot.size(0) * oneHot.size(1));
         using var scope = NewDisposeScope();
         long time = oneHot.size(1);
         var (cos, sin) = RotaryPositions.Tables(0, time, Config.HeadWidth, Config.RotaryBase, Device, tokenEmbedding.dtype);

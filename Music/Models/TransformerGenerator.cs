@@ -155,6 +155,7 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
     /// <summary>Embedding, blocks, final norm and output head: logits [batch, time, vocab].</summary>
     private Tensor Layers(Tensor tokens, AttentionContext context, Tensor? melodyContext)
     {
+        using var threads = Runtime.TorchThreads.ForPass(tokens.size(0) * tokens.size(1));
         using var scope = NewDisposeScope();
         var embedded = tokenEmbedding.index_select(0, tokens.reshape(-1)).view(tokens.size(0), tokens.size(1), Config.ModelWidth);
         if (melodyContext is not null) embedded = embedded.Plus(melodyContext);

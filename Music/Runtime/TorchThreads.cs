@@ -49,6 +49,38 @@ public static class TorchThreads
         source = "configured";
     }
 
+    /// <summary>
+    /// Positions of a forward pass per intra-op thread it is given (<see cref="ForPass"/>). Measured on the 2-core
+    /// development machine with the shipped model (docs/performance.md, "Threads"): generation steps of 1, 8 and 32
+    /// rows ran slower or no faster on two threads than on one (1,190 against 709 tokens/s at one row, 3,145 against
+    /// 1,919 at eight), while critic passes over windows of about 170 positions and training batches gained.
+    /// </summary>
+    public const int PositionsPerThread = 64;
+
+    /// <summary>
+    /// Narrows the calling thread's count for one forward pass of <paramref name="positions"/> (batch x time) to one
+    /// thread per <see cref="PositionsPerThread"/>, never above the count in force, and restores the count when
+    /// disposed. Waking a second thread for each of the many small operations of a one-token step costs more than
+    /// the step's arithmetic saves; large passes keep every thread.
+    /// </summary>
+    public static PassThreads ForPass(long positions)
+    {
+        int current = TorchSharp.torch.get_num_threads();
+        int wanted = (int)Math.Clamp(positions / PositionsPerThread, 1, current);
+        if (wanted == current) return default;
+        TorchSharp.torch.set_num_threads(wanted);
+        return new PassThreads(current);
+    }
+
+    /// <summary>Restores the thread count <see cref="ForPass"/> narrowed (nothing when it did not).</summary>
+    public readonly struct PassThreads(int restore) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (restore > 0) TorchSharp.torch.set_num_threads(restore);
+        }
+    }
+
     /// <summary>The calling thread's count and where it came from, e.g. "1 (default: half of 2 cores, at least 1)".</summary>
     public static string Describe() => $"{TorchSharp.torch.get_num_threads()} ({source})";
 }

@@ -13,6 +13,8 @@ public sealed class CriticLiveScore
     private readonly CriticBarTracker tracker;
     private readonly List<int> tokens = [];
     private readonly List<double> rawBars = [];
+    // Bars handed out for scoring (TakeUnscored); rawBars catches up when their requests are recorded.
+    private int requested;
     private bool finished;
 
     internal CriticLiveScore(CriticScorer scorer)
@@ -35,7 +37,7 @@ public sealed class CriticLiveScore
     }
 
     /// <summary>Whether bars are complete but not scored yet (after <see cref="Add"/>).</summary>
-    public bool HasUnscoredBars => tracker.CompleteBars > rawBars.Count;
+    public bool HasUnscoredBars => tracker.CompleteBars > requested;
 
     /// <summary>
     /// Adds tokens without scoring the bars they complete: <see cref="ScoreTogether"/> scores those of many live
@@ -62,26 +64,59 @@ public sealed class CriticLiveScore
     public static IReadOnlyList<BarScore>[] ScoreTogether(IReadOnlyList<CriticLiveScore> scores)
     {
         ArgumentNullException.ThrowIfNull(scores);
-        var results = new IReadOnlyList<BarScore>[scores.Count];
+        if (scores.Any(live => !ReferenceEquals(live.scorer, scores[0].scorer)))
+            throw new ArgumentException("live scores scored together must share one critic", nameof(scores));
+        var requests = new List<(int Index, LiveBarsRequest Request)>();
+        for (int i = 0; i < scores.Count; i++)
+            if (scores[i].TakeUnscored() is { } request) requests.Add((i, request));
+        var scored = ScoreRequests(requests.Select(r => r.Request).ToArray());
+        var results = Enumerable.Repeat<IReadOnlyList<BarScore>>([], scores.Count).ToArray();
+        for (int k = 0; k < requests.Count; k++) results[requests[k].Index] = scored[k];
+        return results;
+    }
+
+    /// <summary>
+    /// The bars completed since the last request, with copies of the tokens their windows cover, to be scored by
+    /// <see cref="ScoreRequests"/>, possibly on another thread while tokens keep arriving here; null when none is
+    /// complete. Requests must be scored in the order they were taken.
+    /// </summary>
+    public LiveBarsRequest? TakeUnscored()
+    {
+        int upTo = tracker.CompleteBars;
+        if (finished || upTo <= requested) return null;
+        var (span, windows) = Unscored(upTo);
+        var request = new LiveBarsRequest(this, requested, span.ToArray(), windows);
+        requested = upTo;
+        return request;
+    }
+
+    /// <summary>
+    /// Scores requests of live scores of one critic in ONE critic batch and records each in its live score; returns
+    /// each request's bar scores, in the order given.
+    /// </summary>
+    public static IReadOnlyList<BarScore>[] ScoreRequests(IReadOnlyList<LiveBarsRequest> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0) return [];
+        var scorer = requests[0].Live.scorer;
+        if (requests.Any(r => !ReferenceEquals(r.Live.scorer, scorer)))
+            throw new ArgumentException("live scores scored together must share one critic", nameof(requests));
         var tokens = new List<int>();
         var windows = new List<TokenWindow>();
-        var parts = new List<(int Index, int First, int Count)>();
-        for (int i = 0; i < scores.Count; i++)
+        foreach (var request in requests)
         {
-            var live = scores[i];
-            results[i] = [];
-            if (scores.Count > 0 && !ReferenceEquals(live.scorer, scores[0].scorer))
-                throw new ArgumentException("live scores scored together must share one critic", nameof(scores));
-            if (live.finished || !live.HasUnscoredBars) continue;
-            var (span, own) = live.Unscored(live.tracker.CompleteBars);
-            parts.Add((i, windows.Count, own.Length));
-            windows.AddRange(own.Select(w => new TokenWindow(w.Start + tokens.Count, w.End + tokens.Count)));
-            tokens.AddRange(span);
+            windows.AddRange(request.Windows.Select(w => new TokenWindow(w.Start + tokens.Count, w.End + tokens.Count)));
+            tokens.AddRange(request.Tokens);
         }
-        if (parts.Count == 0) return results;
-        double[] raw = scores[0].scorer.Windows.ScoreWindows(tokens, windows);
-        foreach (var (index, first, count) in parts)
-            results[index] = scores[index].Record(raw.AsSpan(first, count).ToArray());
+        double[] raw = scorer.Windows.ScoreWindows(tokens, windows);
+        var results = new IReadOnlyList<BarScore>[requests.Count];
+        int first = 0;
+        for (int i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            results[i] = request.Live.Record(request.FirstBar, raw.AsSpan(first, request.Windows.Count).ToArray());
+            first += request.Windows.Count;
+        }
         return results;
     }
 
@@ -92,6 +127,8 @@ public sealed class CriticLiveScore
     {
         if (finished) throw new InvalidOperationException("this live score is already finished");
         if (tokens.Count == 0) throw new InvalidOperationException("no tokens were fed: there is nothing to score");
+        if (requested != rawBars.Count)
+            throw new InvalidOperationException($"bars {rawBars.Count}..{requested - 1} were handed out for scoring and are not recorded yet: score every request before finishing");
         if (tracker.BarStarts.Count == 0)
         {
             rawBars.AddRange(scorer.Windows.ScoreWindows(tokens, scorer.Windows.Windows(tokens)));
@@ -106,15 +143,17 @@ public sealed class CriticLiveScore
 
     private IReadOnlyList<BarScore> ScoreBars(int upTo)
     {
-        if (upTo <= rawBars.Count) return [];
+        if (upTo <= requested) return [];
         var (span, windows) = Unscored(upTo);
-        return Record(scorer.Windows.ScoreWindows(span, windows));
+        int first = requested;
+        requested = upTo;
+        return Record(first, scorer.Windows.ScoreWindows(span, windows));
     }
 
-    /// <summary>The windows of bars rawBars.Count..upTo-1, relative to the span of tokens they cover.</summary>
+    /// <summary>The windows of bars requested..upTo-1, relative to the span of tokens they cover.</summary>
     private (List<int> Span, TokenWindow[] Windows) Unscored(int upTo)
     {
-        int first = rawBars.Count;
+        int first = requested;
         var windows = new TokenWindow[upTo - first];
         for (int bar = first; bar < upTo; bar++)
             windows[bar - first] = scorer.Windows.WindowOf(tracker.BarStarts, bar, tracker.BarEnd(bar));
@@ -123,10 +162,14 @@ public sealed class CriticLiveScore
         return (tokens.GetRange(from, to - from), windows.Select(w => new TokenWindow(w.Start - from, w.End - from)).ToArray());
     }
 
-    private IReadOnlyList<BarScore> Record(double[] raw)
+    private IReadOnlyList<BarScore> Record(int first, double[] raw)
     {
-        int first = rawBars.Count;
+        if (first != rawBars.Count)
+            throw new InvalidOperationException($"bars from {first} scored while {rawBars.Count} are recorded: requests must be scored in the order they were taken");
         rawBars.AddRange(raw);
         return raw.Select((r, i) => scorer.BarFromRaw(first + i, r)).ToArray();
     }
 }
+
+/// <summary>Bars of one live score to be scored (<see cref="CriticLiveScore.TakeUnscored"/>): the first bar's number, the tokens the windows cover and the windows within them.</summary>
+public sealed record LiveBarsRequest(CriticLiveScore Live, int FirstBar, IReadOnlyList<int> Tokens, IReadOnlyList<TokenWindow> Windows);

@@ -9,10 +9,11 @@ public sealed record BlobStoreSettings
     public string DataPath { get; init; } = "data";
     public string? AzureConnectionString { get; init; }
     public string AzureContainer { get; init; } = "musiccluster";
+    public StorageRetryPolicy Retry { get; init; } = new();
 
     /// <summary>
     /// Reads the settings from configuration keys (MusicCluster:DataPath, MusicCluster:Storage:Kind,
-    /// MusicCluster:Storage:AzureConnectionString, MusicCluster:Storage:AzureContainer) through a lookup, so the
+    /// MusicCluster:Storage:AzureConnectionString, MusicCluster:Storage:AzureContainer, MusicCluster:Storage:RetrySeconds) through a lookup, so the
     /// web host (IConfiguration) and the CLI (environment variables) share one definition.
     /// </summary>
     public static BlobStoreSettings FromLookup(Func<string, string?> lookup)
@@ -25,6 +26,7 @@ public sealed record BlobStoreSettings
                 : throw new InvalidOperationException($"MusicCluster:Storage:Kind '{kind}' is not one of Local, AzureBlob"),
             DataPath = lookup("MusicCluster:DataPath") is { Length: > 0 } path ? path : "data",
             AzureConnectionString = lookup("MusicCluster:Storage:AzureConnectionString"),
+            Retry = StorageRetryPolicy.FromLookup(lookup),
         };
         return lookup("MusicCluster:Storage:AzureContainer") is { Length: > 0 } container ? settings with { AzureContainer = container } : settings;
     }
@@ -44,7 +46,7 @@ public sealed record BlobStoreSettings
         BlobStoreKind.Local => new LocalFolderBlobStore(DataPath),
         BlobStoreKind.AzureBlob => new AzureBlobStore(
             AzureConnectionString ?? throw new InvalidOperationException("Storage kind AzureBlob needs an Azure Storage connection string (MusicCluster:Storage:AzureConnectionString)"),
-            AzureContainer),
+            AzureContainer, Retry),
         _ => throw new InvalidOperationException($"Unknown storage kind {Kind}"),
     };
 }

@@ -10,6 +10,9 @@ public interface IBlobStore
     /// <summary>Where the blobs live, for logs and `doctor` (never contains secrets).</summary>
     string Description { get; }
 
+    /// <summary>How the store has been answering: retries, give-ups and writes refused for lack of space.</summary>
+    StorageHealth Health { get; }
+
     /// <summary>Writes (or replaces) a blob atomically and returns what was stored.</summary>
     Task<BlobInfo> WriteAsync(string name, Stream content, CancellationToken cancellationToken = default);
 

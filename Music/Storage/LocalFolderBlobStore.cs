@@ -11,17 +11,22 @@ namespace MusicCluster.Music.Storage;
 /// entry, so no write that was acknowledged is ever mistaken for damage. A file that matches neither (truncated,
 /// changed outside the store) is damaged: <see cref="GetInfoAsync"/> throws <see cref="BlobIntegrityException"/> and
 /// the record stays as it was; only a new write repairs the blob. A file without any record (written before records
-/// existed, or copied in by an operator) is hashed and recorded as it is when first seen.
+/// existed, or copied in by an operator) is hashed and recorded as it is when first seen. A write the file system
+/// refuses for lack of room (a full disk, a quota, a file size limit) throws <see cref="BlobStoreFullException"/>,
+/// leaving the blob and its record as they were and no temporary file behind.
 /// </summary>
 public sealed class LocalFolderBlobStore : IBlobStore
 {
     private const string MetaFolder = ".meta";
     private const string TempFolder = ".tmp";
     private readonly string _root;
+    private readonly TimeProvider _clock;
 
-    public LocalFolderBlobStore(string root)
+    public LocalFolderBlobStore(string root, TimeProvider? clock = null)
     {
         _root = Path.GetFullPath(root);
+        _clock = clock ?? TimeProvider.System;
+        Health = new StorageHealth(Description);
         Directory.CreateDirectory(Path.Combine(_root, TempFolder));
         Directory.CreateDirectory(Path.Combine(_root, MetaFolder));
     }
@@ -29,13 +34,16 @@ public sealed class LocalFolderBlobStore : IBlobStore
     public string Root => _root;
     public string Description => $"local folder {_root}";
 
+    /// <summary>A local folder is not retried (a full disk does not pass by itself); it reports writes refused for lack of room.</summary>
+    public StorageHealth Health { get; }
+
     public async Task<BlobInfo> WriteAsync(string name, Stream content, CancellationToken cancellationToken = default)
     {
         string path = PathOf(name);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string temporary = Path.Combine(_root, TempFolder, Guid.NewGuid().ToString("N"));
         try
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             (string sha, long length) result;
             await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
             {
@@ -47,11 +55,20 @@ public sealed class LocalFolderBlobStore : IBlobStore
             IntegrityRecord? replaced = await ReadRecordAsync(name, cancellationToken);
             await WriteRecordAsync(name, new IntegrityRecord(info, File.Exists(path) ? replaced?.Current : null), cancellationToken);
             File.Move(temporary, path, overwrite: true);
+            Health.Succeeded(_clock.GetUtcNow());
             return info;
+        }
+        catch (Exception e) when (BlobStoreFullException.IsOutOfSpace(e))
+        {
+            // Nothing was renamed into place: the blob and its record are as they were (the record is replaced only
+            // by a whole, flushed new record, and only after the content is on disk).
+            var full = new BlobStoreFullException(name, Description, e);
+            Health.Full(_clock.GetUtcNow(), full.Message);
+            throw full;
         }
         finally
         {
-            if (File.Exists(temporary)) File.Delete(temporary);
+            DeleteIfThere(temporary);
         }
     }
 
@@ -147,12 +164,25 @@ public sealed class LocalFolderBlobStore : IBlobStore
         string path = RecordPathOf(name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string temporary = Path.Combine(_root, TempFolder, Guid.NewGuid().ToString("N"));
-        await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
+        try
         {
-            await JsonSerializer.SerializeAsync(file, record, cancellationToken: cancellationToken);
-            file.Flush(flushToDisk: true);
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
+            {
+                await JsonSerializer.SerializeAsync(file, record, cancellationToken: cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
         }
-        File.Move(temporary, path, overwrite: true);
+        finally
+        {
+            // A record that could not be written whole (no room, cancelled) is not left in the temporary folder.
+            DeleteIfThere(temporary);
+        }
+    }
+
+    private static void DeleteIfThere(string path)
+    {
+        if (File.Exists(path)) File.Delete(path);
     }
 
     /// <summary>The record, or null when there is none or it cannot be read. Records written before the previous

@@ -44,6 +44,41 @@ public sealed class InferenceEngineTests
     }
 
     [Fact]
+    public async Task The_critic_lane_reports_each_bar_once_in_order_after_the_token_that_completed_it_with_the_finished_pieces_scores()
+    {
+        var loader = new ModelLoader(new LocalFolderBlobStore(RepositoryPaths.NewTempFolder("engine")));
+        using var worker = new ModelWorker(await loader.LoadAsync(ShippedModelEntry.Ref), maxBatch: 4);
+        var model = worker.Model;
+        int[] primer = PieceGeneration.PrimerTokens(model.Tokenizer, null, model.Generator.Config.ContextLength);
+        var options = new SamplingOptions { Temperature = 1.0, TopK = 20, MaxNewTokens = PieceGeneration.TokenLimit(model.Tokenizer, 3) };
+        var jobs = new[] { 7L, 8L }.Select(seed => worker.Generate(primer, options with { Seed = seed }, PieceGeneration.ConstraintFor(model.Tokenizer, 3))).ToArray();
+
+        foreach (var job in jobs)
+        {
+            // Tokens come from the worker, bar scores from the critic lane: both on one stream, read as a session reads it.
+            var tokens = new List<int>(primer);
+            var bars = new List<(int Bar, int TokensBefore)>();
+            await foreach (var progress in job.Progress.ReadAllAsync())
+            {
+                tokens.AddRange(progress.Tokens);
+                bars.AddRange(progress.Bars.Select(b => (b.Bar, tokens.Count)));
+            }
+            var outcome = await job.Completion;
+            Assert.Equal(outcome.Sequence.Tokens, tokens);
+            var score = outcome.Score!;
+            Assert.Equal(Enumerable.Range(0, score.Bars.Count), bars.Select(b => b.Bar));
+            var barStarts = Music.Scoring.CriticBarTracker.FindBars(model.Vocabulary, tokens);
+            for (int bar = 0; bar < bars.Count; bar++)
+            {
+                // A bar is complete when its last token (or the next bar's first) has been drawn; its score never comes before that token.
+                int end = bar + 1 < barStarts.Count ? barStarts[bar + 1] : tokens.Count;
+                Assert.True(bars[bar].TokensBefore >= end, $"bar {bar} (tokens up to {end}) was reported after {bars[bar].TokensBefore} tokens");
+            }
+            FloatAssert.Close(model.Scorer!.Score(tokens).RawBars, score.RawBars, 1e-4);
+        }
+    }
+
+    [Fact]
     public async Task Sessions_join_and_leave_the_running_batch_and_each_draws_the_tokens_it_draws_alone()
     {
         var loader = new ModelLoader(new LocalFolderBlobStore(RepositoryPaths.NewTempFolder("engine")));

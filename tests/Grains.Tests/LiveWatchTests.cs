@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using MusicCluster.Grains.Hosting;
+using MusicCluster.Hosting;
 using MusicCluster.Grains.Interfaces.Generation;
 using Orleans.Core.Internal;
 

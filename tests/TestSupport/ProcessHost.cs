@@ -29,32 +29,54 @@ public sealed partial class ProcessHost : IAsyncDisposable
     /// <summary>Starts `dotnet {project}/bin/{configuration}/net10.0/{assembly}.dll` in the project folder.</summary>
     public static ProcessHost Start(string project, string assembly, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        string projectFolder = Path.Combine(RepositoryPaths.Root, project);
-        string dll = Path.Combine(projectFolder, "bin", RepositoryPaths.BuildConfiguration, "net10.0", assembly + ".dll");
-        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is not built; build the solution first (./test.sh does)");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = projectFolder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        (string projectFolder, string dll) = BuiltAssembly(project, assembly);
+        var start = Redirected("dotnet", projectFolder);
         start.ArgumentList.Add(dll);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         return Launch(start, project, environment);
+    }
+
+    /// <summary>
+    /// Starts the project's assembly like <see cref="Start"/>, in a bash that first limits the size of any file the
+    /// process writes to <paramref name="fileSizeKiB"/> KiB (`ulimit -f`) and ignores SIGXFSZ, so a write past the limit
+    /// fails with EFBIG as on a file system without room for it; no root needed. The runtime's W^X double mapping (a
+    /// memory file as large as the code it maps) is turned off, or the runtime could not start under the limit.
+    /// </summary>
+    public static ProcessHost StartWithFileSizeLimit(string project, string assembly, int fileSizeKiB, IReadOnlyDictionary<string, string> environment,
+        params string[] arguments)
+    {
+        (string projectFolder, string dll) = BuiltAssembly(project, assembly);
+        var start = Redirected("bash", projectFolder);
+        // ulimit -f counts 1024-byte blocks in bash.
+        foreach (string argument in new[] { "-c", "trap '' XFSZ; ulimit -f \"$0\" && exec dotnet \"$@\"", fileSizeKiB.ToString(System.Globalization.CultureInfo.InvariantCulture), dll })
+            start.ArgumentList.Add(argument);
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        return Launch(start, project, environment);
+    }
+
+    /// <summary>A process whose output this host reads, started in <paramref name="workingDirectory"/>.</summary>
+    private static ProcessStartInfo Redirected(string fileName, string workingDirectory) => new(fileName)
+    {
+        WorkingDirectory = workingDirectory,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        UseShellExecute = false,
+    };
+
+    private static (string ProjectFolder, string Dll) BuiltAssembly(string project, string assembly)
+    {
+        string projectFolder = Path.Combine(RepositoryPaths.Root, project);
+        string dll = Path.Combine(projectFolder, "bin", RepositoryPaths.BuildConfiguration, "net10.0", assembly + ".dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is not built; build the solution first (./test.sh does)");
+        return (projectFolder, dll);
     }
 
     /// <summary>Starts a script or program of the repository (e.g. deploy/local-cluster.sh) in the repository root;
     /// the programs it starts inherit the same environment.</summary>
     public static ProcessHost StartScript(string relativePath, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo(Path.Combine(RepositoryPaths.Root, relativePath))
-        {
-            WorkingDirectory = RepositoryPaths.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = Redirected(Path.Combine(RepositoryPaths.Root, relativePath), RepositoryPaths.Root);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         return Launch(start, Path.GetFileName(relativePath), environment);
     }
@@ -124,6 +146,12 @@ public sealed partial class ProcessHost : IAsyncDisposable
             await _process.WaitForExitAsync(cancel.Token);
         }
         return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM to a process this assembly started itself (Azurite), without waiting.</summary>
+    internal static void SendTerminate(Process process)
+    {
+        if (SendSignal(process.Id, Sigterm) != 0) throw new InvalidOperationException($"kill({process.Id}, {Sigterm}) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
     public async ValueTask DisposeAsync()

@@ -1,19 +1,22 @@
-"use strict";
+import { api } from "./api.js";
+import { LiveRoll } from "./live-roll.js";
+import { MelodyInput } from "./melody-input.js";
+import { isBlackKey } from "./pitches.js";
+import { appendBarScore } from "./score-colour.js";
+/* global Midi, Tone */
+
 (function () {
     // ---- Upload: score a file, then reveal its bars one by one.
     const uploadForm = document.getElementById("upload-form");
-    const uploadRoll = new PianoRoll(document.getElementById("upload-roll"));
+    const uploadRoll = new LiveRoll(document.getElementById("upload-roll"));
     const uploadBars = document.getElementById("upload-bars");
     const uploadError = document.getElementById("upload-error");
     const uploadOverall = document.getElementById("upload-overall");
 
-    async function score(blob, name) {
+    function score(blob, name) {
         const data = new FormData();
         data.append("file", blob, name);
-        const response = await fetch("/api/score", { method: "POST", body: data });
-        const result = await response.json();
-        if (!response.ok) throw new Error(result.errors ? Object.entries(result.errors).map(([k, v]) => `${k}: ${v.join(" ")}`).join("; ") : (result.detail || result.title));
-        return result;
+        return api("/api/score", { method: "POST", body: data });
     }
     function notesOf(bytes) {
         try {
@@ -66,30 +69,27 @@
         harmoniseError.textContent = "";
         harmonising = true; updateHarmonise();
         try {
-            const response = await fetch("/api/harmonisations", {
-                method: "POST", headers: { "Content-Type": "application/json" },
-                body: JSON.stringify({
+            const started = await api("/api/harmonisations", {
+                method: "POST",
+                json: {
                     melodyNotes: melody.notes(),
                     temperature: optional("temperature", parseFloat),
                     seed: optional("seed", v => parseInt(v, 10)),
                     candidates: optional("candidates", v => parseInt(v, 10)),
-                }),
+                },
             });
-            const result = await response.json().catch(() => null);
-            if (response.status === 202 && result && result.id) { location.assign(`/?session=${encodeURIComponent(result.id)}`); return; }
-            // A refused melody: each field with its messages (application/problem+json), else the problem's title.
-            harmoniseError.textContent = result && result.errors
-                ? Object.entries(result.errors).map(([k, v]) => `${k}: ${v.join(" ")}`).join("; ")
-                : (result && (result.detail || result.title)) || `The request failed (HTTP ${response.status}).`;
+            location.assign(`/?session=${encodeURIComponent(started.id)}`);
+            return;
         } catch (err) {
-            harmoniseError.textContent = `The request could not be sent: ${err.message}`;
+            // A refused melody: each field with its messages; or why the request was not sent.
+            harmoniseError.textContent = err.message;
         }
         harmonising = false; updateHarmonise();
     });
 
     // ---- Playing: on-screen piano, computer keyboard, Web MIDI; scored every few seconds.
     const piano = document.getElementById("piano");
-    const playedRoll = new PianoRoll(document.getElementById("played-roll"));
+    const playedRoll = new LiveRoll(document.getElementById("played-roll"));
     const playedBars = document.getElementById("played-bars");
     const playedCount = document.getElementById("played-count");
     const playedOverall = document.getElementById("played-overall");
@@ -99,7 +99,7 @@
     const secondsPerQuarter = 0.5;
 
     for (let i = 0; i < 25; i++) {
-        const pitch = 60 + i, black = [1, 3, 6, 8, 10].includes(i % 12);
+        const pitch = 60 + i, black = isBlackKey(pitch);
         const key = document.createElement("div");
         key.className = "key" + (black ? " black" : "");
         key.dataset.pitch = String(pitch);

@@ -1,6 +1,8 @@
 // The library page while the starter library is generated: follows the status hub's Seeding stream (the shape of
 // GET /api/library/seeding), moves the progress bar, and when pieces were added reloads the results part of the
 // page (same URL, so sort, search and page stay).
+import { hub } from './hub.js';
+
 (() => {
     const seeding = document.getElementById('seeding');
     if (!seeding || seeding.dataset.status !== 'Running') return;
@@ -30,8 +32,5 @@
         }
         if (finished && !state.message) seeding.classList.add('d-none');
     };
-    const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/status').withAutomaticReconnect().build();
-    const follow = () => connection.stream('Seeding').subscribe({ next: state => { show(state); }, error: () => { }, complete: () => { } });
-    connection.onreconnected(follow);
-    connection.start().then(follow).catch(() => { });
+    hub('/hubs/status').follow('Seeding', state => { show(state); });
 })();

@@ -9,8 +9,11 @@
 // keyboard; "focus" plays them, and takes MIDI note-ons, only while the input is in use (the last pointer press or
 // focus on the page was inside options.area, by default root), for a page where another part plays the same keys;
 // the area is marked with the class melody-listening meanwhile.
-"use strict";
-window.MelodyInput = (() => {
+import { LiveRoll } from "./live-roll.js";
+import { isBlackKey, noteName } from "./pitches.js";
+/* global Tone */
+
+export const MelodyInput = (() => {
     const lowest = 60, highest = 81;                 // the soprano's range the server checks
     const quartersPerBar = 4, sixteenth = 0.25;
     const maxQuarters = 64 * quartersPerBar;
@@ -18,9 +21,6 @@ window.MelodyInput = (() => {
     // music programs), from the C of the current octave; Z and X move that octave.
     const letters = "awsedftgyhujkolp;'";
     const lowestBase = 60, highestBase = 72;
-    const pitchNames = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"];
-    const noteName = pitch => `${pitchNames[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
-    const isBlackKey = pitch => [1, 3, 6, 8, 10].includes(pitch % 12);
     const lengthNames = { 0.25: "16th", 0.5: "eighth", 0.75: "dotted eighth", 1: "quarter", 1.5: "dotted quarter", 2: "half", 3: "dotted half", 4: "whole" };
     const lengthName = quarters => lengthNames[quarters] || `${quarters} quarters`;
     const rangeText = "the soprano's range C4-A5 (MIDI 60-81)";
@@ -76,7 +76,7 @@ window.MelodyInput = (() => {
             this.sound = new Sound();
             this.recording = null;
             this.playing = null;
-            this.roll = new PianoRoll(this.ui.roll, { pitchRange: { low: lowest, high: highest }, quarterWidth: 36 });
+            this.roll = new LiveRoll(this.ui.roll, { pitchRange: { low: lowest, high: highest }, quarterWidth: 36 });
             this.buildPiano();
             this.bindControls();
             this.bindComputerKeyboard(options);

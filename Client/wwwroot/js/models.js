@@ -1,4 +1,6 @@
 // The models page after a promotion: follows the rescoring job's progress through the status hub's ScoringJob stream.
+import { hub } from './hub.js';
+
 (() => {
     const rescoring = document.getElementById('rescoring');
     if (!rescoring) return;
@@ -12,8 +14,5 @@
             : `Rescoring ${job.status.toLowerCase()}: ${job.done} of ${job.total} pieces rescored${failed}${job.error ? ` (${job.error})` : ''}`;
         rescoring.dataset.status = job.status;
     };
-    const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/status').build();
-    connection.start()
-        .then(() => connection.stream('ScoringJob', rescoring.dataset.jobId).subscribe({ next: show, error: () => { }, complete: () => { } }))
-        .catch(() => { });
+    hub('/hubs/status').follow('ScoringJob', rescoring.dataset.jobId, show);
 })();

@@ -1,4 +1,3 @@
-"use strict";
 // OBS radio (/obs?radio=1): generates pieces one after another and plays them back to back. It keeps one piece in
 // hand: playback starts once two pieces are ready, and while a piece plays the one after the next is generated, so a
 // generation may take up to two pieces' playing time (a slow one on a busy cluster does not leave silence). Each
@@ -7,17 +6,23 @@
 // State for readers of the markup (and the browser test) on the overlay: data-radio-played (pieces started),
 // data-radio-piece (the one playing), data-radio-gap (seconds of silence before it), data-radio-lead (seconds it was
 // announced as "Next" before it began), data-radio-audio (on/off).
+import { api, segment } from "./api.js";
+import { hub } from "./hub.js";
+import { watchGeneration } from "./generation-watch.js";
+import { LiveRoll } from "./live-roll.js";
+/* global Tone */
+
 (function () {
     const params = new URLSearchParams(location.search);
     const request = { bars: intParam("bars", 1, 64, 8) };
     if (params.has("temperature")) request.temperature = Number(params.get("temperature"));
     if (params.has("candidates")) request.candidates = intParam("candidates", 1, 64, 1);
     const overlay = document.querySelector("[data-testid=obs-overlay]");
-    const roll = new PianoRoll(document.getElementById("obs-roll"), { transparent: true, quarterWidth: 12 });
+    const roll = new LiveRoll(document.getElementById("obs-roll"), { transparent: true, quarterWidth: 12 });
     const title = document.getElementById("obs-title");
     const scoreText = document.getElementById("obs-score");
     const next = document.getElementById("obs-next");
-    const connection = new signalR.HubConnectionBuilder().withUrl("/hubs/generation").withAutomaticReconnect().build();
+    const generations = hub("/hubs/generation");
     let synth = null, played = 0;
 
     function intParam(name, low, high, fallback) {
@@ -46,25 +51,15 @@
                 if (s.status === "Running") return;
                 if (s.status === "Completed" && s.pieceId) resolve(s.pieceId); else reject(new Error(`generation ${id}: ${s.status}`));
             };
-            watchGeneration(connection, id, settle, settle).catch(reject);
+            watchGeneration(generations, id, settle, settle).catch(reject);
         });
-    }
-
-    async function json(response) {
-        if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { retryAfter: Number(response.headers.get("Retry-After")) || 2 });
-        return response.json();
     }
 
     // One piece, generated and stored: its title, notes (quarter notes), end and tempo.
     async function generate() {
-        const { id } = await json(await fetch("/api/generations", {
-            method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(request),
-        }));
+        const { id } = await api("/api/generations", { method: "POST", json: request });
         const pieceId = await finished(id);
-        const [piece, notes] = await Promise.all([
-            fetch(`/api/pieces/${encodeURIComponent(pieceId)}`).then(json),
-            fetch(`/api/pieces/${encodeURIComponent(pieceId)}/notes`).then(json),
-        ]);
+        const [piece, notes] = await Promise.all([api(`/api/pieces/${segment(pieceId)}`), api(`/api/pieces/${segment(pieceId)}/notes`)]);
         return { id: pieceId, title: piece.title || pieceId, overall: piece.score ? piece.score.overall : null, ...notes };
     }
 

@@ -1,12 +1,17 @@
-"use strict";
+import { api } from "./api.js";
+import { hub } from "./hub.js";
+import { watchGeneration } from "./generation-watch.js";
+import { LivePlayer } from "./live-player.js";
+import { LiveRoll } from "./live-roll.js";
+
 // Follows the newest session started on this web host; ?audio=1 plays it too.
 (function () {
-    const roll = new PianoRoll(document.getElementById("obs-roll"), { transparent: true, quarterWidth: 12 });
+    const roll = new LiveRoll(document.getElementById("obs-roll"), { transparent: true, quarterWidth: 12 });
     const title = document.getElementById("obs-title");
     const scoreText = document.getElementById("obs-score");
     const audio = new URLSearchParams(location.search).get("audio") === "1";
     const player = new LivePlayer();
-    const connection = new signalR.HubConnectionBuilder().withUrl("/hubs/generation").withAutomaticReconnect().build();
+    const generations = hub("/hubs/generation");
     let current = null, seen = 0;
 
     function show(notes, bars, status, overall) {
@@ -17,18 +22,16 @@
     }
     async function poll() {
         try {
-            const response = await fetch("/api/generations/latest");
-            if (response.ok) {
-                const { id } = await response.json();
-                if (id && id !== current) {
-                    current = id; seen = 0; roll.clear();
-                    if (audio) await player.start();
-                    await watchGeneration(connection, id,
-                        s => { seen = s.sequence; show(s.notes, s.barScores, s.status, s.overallScore); },
-                        u => { if (u.sequence > seen) { seen = u.sequence; show(u.notes, u.barScores, u.status, u.overallScore); } });
-                }
+            const latest = await api("/api/generations/latest");
+            const id = latest?.id;
+            if (id && id !== current) {
+                current = id; seen = 0; roll.clear();
+                if (audio) await player.start();
+                await watchGeneration(generations, id,
+                    s => { seen = s.sequence; show(s.notes, s.barScores, s.status, s.overallScore); },
+                    u => { if (u.sequence > seen) { seen = u.sequence; show(u.notes, u.barScores, u.status, u.overallScore); } });
             }
-        } catch (e) { /* the next poll tries again */ }
+        } catch { /* the next poll tries again */ }
         setTimeout(poll, 2000);
     }
     poll();

@@ -1,19 +1,17 @@
 // The piece page's analyses: the piano roll coloured by per-bar score (following the audio while it plays), the
 // objective metrics against real music (Chart.js), and the nearest real pieces with their shared passage.
+import { api } from './api.js';
+import { PieceRoll } from './piece-roll.js';
+import { noteName, pitchClassNames as names } from './pitches.js';
+
 (() => {
     const id = document.getElementById('piece').dataset.pieceId;
-    const getJson = async url => {
-        const response = await fetch(url, { headers: { accept: 'application/json' } });
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        return response.json();
-    };
-    const names = PieceRoll.pitchClassNames, noteName = PieceRoll.noteName;
     const label = name => name.replaceAll('_', ' ');
 
     const pianoRoll = async () => {
         const canvas = document.getElementById('piano-roll');
         try {
-            const roll = await getJson(`/api/pieces/${id}/notes`);
+            const roll = await api(`/api/pieces/${id}/notes`);
             const audio = document.querySelector('[data-testid="piece-audio"]');
             const redraw = () => PieceRoll.draw(canvas, roll, audio && !audio.paused ? audio.currentTime / roll.secondsPerQuarter : null);
             redraw();
@@ -34,7 +32,7 @@
         const source = document.getElementById('metrics-source');
         const chartCanvas = document.getElementById('metrics-chart');
         try {
-            const report = await getJson(`/api/pieces/${id}/metrics`);
+            const report = await api(`/api/pieces/${id}/metrics`);
             if (!report.referenceAvailable) { source.textContent = report.message; return; }
             source.textContent = `Where this piece falls among ${report.referenceExcerpts} excerpts of ${report.excerptBars} bars from the ` +
                 `${report.referenceSplit} split of ${report.referenceSource}: 50 is typical of the real music, near 0 or 100 is unusual.`;
@@ -79,7 +77,7 @@
     const similarity = async () => {
         const box = document.getElementById('similarity');
         try {
-            const report = await getJson(`/api/pieces/${id}/similarity`);
+            const report = await api(`/api/pieces/${id}/similarity`);
             if (!report.configured) {
                 box.replaceChildren(Object.assign(document.createElement('p'), { className: 'text-body-secondary', textContent: report.message }));
                 box.dataset.configured = 'false';

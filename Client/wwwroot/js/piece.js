@@ -2,6 +2,9 @@
 // staff per voice of a chorale; star ratings; and, for a chorale, "Regenerate bars": bars chosen by dragging across
 // the piano roll (drawn by piece-analysis.js) or typed, rewritten in the chosen voices as a new piece that the studio
 // then shows arriving.
+import { api } from './api.js';
+import { PieceRoll } from './piece-roll.js';
+
 (() => {
     const root = document.getElementById('piece');
     const id = root.dataset.pieceId;
@@ -9,9 +12,7 @@
     const renderStaff = async () => {
         const staff = document.getElementById('staff');
         try {
-            const response = await fetch(`/api/pieces/${id}/musicxml`);
-            if (!response.ok) throw new Error(`HTTP ${response.status}`);
-            const xml = await response.text();
+            const xml = await api(`/api/pieces/${id}/musicxml`, { as: 'text' });
             staff.textContent = '';
             const display = new opensheetmusicdisplay.OpenSheetMusicDisplay(staff, { autoResize: true, drawTitle: false, backend: 'svg' });
             await display.load(xml);
@@ -30,34 +31,30 @@
     // Admins only (the button is rendered for them alone; the API refuses anyone else).
     document.getElementById('delete-piece')?.addEventListener('click', async () => {
         if (!confirm('Delete this piece, its files and its ratings for good?')) return;
-        const response = await fetch(`/api/pieces/${id}`, { method: 'DELETE' });
-        if (response.ok) location.assign('/library');
-        else alert(`The piece could not be deleted: HTTP ${response.status}`);
+        try {
+            await api(`/api/pieces/${id}`, { method: 'DELETE' });
+            location.assign('/library');
+        } catch (error) {
+            alert(`The piece could not be deleted: ${error.message}`);
+        }
     });
 
     const summary = document.getElementById('rating-summary');
     document.querySelectorAll('#rating-buttons button').forEach(button => button.addEventListener('click', async () => {
-        const response = await fetch(`/api/pieces/${id}/ratings`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ stars: Number(button.dataset.stars) }),
-        });
-        if (!response.ok) { summary.textContent = 'The rating was not saved.'; return; }
-        const rating = await response.json();
+        let rating;
+        try {
+            rating = await api(`/api/pieces/${id}/ratings`, { method: 'POST', json: { stars: Number(button.dataset.stars) } });
+        } catch {
+            summary.textContent = 'The rating was not saved.';
+            return;
+        }
         summary.textContent = `${rating.mean.toFixed(1)} from ${rating.count} rating(s). Thank you!`;
     }));
-
-    // A problem+json answer in words: each field with its messages, else its detail or title.
-    const problemText = (problem, status) => problem?.errors
-        ? Object.entries(problem.errors).map(([field, messages]) => `${field}: ${messages.join(' ')}`).join('; ')
-        : problem?.detail || problem?.title || `The request failed (HTTP ${status}).`;
 
     const regenerateBars = async () => {
         const section = document.getElementById('regenerate');
         const canvas = document.getElementById('piano-roll');
-        const response = await fetch(`/api/pieces/${id}/notes`, { headers: { accept: 'application/json' } });
-        if (!response.ok) return;
-        const roll = await response.json();
+        const roll = await api(`/api/pieces/${id}/notes`);
         // Regeneration rewrites four-part pieces: soprano, alto, tenor and bass on tracks 0-3 (the server says why
         // it refuses anything else; offering it only where it can work spares the listener that).
         const tracks = new Set(roll.notes.map(note => note.track));
@@ -129,16 +126,10 @@
             const button = form.querySelector('button[type=submit]');
             button.disabled = true;
             try {
-                const started = await fetch(`/api/pieces/${id}/regenerations`, {
-                    method: 'POST',
-                    headers: { 'content-type': 'application/json' },
-                    body: JSON.stringify({ fromBar, toBar, voices }),
-                });
-                const result = await started.json().catch(() => null);
-                if (started.status === 202) { location.assign(`/?session=${encodeURIComponent(result.id)}`); return; }
-                error.textContent = problemText(result, started.status);
+                const started = await api(`/api/pieces/${id}/regenerations`, { method: 'POST', json: { fromBar, toBar, voices } });
+                location.assign(`/?session=${encodeURIComponent(started.id)}`);
             } catch (failure) {
-                error.textContent = `The request could not be sent: ${failure.message}`;
+                error.textContent = failure.message;
             } finally {
                 button.disabled = false;
             }

@@ -2,11 +2,18 @@
 // piece's link, Cancel), fed by whichever way a session starts: the generate form, Harmonise under the melody input
 // (melody-input.js), or a session id in the address (?session=..., where the piece page's Regenerate sends the
 // listener to watch the rewritten piece arrive).
-"use strict";
+import { api } from "./api.js";
+import { hub } from "./hub.js";
+import { watchGeneration } from "./generation-watch.js";
+import { LivePlayer } from "./live-player.js";
+import { LiveRoll } from "./live-roll.js";
+import { MelodyInput } from "./melody-input.js";
+import { appendBarScore, scoreColour } from "./score-colour.js";
+
 (function () {
     const form = document.getElementById("generate-form");
     if (!form) return;
-    const roll = new PianoRoll(document.getElementById("piano-roll"));
+    const roll = new LiveRoll(document.getElementById("piano-roll"));
     const player = new LivePlayer();
     const status = document.getElementById("generation-status");
     const meter = document.getElementById("bar-scores");
@@ -17,7 +24,7 @@
     const generateButton = form.querySelector("button[type=submit]");
     const harmoniseButton = document.getElementById("harmonise");
     const sessionView = document.getElementById("session-view");
-    const connection = new signalR.HubConnectionBuilder().withUrl("/hubs/generation").withAutomaticReconnect().build();
+    const generations = hub("/hubs/generation");
     let session = null, running = false, label = "", notes = 0, seenSequence = 0, melodyNotes = 0;
     const melody = new MelodyInput(document.getElementById("melody-entry"), { onChange: count => { melodyNotes = count; updateButtons(); } });
 
@@ -70,12 +77,6 @@
         errors.textContent = text;
         errors.scrollIntoView({ block: "nearest", behavior: "smooth" });
     }
-    // A refused request's problem: each field with its messages (application/problem+json), else its title.
-    function problemText(problem, httpStatus) {
-        if (problem && problem.errors) return Object.entries(problem.errors).map(([k, v]) => `${k}: ${v.join(" ")}`).join("; ");
-        return (problem && (problem.detail || problem.title)) || `The request failed (HTTP ${httpStatus}).`;
-    }
-
     // Watches a session from its start: clears the view, catches up with the snapshot, then follows its updates.
     async function watchSession(id) {
         session = id; notes = 0; seenSequence = 0; label = "";
@@ -88,7 +89,7 @@
     // it to the listener.
         sessionView.scrollIntoView({ block: "nearest", behavior: "smooth" });
         try {
-            await watchGeneration(connection, id, snapshot => {
+            await watchGeneration(generations, id, snapshot => {
                 seenSequence = snapshot.sequence;
                 label = describe(snapshot.request);
                 take(snapshot);
@@ -109,16 +110,14 @@
     async function startSession(url, body) {
         errors.textContent = "";
         await player.start();
-        let response, result;
+        let started;
         try {
-            response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-            result = await response.json().catch(() => null);
+            started = await api(url, { method: "POST", json: body });
         } catch (error) {
-            showError(`The request could not be sent: ${error.message}`);
+            showError(error.message); // the refusal in words (each field with its messages), or why it was not sent
             return;
         }
-        if (response.status !== 202) { showError(problemText(result, response.status)); return; }
-        await watchSession(result.id);
+        await watchSession(started.id);
     }
 
     async function readPrimer() {
@@ -153,7 +152,11 @@
     });
     cancel.addEventListener("click", async () => {
         if (!session) return;
-        await fetch(`/api/generations/${session}/cancel`, { method: "POST" });
+        try {
+            await api(`/api/generations/${session}/cancel`, { method: "POST" });
+        } catch (error) {
+            showError(error.message);
+        }
         player.stop();
     });
 

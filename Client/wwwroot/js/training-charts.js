@@ -1,5 +1,6 @@
 // Chart.js line charts over training steps, shared by a run's page and the comparison page.
-window.trainingCharts = (() => {
+/* global Chart */
+export const trainingCharts = (() => {
     const palette = ['#0d6efd', '#dc3545', '#198754', '#fd7e14', '#6f42c1', '#20c997', '#6c757d', '#d63384'];
     const create = (canvasId, yTitle) => new Chart(document.getElementById(canvasId), {
         type: 'line',

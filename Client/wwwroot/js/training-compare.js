@@ -1,5 +1,8 @@
 // The comparison page: each selected run's curves on shared charts. The page lists the runs in data- attributes of
 // #compare (ids comma separated, names separated by U+001F, which no run name holds).
+import { api, segment } from './api.js';
+import { trainingCharts } from './training-charts.js';
+
 (async () => {
     const root = document.getElementById('compare');
     if (!root) return;
@@ -11,7 +14,7 @@
         wasserstein: trainingCharts.create('chart-wasserstein', 'W estimate'),
         criticLoss: trainingCharts.create('chart-critic', 'loss'),
     };
-    const all = await Promise.all(ids.map(id => fetch(`/api/training-runs/${encodeURIComponent(id)}/metrics`).then(r => r.json())));
+    const all = await Promise.all(ids.map(id => api(`/api/training-runs/${segment(id)}/metrics`)));
     all.forEach((metrics, i) => {
         for (const [field, chart] of Object.entries(charts)) trainingCharts.add(chart, names[i], metrics, field);
     });

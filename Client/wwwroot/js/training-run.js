@@ -1,5 +1,9 @@
 // A training run's page: charts and log from GET .../metrics and .../log, then live over SignalR; pause / resume /
 // stop and learning-rate changes through the API (admin cookie).
+import { api, segment } from './api.js';
+import { hub } from './hub.js';
+import { trainingCharts } from './training-charts.js';
+
 (() => {
     const runId = document.getElementById('controls').dataset.run;
     const charts = {
@@ -71,17 +75,13 @@
     };
 
     const errorElement = document.getElementById('control-error');
-    const call = async (method, path, body) => {
+    const call = async (method, path, json) => {
         errorElement.textContent = '';
-        const response = await fetch(`/api/training-runs/${encodeURIComponent(runId)}${path}`, {
-            method,
-            headers: body ? { 'Content-Type': 'application/json' } : {},
-            body: body ? JSON.stringify(body) : undefined,
-        });
-        if (response.ok) { showRun(await response.json()); return; }
-        const problem = await response.json().catch(() => ({}));
-        const fieldErrors = problem.errors ? Object.values(problem.errors).flat().join(' ') : '';
-        errorElement.textContent = fieldErrors || problem.detail || problem.title || `HTTP ${response.status}`;
+        try {
+            showRun(await api(`/api/training-runs/${segment(runId)}${path}`, { method, json }));
+        } catch (error) {
+            errorElement.textContent = error.message;
+        }
     };
     document.querySelectorAll('#controls button[data-action]').forEach(button =>
         button.addEventListener('click', () => call('POST', '/' + button.dataset.action)));
@@ -94,22 +94,26 @@
 
     const start = async () => {
         const [metrics, log] = await Promise.all([
-            fetch(`/api/training-runs/${encodeURIComponent(runId)}/metrics`).then(r => r.json()),
-            fetch(`/api/training-runs/${encodeURIComponent(runId)}/log`).then(r => r.json()),
+            api(`/api/training-runs/${segment(runId)}/metrics`),
+            api(`/api/training-runs/${segment(runId)}/log`),
         ]);
         addMetrics(metrics);
         addLog(log);
-        const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/training').withAutomaticReconnect().build();
-        connection.on('update', update => { addMetrics(update.metrics); addLog(update.log); showRun(update.run); });
-        const watch = async () => {
-            const catchUp = await connection.invoke('WatchRun', runId, nextStep, nextLine);
-            addMetrics(catchUp.metrics);
-            addLog(catchUp.log);
-            showRun(catchUp.run);
-        };
-        connection.onreconnected(watch);
-        await connection.start();
-        await watch();
+        const training = hub('/hubs/training');
+        training.on('update', update => { addMetrics(update.metrics); addLog(update.log); showRun(update.run); });
+        // On every (re)connection: join the run's group and take what was missed meanwhile.
+        await new Promise((resolve, reject) => training.whenConnected(async () => {
+            try {
+                const catchUp = await training.invoke('WatchRun', runId, nextStep, nextLine);
+                addMetrics(catchUp.metrics);
+                addLog(catchUp.log);
+                showRun(catchUp.run);
+                resolve();
+            } catch (error) {
+                reject(error);
+                throw error;
+            }
+        }));
     };
     start().catch(error => { errorElement.textContent = 'live updates unavailable: ' + error; });
 })();

@@ -194,7 +194,7 @@ public static class DeployFiles
     /// <summary>An int property's initializer in ClusterSettings ("public int SiloPort { get; init; } = 11111;").</summary>
     public static int ClusterSettingsDefault(string property)
     {
-        Match m = Regex.Match(Read("Grains", "Hosting", "ClusterSettings.cs"), $@"int\s+{property}\s*\{{\s*get;\s*init;\s*\}}\s*=\s*(\d+)");
+        Match m = Regex.Match(Read("Hosting", "Cluster", "ClusterSettings.cs"), $@"int\s+{property}\s*\{{\s*get;\s*init;\s*\}}\s*=\s*(\d+)");
         Assert.True(m.Success, $"ClusterSettings.{property} has no int default");
         return int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -513,6 +513,39 @@ public sealed class DeploymentFilesTests
         Assert.Equal("Client", ProjectOfImage(Assert.Single(Assert.Single(PodsSelectedBy(service["spec"]["selector"]))["spec"]["containers"].Items)["image"].Required));
     }
 
+    [Fact]
+    public void Every_host_exports_OpenTelemetry_over_OTLP_to_a_receiver_the_deploy_files_provide()
+    {
+        const string endpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
+        Assert.True(DeployFiles.CodeReads(endpoint), $"{endpoint} is read nowhere in the code");
+
+        // Compose: the silos, the client and the dashboard send to the Aspire dashboard service's OTLP/gRPC port.
+        Yaml services = Compose["services"];
+        (string receiverName, Yaml receiver) = Assert.Single(services.Entries, s => s.Value["image"].Text?.Contains("aspire-dashboard", StringComparison.Ordinal) == true);
+        Assert.Contains("18889", receiver["expose"].Items.Select(p => p.Required)); // the dashboard's OTLP/gRPC port
+        Assert.Contains(receiver["ports"].Items, p => p.Required.EndsWith(":18888", StringComparison.Ordinal)); // its UI
+        var hosts = services.Entries.Where(s => s.Value["build"].Exists).ToList();
+        // Every image's project runs among them (two CPU silos and the GPU silo, the client, the dashboard).
+        Assert.Equal(DeployFiles.ImageProjects.Select(p => $"{p}/Dockerfile").Order(StringComparer.Ordinal),
+            hosts.Select(h => h.Value["build"]["dockerfile"].Required).Distinct().Order(StringComparer.Ordinal));
+        foreach ((string name, Yaml service) in hosts)
+            Assert.Equal($"http://{receiverName}:18889", DeployFiles.ComposeEnvironment(service).Literal(endpoint));
+
+        // Kubernetes: every container of every Deployment takes the endpoint from the ConfigMap kustomization generates.
+        Yaml generated = Assert.Single(Yaml.Load(Path.Combine(DeployFiles.KubernetesFolder, "kustomization.yaml"))["configMapGenerator"].Items);
+        int containers = 0;
+        foreach ((_, Yaml container, _) in KubernetesContainers())
+        {
+            Yaml reference = DeployFiles.KubernetesEnvironment(container).Variables.TryGetValue(endpoint, out Yaml? v)
+                ? v["valueFrom"]["configMapKeyRef"]
+                : throw new Xunit.Sdk.XunitException($"{container.Path} sets no {endpoint}");
+            Assert.Equal(generated["name"].Required, reference["name"].Required);
+            Assert.Contains(generated["literals"].Items, l => l.Required.StartsWith(reference["key"].Required + "=", StringComparison.Ordinal));
+            containers++;
+        }
+        Assert.True(containers >= 4, $"only {containers} containers");
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private static IEnumerable<(string Where, string Variable)> EnvironmentVariableNames()

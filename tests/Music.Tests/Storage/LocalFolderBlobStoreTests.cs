@@ -95,4 +95,65 @@ public sealed class LocalFolderBlobStoreTests : BlobStoreContract
         File.WriteAllText(path, "new");
         await Assert.ThrowsAsync<BlobIntegrityException>(() => store.GetInfoAsync("pieces/o.mid"));
     }
+
+    [SkippableFact]
+    public async Task A_write_whose_integrity_record_cannot_be_written_leaves_no_temporary_file_and_the_blob_as_it_was()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "needs /proc, where no file can be created (even by root)");
+        var store = new LocalFolderBlobStore(_root);
+        await store.WriteTextAsync("pieces/r.mid", "kept");
+        // The records of pieces/ lead into /proc: the record is written whole to the temporary folder, then cannot be
+        // moved into place (rename across file systems, then a copy /proc refuses), as when the disk fills between the two.
+        string records = Path.Combine(_root, ".meta", "pieces");
+        Directory.Delete(records, recursive: true);
+        Directory.CreateSymbolicLink(records, "/proc/self/fdinfo");
+
+        await Assert.ThrowsAnyAsync<IOException>(() => store.WriteTextAsync("pieces/r.mid", "replacement"));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(_root, ".tmp")));
+        Assert.Equal("kept", File.ReadAllText(Path.Combine(_root, "pieces", "r.mid")));
+    }
+
+    [Fact]
+    public async Task A_write_refused_for_lack_of_room_says_storage_is_full_and_leaves_the_earlier_content_and_no_temporary_file()
+    {
+        var store = new LocalFolderBlobStore(_root);
+        BlobInfo before = await store.WriteTextAsync("pieces/f.mid", "earlier content");
+        // ENOSPC as .NET reports it on Linux (an IOException whose HResult is the errno), raised part way through the
+        // copy into the temporary file. A real full file system (EFBIG under a file size limit) is
+        // FullDiskTests in Cluster.Tests, with the web app in a process under `ulimit -f`.
+        var error = await Assert.ThrowsAsync<BlobStoreFullException>(() => store.WriteAsync("pieces/f.mid", new FailingStream(new IOException("No space left on device", 28))));
+        Assert.Contains("pieces/f.mid", error.Message);
+        Assert.Contains(store.Description, error.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(_root, ".tmp")));
+        Assert.Equal("earlier content", Encoding.UTF8.GetString(await store.ReadVerifiedAsync("pieces/f.mid")));
+        Assert.Equal(before, await store.GetInfoAsync("pieces/f.mid"));
+        Assert.Equal(StorageState.Full, store.Health.Report().State);
+
+        await store.WriteTextAsync("pieces/f.mid", "room again");
+        Assert.Equal(StorageState.Reachable, store.Health.Report().State);
+    }
+
+    /// <summary>Gives some bytes, then throws what a file system out of room throws.</summary>
+    private sealed class FailingStream(Exception failure) : Stream
+    {
+        private int _reads;
+        public override int Read(byte[] buffer, int offset, int count) => ++_reads == 1 ? Fill(buffer.AsSpan(offset, count)) : throw failure;
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ++_reads == 1 ? ValueTask.FromResult(Fill(buffer.Span)) : ValueTask.FromException<int>(failure);
+        private static int Fill(Span<byte> buffer)
+        {
+            int n = Math.Min(buffer.Length, 1000);
+            buffer[..n].Fill((byte)'x');
+            return n;
+        }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

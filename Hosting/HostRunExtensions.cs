@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace MusicCluster.Grains.Hosting;
+namespace MusicCluster.Hosting;
 
 /// <summary>Runs a host that contains a silo so that a shutdown request during start-up is a clean exit.</summary>
 public static partial class HostRunExtensions

@@ -1,11 +1,11 @@
 // The piece page's piano roll: the whole piece fitted to the canvas, time (quarter notes) left to right, pitch bottom
 // to top with note names along a pitch axis, bar lines, every note coloured by the critic score of its bar
-// (score-colour.js), and a playhead. (The live views grow their roll as notes arrive: pianoroll.js.) Its time axis is
+// (score-colour.js), and a playhead. (The live views grow their roll as notes arrive: live-roll.js.) Its time axis is
 // exported (xOf, barAt) so what is laid over the roll, such as a selection of bars, lines up with what it draws.
-window.PieceRoll = (() => {
-    const names = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'];
-    const noteName = pitch => `${names[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
-    const isBlackKey = pitch => [1, 3, 6, 8, 10].includes(pitch % 12);
+import { isBlackKey, noteName, pitchClassNames } from "./pitches.js";
+import { scoreColour } from "./score-colour.js";
+
+export const PieceRoll = (() => {
     const axisWidth = 34;
 
     // Which pitches get a name on the axis: every one where rows are tall enough to read a label each, C E G
@@ -103,5 +103,5 @@ window.PieceRoll = (() => {
         }
     };
 
-    return { draw, xOf, barAt, noteName, pitchClassNames: names };
+    return { draw, xOf, barAt };
 })();

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
-namespace MusicCluster.Grains.Hosting;
+namespace MusicCluster.Hosting;
 
 /// <summary>Whole-number settings read the one way every settings record reads them: absent means the default, anything
 /// else must be an integer in range, or start-up fails naming the key.</summary>

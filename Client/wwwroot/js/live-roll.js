@@ -1,9 +1,12 @@
 // A canvas piano roll that grows as notes arrive. Notes: { start, duration, pitch, velocity, bar } in quarter notes.
-// Bar scores (0-100) colour a strip under each bar (score-colour.js). (The piece page draws a whole piece: piano-roll.js.)
+// Bar scores (0-100) colour a strip under each bar (score-colour.js). The studio, the evaluation room and the OBS
+// overlay draw with it; the piece page draws a whole piece fitted to its canvas: piece-roll.js.
 // Options: quarterWidth (px), quartersPerBar, transparent, pitchRange { low, high } (a fixed range of rows, e.g. a
 // voice's range, instead of one that widens with the notes), minBars (bars drawn before any note arrives).
-"use strict";
-window.PianoRoll = class PianoRoll {
+import { isBlackKey } from "./pitches.js";
+import { scoreColour } from "./score-colour.js";
+
+export class LiveRoll {
     constructor(canvas, options) {
         this.canvas = canvas;
         this.notes = [];
@@ -63,7 +66,7 @@ window.PianoRoll = class PianoRoll {
         if (this.pitchRange) {
             // A fixed range is an instrument's keys: shade the black-key rows so a pitch can be read off the roll.
             ctx.fillStyle = "rgba(0,0,0,0.045)";
-            for (let p = low; p <= high; p++) if ([1, 3, 6, 8, 10].includes(p % 12)) ctx.fillRect(0, (high - p) * rowHeight, c.width, rowHeight);
+            for (let p = low; p <= high; p++) if (isBlackKey(p)) ctx.fillRect(0, (high - p) * rowHeight, c.width, rowHeight);
         }
         ctx.strokeStyle = "rgba(120,120,140,0.35)";
         for (let b = 0; b <= bars; b++) {
@@ -91,76 +94,4 @@ window.PianoRoll = class PianoRoll {
         ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x, this.canvas.height - this.stripHeight()); ctx.stroke();
         ctx.restore();
     }
-};
-
-// Plays notes through Tone.js as they arrive, each at its time from the first note (quarter = 0.5 s at 120 bpm).
-window.LivePlayer = class LivePlayer {
-    constructor() { this.synth = null; this.origin = null; this.secondsPerQuarter = 0.5; }
-    async start() {
-        if (!window.Tone) return;
-        try {
-            await Tone.start();
-            this.synth = new Tone.PolySynth(Tone.Synth, { envelope: { attack: 0.01, release: 0.4 } }).toDestination();
-            this.synth.volume.value = -12;
-        } catch (e) { this.synth = null; }
-        this.origin = null;
-    }
-    play(notes) {
-        if (!this.synth) return;
-        const now = Tone.now();
-        if (this.origin === null) this.origin = now + 0.3;
-        for (const n of notes) {
-            const at = Math.max(now + 0.05, this.origin + n.start * this.secondsPerQuarter);
-            this.synth.triggerAttackRelease(Tone.Frequency(n.pitch, "midi").toFrequency(), n.duration * this.secondsPerQuarter, at, n.velocity / 127);
-        }
-    }
-    stop() { if (this.synth) { this.synth.releaseAll(); } }
-};
-
-// Watches one session through the SignalR hub: onSnapshot(snapshot) once, then onUpdate(update) for every update after
-// it, each once and in sequence order. An update that comes early (before the snapshot, or past one still on its way)
-// waits for its turn; a gap that stays (a lost connection loses its group's messages) is filled from a fresh snapshot:
-// what the page has not shown yet, as one update. Nothing older is ever dropped for a newer one.
-window.watchGeneration = async function (connection, sessionId, onSnapshot, onUpdate) {
-    const gapWait = 3000;
-    let seen = -1, notes = 0, bars = 0, ended = false, gapTimer = null;
-    const waiting = new Map();
-    const current = () => connection.watchedSession === sessionId;
-    const over = s => s.status !== "Running" && s.status !== "Pending";
-    function apply(u) {
-        seen = u.sequence; notes += u.notes.length; bars += u.barScores.length; ended = over(u);
-        onUpdate(u);
-    }
-    function drain() {
-        while (waiting.has(seen + 1)) { const u = waiting.get(seen + 1); waiting.delete(seen + 1); apply(u); }
-        for (const k of [...waiting.keys()]) if (k <= seen) waiting.delete(k);
-        clearTimeout(gapTimer);
-        if (waiting.size > 0 && !ended) gapTimer = setTimeout(refill, gapWait);
-    }
-    async function refill() {
-        if (!current() || ended) return;
-        try {
-            const s = await connection.invoke("Watch", sessionId);
-            if (current() && s && s.sequence > seen) apply({ ...s, notes: s.notes.slice(notes), barScores: s.barScores.slice(bars) });
-        } catch (e) { /* the next gap or reconnection tries again */ }
-        if (current()) drain();
-    }
-    connection.watchedSession = sessionId;
-    connection.refillWatch = refill;
-    if (!connection.refillsOnReconnect) {
-        connection.refillsOnReconnect = true;
-        connection.onreconnected(() => connection.refillWatch && connection.refillWatch());
-    }
-    connection.off("update");
-    connection.on("update", u => {
-        if (u.sessionId !== sessionId || u.sequence <= seen) return;
-        waiting.set(u.sequence, u);
-        if (seen >= 0) drain();
-    });
-    if (connection.state !== "Connected") await connection.start();
-    const snapshot = await connection.invoke("Watch", sessionId);
-    if (!snapshot || !current()) return;
-    seen = snapshot.sequence; notes = snapshot.notes.length; bars = snapshot.barScores.length; ended = over(snapshot);
-    onSnapshot(snapshot);
-    drain();
-};
+}

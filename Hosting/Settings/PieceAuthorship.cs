@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace MusicCluster.Grains.Library;
+namespace MusicCluster.Hosting;
 
 /// <summary>
 /// Who stands behind generated pieces, written into every piece's provenance: MusicCluster:Author, :Adviser,

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace MusicCluster.Grains.Hosting;
+namespace MusicCluster.Hosting;
 
 public enum ClusteringKind { Localhost, AzureTable, Redis }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
-namespace MusicCluster.Grains.Hosting;
+namespace MusicCluster.Hosting;
 
 /// <summary>How a pure Orleans client (the Client web app in cluster mode) finds the silos.</summary>
 public static class ClientBuilderExtensions

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace MusicCluster.Grains.Hosting;
+namespace MusicCluster.Hosting;
 
 /// <summary>
 /// How long a grain keeps a live-view observer that has not renewed its subscription
