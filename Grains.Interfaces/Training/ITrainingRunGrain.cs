@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace MusicCluster.Grains.Interfaces.Training;
 
 /// <summary>
@@ -13,13 +15,19 @@ public interface ITrainingRunGrain : IGrainWithStringKey
     /// </summary>
     Task<TrainingRunSnapshot> StartAsync(TrainingRunRequest request, bool queued);
 
+    // The reads interleave with everything (they change nothing, and the journal they read is thread-safe): a page
+    // asking how a run stands is answered while a pause or stop waits for the trainer's checkpoint.
+
     /// <summary>The run, or null when none was started with this key.</summary>
+    [AlwaysInterleave, ReadOnly]
     Task<TrainingRunSnapshot?> GetAsync();
 
     /// <summary>Every step's metrics from <paramref name="fromStep"/> on (at most <paramref name="max"/>).</summary>
+    [AlwaysInterleave, ReadOnly]
     Task<IReadOnlyList<TrainingMetricsPoint>> GetMetricsAsync(long fromStep, int max = 10_000);
 
     /// <summary>Log lines numbered <paramref name="fromLine"/> and later (at most <paramref name="max"/>).</summary>
+    [AlwaysInterleave, ReadOnly]
     Task<IReadOnlyList<TrainingLogLine>> GetLogAsync(long fromLine, int max = 1_000);
 
     /// <summary>Stops training with a checkpoint; the run keeps its slot until resumed or stopped.</summary>

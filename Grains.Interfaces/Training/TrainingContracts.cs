@@ -30,6 +30,9 @@ public sealed record TrainingSettings
     /// <summary>Local mode: steps between averagings, and the outer optimizer's learning rate.</summary>
     [Id(18)] public int? LocalSteps { get; init; }
     [Id(19)] public double? OuterLearningRate { get; init; }
+    /// <summary>A worker's silo died: "continue" with the others, or "wait" up to workerWaitSeconds for a silo to replace it.</summary>
+    [Id(20)] public string? OnWorkerLost { get; init; }
+    [Id(21)] public int? WorkerWaitSeconds { get; init; }
 }
 
 /// <summary>

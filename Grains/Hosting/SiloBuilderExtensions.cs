@@ -47,7 +47,7 @@ public static class SiloBuilderExtensions
 
         silo.Services.TryAddSingleton(TimeProvider.System); // a test's fake clock, registered first, wins
         silo.Services.TryAddSingleton(LiveUpdateSettings.From(configuration));
-        silo.Services.AddSingleton<IBlobStore>(_ => storage.Create());
+        silo.Services.TryAddSingleton<IBlobStore>(_ => storage.Create()); // a test's store (one that holds writes back, say), registered first, wins
         silo.Services.AddSingleton(inference);
         silo.Services.AddSingleton<ModelLoader>();
         silo.Services.AddSingleton<LiveWork>();

@@ -1,5 +1,6 @@
 using MusicCluster.Grains.Cluster;
 using MusicCluster.Grains.Interfaces.Training;
+using MusicCluster.Music.Storage.Checkpoints;
 using MusicCluster.Music.Training;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Runtime.Placement;
@@ -32,9 +33,11 @@ public sealed class DataParallelPlacement(IGrainFactory grains, IClusterMembersh
     /// <summary>
     /// Starts the run's other workers for <paramref name="leader"/>'s state (the checkpoint it resumed from, or the
     /// seed) and returns the group it leads. Blocking: called on the run's training thread. A worker that fails to
-    /// start is left out, said in <paramref name="log"/>.
+    /// start is left out, said in <paramref name="log"/>. With onWorkerLost = wait the group can ask for new workers
+    /// later: each starts from the leader's state of that step, written through <paramref name="joinStore"/> (fenced by
+    /// the run's epoch) as <c>models/{runId}-join/step-N</c>, beside the run's checkpoints and not among them.
     /// </summary>
-    public DataParallelGroup CreateGroup(Trainer leader, TrainingJob job, long epoch, Action<string> log)
+    public DataParallelGroup CreateGroup(Trainer leader, TrainingJob job, long epoch, Action<string> log, CheckpointStore joinStore)
     {
         var workers = new List<IDataParallelWorker>();
         var assignment = new TrainingShardAssignment(job.RunId, epoch, leader.Config.ToJson(), job.Dataset,
@@ -42,26 +45,45 @@ public sealed class DataParallelPlacement(IGrainFactory grains, IClusterMembersh
         var silos = ChooseSilos(leader.Config.Workers - 1);
         for (int i = 0; i < silos.Count; i++)
         {
-            string key = $"{job.RunId}/worker-{i + 1}";
-            var grain = grains.GetGrain<ITrainingShardGrain>(key);
             try
             {
-                RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[i]);
-                string placed = grain.StartAsync(assignment).GetAwaiter().GetResult();
-                workers.Add(new RemoteShardWorker(grain, epoch, $"worker {i + 1}", placed));
+                workers.Add(Start(job.RunId, i + 1, silos[i], assignment));
             }
             catch (Exception e)
             {
                 log($"worker {i + 1} could not start on silo {silos[i]}: {e.GetBaseException().Message}");
             }
-            finally
-            {
-                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-            }
         }
-        var group = new DataParallelGroup(leader, workers, "worker 0");
+        DataParallelGroup? group = null;
+        int next = silos.Count + 1;
+        IDataParallelWorker? Recruit(Trainer trainer, long step)
+        {
+            var taken = group!.Workers.Select(w => w.Location).ToHashSet(StringComparer.Ordinal);
+            if (ChooseSilos(int.MaxValue).FirstOrDefault(s => !taken.Contains(s.ToParsableString())) is not { } silo) return null;
+            string modelId = $"{job.RunId}-join", checkpointId = Trainer.CheckpointIdOf(step);
+            joinStore.SaveAsync(modelId, checkpointId, trainer.CreateCheckpoint()).GetAwaiter().GetResult();
+            var state = new TrainingShardAssignment(job.RunId, epoch, trainer.Config.ToJson(), job.Dataset, modelId, checkpointId, step, trainer.LearningRate);
+            return Start(job.RunId, next++, silo, state);
+        }
+        group = new DataParallelGroup(leader, workers, "worker 0", Recruit);
         log($"{workers.Count + 1} worker(s) for {leader.Config.Workers} shard(s), {leader.Config.ParallelMode.ToString().ToLowerInvariant()} mode: "
             + string.Join("; ", group.Workers.Select(w => $"{w.Name} on {(w.Location == "this process" ? "the run's silo" : $"silo {w.Location}")} (shards {string.Join(", ", w.Shards)})")));
         return group;
+    }
+
+    /// <summary>Starts worker <paramref name="index"/> of a run on <paramref name="silo"/> (a placement hint) and returns its handle.</summary>
+    private RemoteShardWorker Start(string runId, int index, SiloAddress silo, TrainingShardAssignment assignment)
+    {
+        var grain = grains.GetGrain<ITrainingShardGrain>($"{runId}/worker-{index}");
+        try
+        {
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+            string placed = grain.StartAsync(assignment).GetAwaiter().GetResult();
+            return new RemoteShardWorker(grain, assignment.Epoch, $"worker {index}", placed);
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
     }
 }

@@ -55,9 +55,17 @@ public static class RunConfigBuilder
             if (Enum.TryParse(modeName, ignoreCase: true, out DataParallelMode parsed) && Enum.IsDefined(parsed) && !int.TryParse(modeName, out _)) mode = parsed;
             else errors.Add(new TrainingFieldError("parallelMode", $"must be synchronous or local, got '{modeName}'"));
         }
+        var onLost = config.OnWorkerLost;
+        if (s.OnWorkerLost is { } lostName)
+        {
+            if (Enum.TryParse(lostName, ignoreCase: true, out WorkerLossPolicy parsed) && Enum.IsDefined(parsed) && !int.TryParse(lostName, out _)) onLost = parsed;
+            else errors.Add(new TrainingFieldError("onWorkerLost", $"must be continue or wait, got '{lostName}'"));
+        }
         config = config with
         {
             Model = model!,
+            OnWorkerLost = onLost,
+            WorkerWaitSeconds = s.WorkerWaitSeconds ?? config.WorkerWaitSeconds,
             Workers = s.Workers ?? config.Workers,
             ParallelMode = mode,
             LocalSteps = s.LocalSteps ?? config.LocalSteps,

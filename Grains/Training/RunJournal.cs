@@ -9,7 +9,8 @@ namespace MusicCluster.Grains.Training;
 /// <summary>
 /// A run's metrics and log lines: filled from the training thread, read by the grain (thread-safe), and kept in
 /// <c>runs/{id}/log.jsonl</c>, one JSON object per line: {"type":"metrics",...} or {"type":"log","number":..,"text":..}.
-/// The blob store has no append, so a flush rewrites the blob; it is flushed at most every second and at the end.
+/// The blob store has no append, so a flush rewrites the blob; it is flushed twice a second, at the end, and by the
+/// trainer before every checkpoint, so a run resumed from a checkpoint finds the metrics of every step up to it.
 /// </summary>
 public sealed class RunJournal
 {
@@ -19,6 +20,7 @@ public sealed class RunJournal
     };
 
     private readonly object gate = new();
+    private readonly SemaphoreSlim flushing = new(1, 1);
     private readonly List<TrainingMetricsPoint> metrics = [];
     private readonly List<TrainingLogLine> log = [];
     private readonly StringBuilder lines = new();
@@ -87,25 +89,37 @@ public sealed class RunJournal
         }
     }
 
-    /// <summary>Writes log.jsonl when something changed; <paramref name="fence"/> refuses the write for a stale epoch.</summary>
+    /// <summary>
+    /// Writes log.jsonl when something changed; <paramref name="fence"/> refuses the write for a stale epoch. Flushes
+    /// are serialised (the grain's pump and the trainer's flush before a checkpoint): once one returns, everything
+    /// added before it was called is in the blob, and an older text never replaces a newer one.
+    /// </summary>
     public async Task FlushAsync(IBlobStore store, string runId, CheckpointFence fence, CancellationToken cancellationToken = default)
     {
-        string text;
-        lock (gate)
-        {
-            if (!dirty) return;
-            text = lines.ToString();
-            dirty = false;
-        }
+        await flushing.WaitAsync(cancellationToken);
         try
         {
-            await fence.CheckAsync(cancellationToken);
-            await store.WriteTextAsync(BlobOf(runId), text, cancellationToken);
+            string text;
+            lock (gate)
+            {
+                if (!dirty) return;
+                text = lines.ToString();
+                dirty = false;
+            }
+            try
+            {
+                await fence.CheckAsync(cancellationToken);
+                await store.WriteTextAsync(BlobOf(runId), text, cancellationToken);
+            }
+            catch
+            {
+                lock (gate) dirty = true;
+                throw;
+            }
         }
-        catch
+        finally
         {
-            lock (gate) dirty = true;
-            throw;
+            flushing.Release();
         }
     }
 

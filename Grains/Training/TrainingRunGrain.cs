@@ -6,6 +6,7 @@ using MusicCluster.Music.Storage;
 using MusicCluster.Music.Storage.Checkpoints;
 using MusicCluster.Music.Training;
 using MusicCluster.Grains.Hosting;
+using MusicCluster.Grains.Inference;
 using MusicCluster.Grains.Live;
 using Orleans.Placement;
 using Orleans.Utilities;
@@ -39,6 +40,7 @@ public sealed class TrainingRunGrain(
     private IGrainTimer? pump;
     private bool registryWarned;
     private DateTimeOffset lastReport;
+    private string stopping = "this silo is stopping";
 
     private TrainingRunState S => state.State;
     private string ThisSilo => silo.SiloAddress.ToParsableString();
@@ -58,7 +60,12 @@ public sealed class TrainingRunGrain(
     {
         if (worker is { } running)
         {
-            // Deactivated while training (silo stopping, or the run moved): checkpoint now, resume elsewhere.
+            // Deactivated while training (silo stopping, the run moved, or its directory entry died with another silo):
+            // checkpoint now, resume elsewhere. The line goes into the journal the trainer flushes before that checkpoint,
+            // so it is kept even when a newer activation fences this one before FinishAsync can write.
+            stopping = reason.ReasonCode == DeactivationReasonCode.ShuttingDown ? "this silo is stopping" : $"this activation is deactivated ({reason})";
+            if (!running.Completion.IsCompleted)
+                journal.AddLog($"step {running.Step}: {stopping}: checkpointing the step in progress", clock.GetUtcNow());
             running.RequestStop(WorkerStopReason.Shutdown);
             try { await running.Completion.WaitAsync(ShutdownWait, cancellationToken); }
             catch (Exception e) when (e is TimeoutException or OperationCanceledException) { logger.LogWarning("Run {Run}: deactivated before its checkpoint was written", S.RunId); }
@@ -235,8 +242,10 @@ public sealed class TrainingRunGrain(
         }
         if (resumeFrom is not null)
         {
-            // Steps after the checkpoint are trained again: their old figures go.
+            // Steps after the checkpoint are trained again: their old figures go. (The trainer that wrote the
+            // checkpoint flushed the journal up to its step first, so none is missing.)
             journal = await RunJournal.LoadAsync(store, S.RunId, startStep + 1);
+            await ListResumedCheckpointAsync(resumeFrom, startStep);
         }
         DateTimeOffset now = clock.GetUtcNow();
         journal.AddLog(resumeFrom is null
@@ -245,7 +254,10 @@ public sealed class TrainingRunGrain(
         S.Step = startStep;
         long epoch = S.Epoch;
         var job = new TrainingJob(S.RunId, S.RunId, config, folder, resumeFrom, startStep, S.LearningRate, S.Dataset);
-        job = job with { Workers = leader => placement.CreateGroup(leader, job, epoch, line => journal.AddLog(line, clock.GetUtcNow())) };
+        var fenced = fence;
+        var joinStore = new CheckpointStore(store, async (_, _, token) => await fenced.CheckAsync(token));
+        var runJournal = journal;
+        job = job with { Workers = leader => placement.CreateGroup(leader, job, epoch, line => runJournal.AddLog(line, clock.GetUtcNow()), joinStore) };
         var started = new TrainingWorker(job, store, fence, journal, clock);
         worker = started;
         localWorkers.Add(started);
@@ -269,6 +281,23 @@ public sealed class TrainingRunGrain(
             if (newest is null || recordStep >= step) (newest, step) = (record, recordStep);
         }
         return (newest, step);
+    }
+
+    /// <summary>
+    /// A checkpoint the previous activation wrote but could not record (it was fenced or gone before its next pump) is
+    /// listed and registered now, so the checkpoint a run resumed from is never missing from its list or /models.
+    /// Its writer's epoch is not known here: 0 says so.
+    /// </summary>
+    private async Task ListResumedCheckpointAsync(CheckpointRecord record, long step)
+    {
+        if (S.Checkpoints.Any(c => c.CheckpointId == record.CheckpointId)) return;
+        var info = ModelCheckpoint.ReadInfo(record.Metadata, record.Blob);
+        var entry = new TrainingCheckpointInfo(record.ModelId, record.CheckpointId, step, info.CreatedAt,
+            info.Metrics?.ValidNll ?? journal.LatestValidNll, Epoch: 0, record.Length);
+        S.Checkpoints.Add(entry);
+        bool calibrated = await store.GetInfoAsync(ModelLoader.CalibrationBlobOf(new ModelRef(record.ModelId, record.CheckpointId))) is not null;
+        await RegisterAsync(entry, info, calibrated);
+        journal.AddLog($"checkpoint {record.CheckpointId} (step {step}) was written by an earlier activation that did not list it: listed now", clock.GetUtcNow());
     }
 
     private async Task StopWorkerAsync(WorkerStopReason reason)
@@ -350,7 +379,7 @@ public sealed class TrainingRunGrain(
                 break;
             default:
                 // Silo shutting down: still Running; the index resumes it on another silo from this checkpoint.
-                journal.AddLog($"checkpointed at step {S.Step}: this silo is stopping", clock.GetUtcNow());
+                journal.AddLog($"checkpointed at step {S.Step}: {stopping}", clock.GetUtcNow());
                 await FlushQuietlyAsync();
                 await state.WriteStateAsync();
                 break;
@@ -359,12 +388,15 @@ public sealed class TrainingRunGrain(
 
     private async Task SetStatusAsync(TrainingRunStatus status, string logLine)
     {
+        // The line and log.jsonl first: reads interleave, and one that sees the new status (a watch catching up from
+        // log.jsonl, say) must find the line that says why.
+        DateTimeOffset now = clock.GetUtcNow();
+        journal.AddLog(logLine, now);
+        await FlushQuietlyAsync();
         S.Status = status;
         if (status != TrainingRunStatus.Queued) S.QueuePosition = null;
-        S.UpdatedAt = clock.GetUtcNow();
-        journal.AddLog(logLine, S.UpdatedAt);
+        S.UpdatedAt = now;
         await state.WriteStateAsync();
-        await FlushQuietlyAsync();
         await PublishAsync();
         Report(force: true);
     }

@@ -125,7 +125,14 @@ public sealed class TrainingWorker
         try
         {
             var data = TrainingData.Load(job.DatasetFolder);
-            var checkpoints = new CheckpointStore(store, async (_, _, token) => await fence.CheckAsync(token));
+            // The journal goes first: a checkpoint of step N is in storage only once the metrics and log lines up to
+            // step N are, so an activation that resumes from it (after this one was deactivated or its silo died,
+            // with no chance to flush) has every step's figures, none twice. Both writes are fenced by the epoch.
+            var checkpoints = new CheckpointStore(store, async (_, _, token) =>
+            {
+                await journal.FlushAsync(store, job.RunId, fence, token);
+                await fence.CheckAsync(token);
+            });
             Trainer created;
             if (job.ResumeFrom is { } from)
             {

@@ -16,8 +16,8 @@ namespace MusicCluster.Music.Training;
 ///
 /// Elastic: a worker that fails (its silo died, or it refused a stale step) leaves the group and its shards go to the
 /// workers with the fewest, so the batch stays whole; in synchronous mode the step it failed in is completed by them,
-/// so the run goes on exactly as it would have. The outer optimizer's momentum lives here and is not checkpointed: a
-/// resumed local-mode run restarts it at zero.
+/// so the run goes on exactly as it would have. The outer optimizer's momentum lives here; the leader's checkpoints
+/// carry it and a group led by a resumed trainer starts from it, so a resumed local-mode run continues exactly.
 /// </summary>
 public sealed class DataParallelGroup : IDisposable
 {
@@ -33,11 +33,22 @@ public sealed class DataParallelGroup : IDisposable
     private readonly Member leaderMember;
     private readonly RunConfig config;
     private readonly NesterovOuterOptimizer outer;
+    private readonly Func<Trainer, long, IDataParallelWorker?>? recruit;
+    private readonly TimeProvider clock;
+    // Workers missing (lost, or never placed) that a run with onWorkerLost = wait still waits for.
+    private int vacancies;
 
     /// <param name="leader">The run's trainer: its shard worker runs on the calling thread.</param>
     /// <param name="others">The other workers (remote or in-process), at the leader's step with the leader's state.</param>
-    public DataParallelGroup(Trainer leader, IReadOnlyList<IDataParallelWorker> others, string leaderName = "worker 0")
+    /// <param name="recruit">
+    /// With <see cref="RunConfig.OnWorkerLost"/> = wait: places a new worker, with the leader's state at the given step,
+    /// on a silo that can take one, or returns null when there is none yet. Called on the training thread between steps.
+    /// </param>
+    public DataParallelGroup(Trainer leader, IReadOnlyList<IDataParallelWorker> others, string leaderName = "worker 0",
+        Func<Trainer, long, IDataParallelWorker?>? recruit = null, TimeProvider? clock = null)
     {
+        this.recruit = recruit;
+        this.clock = clock ?? TimeProvider.System;
         config = leader.Config;
         if (others.Count + 1 > config.Workers)
             throw new ArgumentException($"workers: {others.Count + 1} workers for a run of {config.Workers}");
@@ -45,8 +56,17 @@ public sealed class DataParallelGroup : IDisposable
         members.Add(leaderMember);
         members.AddRange(others.Select(w => new Member(w, isLeader: false)));
         for (int shard = 0; shard < config.Workers; shard++) members[shard % members.Count].Shards.Add(shard);
-        outer = new NesterovOuterOptimizer(config.OuterLearningRate, config.OuterMomentum);
+        outer = new NesterovOuterOptimizer(config.OuterLearningRate, config.OuterMomentum, leader.OuterMomentumState);
+        if (Waits) vacancies = config.Workers - members.Count;
     }
+
+    private bool Waits => config.OnWorkerLost == WorkerLossPolicy.Wait && recruit is not null;
+
+    /// <summary>
+    /// The outer optimizer's momentum for a checkpoint: null when the run keeps none (synchronous mode, momentum 0, or
+    /// no round yet), so a checkpoint carries it only where it matters.
+    /// </summary>
+    public float[]? OuterMomentum => config.ParallelMode == DataParallelMode.Local && config.OuterMomentum != 0 ? outer.Momentum : null;
 
     /// <summary>
     /// A group of <see cref="RunConfig.Workers"/> workers in this process: the leader and replicas of it, whose vectors
@@ -74,10 +94,11 @@ public sealed class DataParallelGroup : IDisposable
     /// Trains the leader's next step (synchronous) or round of at most <paramref name="maxSteps"/> local steps; returns
     /// each step's metrics. The caller (<see cref="Trainer.Run"/>) advances the leader's step by their count.
     /// </summary>
-    internal IReadOnlyList<TrainingMetrics> Train(Trainer leader, long maxSteps)
+    internal IReadOnlyList<TrainingMetrics> Train(Trainer leader, long maxSteps, CancellationToken cancellation = default)
     {
         var own = (TrainerShardWorker)leaderMember.Worker;
         if (own.Step != leader.Step) throw new InvalidOperationException($"the group is at step {own.Step}, its trainer at {leader.Step}");
+        if (vacancies > 0) Replace(leader, cancellation);
         return config.ParallelMode == DataParallelMode.Synchronous || config.Workers == 1
             ? [SynchronousStep(leader)]
             : LocalRound(leader, (int)Math.Min(config.LocalSteps, Math.Min(maxSteps, config.MleSteps - leader.Step)));
@@ -159,6 +180,61 @@ public sealed class DataParallelGroup : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// onWorkerLost = wait: before the next step, asks for a new worker for each missing one until the wait is over
+    /// (or the run is stopped); one that joins takes shards from the workers with the most. Between steps, so the batch
+    /// of a synchronous step is the same whoever computes it.
+    /// </summary>
+    private void Replace(Trainer leader, CancellationToken cancellation)
+    {
+        long step = leader.Step;
+        var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds(config.WorkerWaitSeconds);
+        LogLine?.Invoke($"step {step}: waiting up to {config.WorkerWaitSeconds} s for a silo to take {vacancies} more worker(s)");
+        while (vacancies > 0 && !cancellation.IsCancellationRequested)
+        {
+            IDataParallelWorker? joined;
+            try { joined = recruit!(leader, step); }
+            catch (Exception e)
+            {
+                LogLine?.Invoke($"step {step}: a new worker could not start ({e.GetBaseException().Message})");
+                joined = null;
+            }
+            if (joined is not null)
+            {
+                Join(joined, step);
+                continue;
+            }
+            if (clock.GetUtcNow() >= deadline) break;
+            // A silo joining the cluster shows in its membership within seconds: look again every second.
+            cancellation.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+        }
+        if (vacancies > 0 && !cancellation.IsCancellationRequested)
+            LogLine?.Invoke($"step {step}: no silo took a worker within {config.WorkerWaitSeconds} s; {members.Count} worker(s) go on");
+        // Waited once: a run stopped meanwhile waits again after it resumes; one that timed out does not wait again for the same loss.
+        if (!cancellation.IsCancellationRequested) vacancies = 0;
+    }
+
+    private void Join(IDataParallelWorker worker, long step)
+    {
+        var member = new Member(worker, isLeader: false);
+        lock (members)
+        {
+            members.Add(member);
+            // The newcomer takes shards, highest first, from the workers with the most, until it has its share.
+            while (member.Shards.Count < config.Workers / members.Count)
+            {
+                var richest = members.Where(m => m != member).OrderByDescending(m => m.Shards.Count).ThenByDescending(m => members.IndexOf(m)).First();
+                if (richest.Shards.Count <= member.Shards.Count + 1) break;
+                int shard = richest.Shards.Max();
+                richest.Shards.Remove(shard);
+                member.Shards.Add(shard);
+            }
+            member.Shards.Sort();
+        }
+        vacancies--;
+        LogLine?.Invoke($"step {step}: {worker.Name} joined the run on {(worker.Location == "this process" ? "this process" : $"silo {worker.Location}")} (shards {string.Join(", ", member.Shards)}); {members.Count} worker(s) go on");
+    }
+
     // Tokens (windows x context) the whole group trains on in this many steps.
     private double StepTokens(int steps) => (double)steps * config.Workers * config.BatchSize * config.Model.ContextLength;
 
@@ -227,7 +303,9 @@ public sealed class DataParallelGroup : IDisposable
                 heirs.Add($"shard {shard} to {heir.Worker.Name}");
             }
         }
-        LogLine?.Invoke($"step {step}: {member.Worker.Name} left the run ({error.GetBaseException().Message}); {string.Join(", ", heirs)}; {members.Count} worker(s) go on");
+        if (Waits) vacancies++;
+        LogLine?.Invoke($"step {step}: {member.Worker.Name} left the run ({error.GetBaseException().Message}); {string.Join(", ", heirs)}; {members.Count} worker(s) go on"
+            + (Waits ? $"; waiting for a silo to replace it before the next step (onWorkerLost: wait)" : ""));
         try { member.Worker.Dispose(); }
         catch (Exception) { /* a lost worker's handle may fail to close: it is gone either way */ }
     }

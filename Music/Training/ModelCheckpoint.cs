@@ -40,14 +40,19 @@ public sealed class ModelCheckpoint : IDisposable
 {
     public const string GeneratorPart = "generator", CriticPart = "critic", GeneratorOptimizerPart = "generatorOptimizer", CriticOptimizerPart = "criticOptimizer";
 
+    /// <summary>A local-mode data-parallel run's outer Nesterov momentum (float32 little-endian, parameters() order), when its momentum is not 0.</summary>
+    public const string OuterMomentumPart = "outerMomentum";
+
     private static readonly JsonSerializerOptions MetricsJson = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    private ModelCheckpoint(CheckpointInfo info, TransformerGenerator generator, TransformerCritic? critic, byte[]? generatorOptimizer, byte[]? criticOptimizer)
+    private ModelCheckpoint(CheckpointInfo info, TransformerGenerator generator, TransformerCritic? critic, byte[]? generatorOptimizer, byte[]? criticOptimizer,
+        float[]? outerMomentum = null)
     {
+        OuterMomentum = outerMomentum;
         Info = info;
         Generator = generator;
         Critic = critic;
@@ -61,9 +66,11 @@ public sealed class ModelCheckpoint : IDisposable
     /// <summary>The saved state of the generator's optimizer (load into an optimizer over <see cref="Generator"/>'s parameters).</summary>
     public byte[]? GeneratorOptimizerState { get; }
     public byte[]? CriticOptimizerState { get; }
+    /// <summary>The outer optimizer's momentum of a local-mode data-parallel run (null: none saved, it starts at zero).</summary>
+    public float[]? OuterMomentum { get; }
 
     public static CheckpointArchive Pack(CheckpointInfo info, TransformerGenerator generator, TransformerCritic? critic = null,
-        OptimizerHelper? generatorOptimizer = null, OptimizerHelper? criticOptimizer = null)
+        OptimizerHelper? generatorOptimizer = null, OptimizerHelper? criticOptimizer = null, float[]? outerMomentum = null)
     {
         var metadata = new JsonObject
         {
@@ -83,6 +90,7 @@ public sealed class ModelCheckpoint : IDisposable
         if (critic is not null) parts[CriticPart] = ModuleBytes(critic);
         if (generatorOptimizer is not null) parts[GeneratorOptimizerPart] = OptimizerBytes(generatorOptimizer);
         if (criticOptimizer is not null) parts[CriticOptimizerPart] = OptimizerBytes(criticOptimizer);
+        if (outerMomentum is not null) parts[OuterMomentumPart] = TensorChunks.Encode(outerMomentum, int.MaxValue - int.MaxValue % sizeof(float)).SingleOrDefault() ?? [];
         return new CheckpointArchive(metadata, parts);
     }
 
@@ -150,7 +158,18 @@ public sealed class ModelCheckpoint : IDisposable
         }
         archive.Parts.TryGetValue(GeneratorOptimizerPart, out byte[]? generatorOptimizer);
         archive.Parts.TryGetValue(CriticOptimizerPart, out byte[]? criticOptimizer);
-        return new ModelCheckpoint(info, generator, critic, generatorOptimizer, criticOptimizer);
+        float[]? outerMomentum = null;
+        if (archive.Parts.TryGetValue(OuterMomentumPart, out byte[]? outerBytes))
+        {
+            if (outerBytes.Length % sizeof(float) != 0)
+            {
+                generator.Dispose();
+                critic?.Dispose();
+                throw new CheckpointFormatException(source, 0, $"its '{OuterMomentumPart}' part has {outerBytes.Length} bytes, not a whole number of float32 values");
+            }
+            outerMomentum = TensorChunks.Decode([outerBytes], outerBytes.Length / sizeof(float));
+        }
+        return new ModelCheckpoint(info, generator, critic, generatorOptimizer, criticOptimizer, outerMomentum);
     }
 
     /// <summary>

@@ -6,9 +6,13 @@ namespace MusicCluster.Music.Training;
 /// p = snapshot - lr (g + mu m). With lr 1 and mu 0 it is plain averaging of the workers' parameters.
 /// Plain float arithmetic on the flat vector: it runs once a round on the coordinator, a few milliseconds.
 /// </summary>
-public sealed class NesterovOuterOptimizer(double learningRate, double momentum)
+/// <param name="momentumBuffer">The momentum to continue from (a resumed run's checkpoint); null starts at zero.</param>
+public sealed class NesterovOuterOptimizer(double learningRate, double momentum, float[]? momentumBuffer = null)
 {
-    private float[]? buffer;
+    private float[]? buffer = momentumBuffer?.ToArray();
+
+    /// <summary>A copy of the momentum buffer (null before the first round of a run that did not resume one).</summary>
+    public float[]? Momentum => buffer?.ToArray();
 
     /// <summary>The parameters after the round: <paramref name="snapshot"/> moved by the outer step along <paramref name="averagedDelta"/> (local - snapshot).</summary>
     public float[] Apply(ReadOnlySpan<float> snapshot, ReadOnlySpan<float> averagedDelta)

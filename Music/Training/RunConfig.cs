@@ -18,6 +18,7 @@ public sealed record RunConfig
     public const int MaxCriticSteps = 100;
     public const int MaxWorkers = 64;
     public const int MaxLocalSteps = 10_000;
+    public const int MaxWorkerWaitSeconds = 86_400;
 
     public required TransformerConfig Model { get; init; }
     public CriticArchitecture Critic { get; init; } = new();
@@ -82,6 +83,12 @@ public sealed record RunConfig
     /// </summary>
     public double OuterLearningRate { get; init; } = 1.0;
     public double OuterMomentum { get; init; }
+
+    /// <summary>A worker lost (its silo died): go on with the others, or wait for a silo to replace it (<see cref="WorkerLossPolicy"/>).</summary>
+    public WorkerLossPolicy OnWorkerLost { get; init; } = WorkerLossPolicy.Continue;
+
+    /// <summary>With <see cref="WorkerLossPolicy.Wait"/>: how long the run waits, before its next step, for a silo to join.</summary>
+    public int WorkerWaitSeconds { get; init; } = 300;
 
     [JsonIgnore]
     public int TotalSteps => MleSteps + AdversarialSteps;
@@ -164,6 +171,8 @@ public sealed record RunConfig
         Check(LocalSteps is >= 1 and <= MaxLocalSteps, "localSteps", $"must be in [1, {MaxLocalSteps}], got {LocalSteps}");
         Check(Positive(OuterLearningRate) && OuterLearningRate <= 10, "outerLearningRate", $"must be a positive number of at most 10, got {OuterLearningRate}");
         Check(OuterMomentum is >= 0 and < 1, "outerMomentum", $"must be in [0, 1), got {OuterMomentum}");
+        Check(Enum.IsDefined(OnWorkerLost), "onWorkerLost", $"must be continue or wait, got {OnWorkerLost}");
+        Check(WorkerWaitSeconds is >= 1 and <= MaxWorkerWaitSeconds, "workerWaitSeconds", $"must be in [1, {MaxWorkerWaitSeconds}], got {WorkerWaitSeconds}");
         Check(CheckpointEvery >= 0, "checkpointEvery", $"must be 0 (off) or more, got {CheckpointEvery}");
         Check(double.IsFinite(CheckpointMinutes) && CheckpointMinutes >= 0, "checkpointMinutes", $"must be a finite number >= 0 (0 = off), got {CheckpointMinutes}");
         return errors;

@@ -39,6 +39,9 @@ public sealed partial class Trainer : IDisposable
     private double mlePeakRate, adversarialRate;
     private OptimizerHelper? mleOptimizer, adversarialOptimizer, criticOptimizer;
     private DataParallelGroup? inProcessGroup;
+    // The group the running Run() leads (its outer momentum goes into checkpoints), and the momentum a resumed run starts from.
+    private DataParallelGroup? runningGroup;
+    private float[]? outerMomentum;
     private double? bestValidNll;
     private TrainingMetrics? lastMetrics;
 
@@ -79,6 +82,7 @@ public sealed partial class Trainer : IDisposable
         Step = checkpoint.Info.Step;
         bestValidNll = checkpoint.Info.BestValidNll;
         lastMetrics = checkpoint.Info.Metrics;
+        outerMomentum = checkpoint.OuterMomentum;
         if (checkpoint.GeneratorOptimizerState is { } generatorState)
             ModelCheckpoint.LoadOptimizer(GeneratorOptimizerFor(LastUsefulStep), generatorState, checkpointName, ModelCheckpoint.GeneratorOptimizerPart);
         if (checkpoint.CriticOptimizerState is { } criticState)
@@ -210,13 +214,19 @@ public sealed partial class Trainer : IDisposable
             group = inProcessGroup ??= DataParallelGroup.InProcess(this);
         }
         if (group is not null) group.LogLine += RaiseLog;
+        runningGroup = group;
         try
         {
             return RunSteps(store, modelId, maxSteps, maxDuration, cancellation, group);
         }
         finally
         {
-            if (group is not null) group.LogLine -= RaiseLog;
+            if (group is not null)
+            {
+                group.LogLine -= RaiseLog;
+                outerMomentum = group.OuterMomentum ?? outerMomentum;
+            }
+            runningGroup = null;
         }
     }
 
@@ -246,7 +256,7 @@ public sealed partial class Trainer : IDisposable
 
             if (Step == Config.MleSteps && Config.AdversarialSteps > 0 && Step > 0) LogLine?.Invoke($"step {Step}: MLE pre-training done, adversarial fine-tuning begins");
             long before = Step;
-            IReadOnlyList<TrainingMetrics> trained = group is null ? [TrainStep()] : group.Train(this, stopAt - Step);
+            IReadOnlyList<TrainingMetrics> trained = group is null ? [TrainStep()] : group.Train(this, stopAt - Step, cancellation);
             Step += trained.Count;
             var metrics = trained[^1];
             bool last = Step >= Config.TotalSteps;
@@ -315,7 +325,10 @@ public sealed partial class Trainer : IDisposable
         Metrics = lastMetrics,
         BestValidNll = bestValidNll,
         Dataset = dataset,
-    }, Generator, Critic, GeneratorOptimizerFor(LastUsefulStep), criticOptimizer);
+    }, Generator, Critic, GeneratorOptimizerFor(LastUsefulStep), criticOptimizer, runningGroup?.OuterMomentum ?? outerMomentum);
+
+    /// <summary>The outer optimizer's momentum this trainer resumed with (or its last run's): a group it leads starts from it.</summary>
+    internal float[]? OuterMomentumState => outerMomentum;
 
     /// <summary>Checkpoint ids sort by step, so the newest is last by name.</summary>
     public static string CheckpointIdOf(long step) => $"step-{step:D9}";

@@ -146,9 +146,10 @@ public sealed class TrainingFailoverTests
     internal static List<string> LogOf(HttpClient web, string id) =>
         web.GetFromJsonAsync<JsonElement>($"/api/training-runs/{id}/log").GetAwaiter().GetResult().EnumerateArray().Select(l => l.GetProperty("text").GetString()!).ToList();
 
-    internal static async Task StartAllAsync(SiloProcess[] silos, string clusterId, string data, string? redis = null)
+    /// <param name="primaryPort">The primary silo of localhost clustering: the first of <paramref name="silos"/> unless given (a silo joining a running cluster).</param>
+    internal static async Task StartAllAsync(SiloProcess[] silos, string clusterId, string data, string? redis = null, int? primaryPort = null)
     {
-        int primary = silos[0].SiloPort;
+        int primary = primaryPort ?? silos[0].SiloPort;
         foreach (var silo in silos)
         {
             silo.Host = ProcessHost.Start("Silo", "MusicCluster.Silo", new Dictionary<string, string>
@@ -203,10 +204,11 @@ public sealed class TrainingFailoverTests
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    internal static Task<JsonElement> WaitRunAsync(HttpClient web, string id, Func<JsonElement, bool> condition, string what) =>
+    internal static Task<JsonElement> WaitRunAsync(HttpClient web, string id, Func<JsonElement, bool> condition, string what, TimeSpan? timeout = null) =>
         Poll.UntilAsync(async () =>
         {
             try { return await web.GetFromJsonAsync<JsonElement>($"/api/training-runs/{id}"); }
-            catch (HttpRequestException) { return default; } // the cluster is reorganising after a silo left
-        }, r => r.ValueKind == JsonValueKind.Object && condition(r), Long, what);
+            // The cluster is reorganising after a silo left: ask again (a timeout says what the last answer was).
+            catch (HttpRequestException e) { return JsonSerializer.SerializeToElement(new { requestFailed = e.Message }); }
+        }, r => r.ValueKind == JsonValueKind.Object && !r.TryGetProperty("requestFailed", out _) && condition(r), timeout ?? Long, what);
 }
