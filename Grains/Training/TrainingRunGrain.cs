@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Logging;
+using MusicCluster.Grains.Hosting;
+using MusicCluster.Grains.Inference;
 using MusicCluster.Grains.Interfaces;
 using MusicCluster.Grains.Interfaces.Models;
 using MusicCluster.Grains.Interfaces.Training;
+using MusicCluster.Grains.Live;
 using MusicCluster.Music.Storage;
 using MusicCluster.Music.Storage.Checkpoints;
 using MusicCluster.Music.Training;
-using MusicCluster.Grains.Hosting;
-using MusicCluster.Grains.Inference;
-using MusicCluster.Grains.Live;
 using Orleans.Placement;
 using Orleans.Utilities;
 

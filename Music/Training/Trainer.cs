@@ -1,6 +1,6 @@
-using MusicCluster.Music.Runtime;
 using System.Diagnostics;
 using MusicCluster.Music.Models;
+using MusicCluster.Music.Runtime;
 using MusicCluster.Music.Storage.Checkpoints;
 using MusicCluster.Music.Tokens;
 using TorchSharp;

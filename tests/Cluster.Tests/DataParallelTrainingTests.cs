@@ -31,8 +31,21 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
         dataset = "synthetic-demo",
         name,
         checkpointEvery = 50,
-        settings = new { layers = 1, heads = 2, modelWidth = 16, contextLength = 32, dropout = 0.0, batchSize, mleSteps = Steps, validateEvery = 100, workers, parallelMode = "synchronous",
-            onWorkerLost, workerWaitSeconds = 600 },
+        settings = new
+        {
+            layers = 1,
+            heads = 2,
+            modelWidth = 16,
+            contextLength = 32,
+            dropout = 0.0,
+            batchSize,
+            mleSteps = Steps,
+            validateEvery = 100,
+            workers,
+            parallelMode = "synchronous",
+            onWorkerLost,
+            workerWaitSeconds = 600
+        },
     };
 
     [Fact]

@@ -110,7 +110,8 @@ public sealed class TrainingFailoverTests
         string server = Prerequisite.RequireProgram("redis-server", "redis-server");
         int redisPort = FreePort.Next();
         using var redis = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(server,
-            ["--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]) { RedirectStandardOutput = true })!;
+            ["--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        { RedirectStandardOutput = true })!;
         string connection = $"127.0.0.1:{redisPort}";
         string data = RepositoryPaths.NewTempFolder("training-redis");
         var silos = new[]

@@ -1,6 +1,6 @@
 using MusicCluster.Music.Models;
-using MusicCluster.Music.Tests.Models;
 using MusicCluster.Music.Storage.Checkpoints;
+using MusicCluster.Music.Tests.Models;
 using MusicCluster.Music.Training;
 using MusicCluster.TestSupport;
 
@@ -179,8 +179,16 @@ public sealed class DataParallelTests
     [Fact]
     public void Data_parallel_fields_are_checked_and_named()
     {
-        var config = TinyRuns.Config() with { Workers = 0, LocalSteps = 0, OuterLearningRate = double.NaN, OuterMomentum = 1, ParallelMode = (DataParallelMode)7,
-            OnWorkerLost = (WorkerLossPolicy)3, WorkerWaitSeconds = 0 };
+        var config = TinyRuns.Config() with
+        {
+            Workers = 0,
+            LocalSteps = 0,
+            OuterLearningRate = double.NaN,
+            OuterMomentum = 1,
+            ParallelMode = (DataParallelMode)7,
+            OnWorkerLost = (WorkerLossPolicy)3,
+            WorkerWaitSeconds = 0
+        };
         var fields = config.Validate().Select(e => e.Field).ToList();
         Assert.Equal(["workers", "parallelMode", "localSteps", "outerLearningRate", "outerMomentum", "onWorkerLost", "workerWaitSeconds"], fields);
         var adversarial = TinyRuns.Config(adversarialSteps: 10) with { Workers = 2 };
