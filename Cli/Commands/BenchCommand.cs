@@ -46,10 +46,15 @@ internal static class BenchCommand
     {
         var json = CommonOptions.Json();
         var quick = new Option<bool>("--quick") { Description = "Small sizes and short timings (a smoke run, not figures to quote)" };
-        var only = new Option<string[]>("--only") { Description = $"Run only these sections: {string.Join(", ", Sections.Select(s => s.Name))}", AllowMultipleArgumentsPerToken = true };
+        var only = new Option<string[]>("--only")
+        {
+            Description = $"Run only these sections: {string.Join(", ", Sections.Select(s => s.Name))}",
+            AllowMultipleArgumentsPerToken = true
+        };
         var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: OMP_NUM_THREADS, else half the cores, at least 1)" };
         threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 256) r.AddError("--threads must be from 1 to 256"); });
-        var command = new Command("bench", "Measure MIDI, tokenizer, matrix, training, generation and scoring throughput, and generation through grains") { json, quick, only, threads };
+        var command = new Command("bench", "Measure MIDI, tokenizer, matrix, training, generation and scoring throughput, " +
+            "and generation through grains") { json, quick, only, threads };
         command.SetAction(parse => Run(parse.GetValue(json), parse.GetValue(quick), parse.GetValue(only) ?? [], parse.GetValue(threads)));
         return command;
     }

@@ -25,7 +25,8 @@ internal static class CalibrateCommand
             DefaultValueFactory = _ => CriticScorerOptions.DefaultWindowBars,
         };
         var json = CommonOptions.Json();
-        var command = new Command("calibrate", "Calibrate a checkpoint's critic against held-out real pieces (writes {name}.calibration.json)") { model, data, split, windowBars, json };
+        var command = new Command("calibrate", "Calibrate a checkpoint's critic against held-out real pieces " +
+            "(writes {name}.calibration.json)") { model, data, split, windowBars, json };
         command.SetAction(parse =>
         {
             TextWriter output = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
@@ -42,8 +43,17 @@ internal static class CalibrateCommand
                     dataset.ReadSplit(splitName).Select(s => (IReadOnlyList<int>)s.Tokens), modelId, checkpointId);
                 string target = CheckpointScoringModelSource.CalibrationPathOf(modelPath);
                 File.WriteAllText(target, calibration.ToJson());
-                var summary = new { model = modelId, checkpoint = checkpointId, split = splitName, windows = calibration.ReferenceScores.Count, windowBars = calibration.WindowBars, output = target };
-                output.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(summary, CliJson.Options) : $"Wrote {target}: {calibration.ReferenceScores.Count} real {calibration.WindowBars}-bar windows of split {splitName}");
+                var summary = new
+                {
+                    model = modelId,
+                    checkpoint = checkpointId,
+                    split = splitName,
+                    windows = calibration.ReferenceScores.Count,
+                    windowBars = calibration.WindowBars,
+                    output = target
+                };
+                output.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(summary, CliJson.Options)
+                    : $"Wrote {target}: {calibration.ReferenceScores.Count} real {calibration.WindowBars}-bar windows of split {splitName}");
                 return 0;
             }
             catch (Exception e) when (e is CheckpointFormatException or DatasetFormatException or ArgumentException or IOException or FileNotFoundException)

@@ -24,7 +24,8 @@ internal static class DatasetCommand
     private static Option<TokenizerChoice?> TokenizerOption() => new("--tokenizer")
     {
         HelpName = "event|grid|harmony",
-        Description = "event (any music), grid (JSB four-voice grid, Music Transformer serialization) or harmony (the grid with the soprano a bar ahead, for harmonisation models); default: grid for jsb, event otherwise",
+        Description = "event (any music), grid (JSB four-voice grid, Music Transformer serialization) or harmony (the grid " +
+            "with the soprano a bar ahead, for harmonisation models); default: grid for jsb, event otherwise",
         CustomParser = result => result.Tokens.Single().Value switch
         {
             "event" => TokenizerChoice.Event,
@@ -45,7 +46,8 @@ internal static class DatasetCommand
         HelpName = "4|8|12|...|48",
         Description = "Grid of the event tokenizer: 4 = 1/16 notes, 12 = 1/48 (triplets); a multiple of 4 up to 48",
         DefaultValueFactory = _ => 4,
-        Validators = { result => { if (result.GetValueOrDefault<int>() is var steps && (steps < 4 || steps > 48 || steps % 4 != 0)) result.AddError("--steps-per-quarter must be a multiple of 4 from 4 to 48"); } },
+        Validators = { result => { if (result.GetValueOrDefault<int>() is var steps && (steps < 4 || steps > 48 || steps % 4 != 0))
+            result.AddError("--steps-per-quarter must be a multiple of 4 from 4 to 48"); } },
     };
 
     private static Option<string> OutOption() => new("--out") { Description = "New (or empty) folder for the dataset", Required = true };
@@ -76,10 +78,12 @@ internal static class DatasetCommand
                 if (source.Length == 0) throw new UsageException("the input path is empty or not a usable path");
                 if (jsb)
                 {
-                    if (!File.Exists(source)) throw new UsageException(Directory.Exists(source) ? $"{source} is a folder; --format jsb needs the JSB JSON file" : $"JSB file {source} does not exist");
+                    if (!File.Exists(source)) throw new UsageException(Directory.Exists(source) ? $"{source} is a folder; --format jsb needs the JSB JSON file"
+                        : $"JSB file {source} does not exist");
                     return DatasetImporter.ImportJsb(source, outFolder, options, progress, cancellationToken);
                 }
-                if (!Directory.Exists(source)) throw new UsageException(File.Exists(source) ? $"{source} is a file; --format midi needs a folder of MIDI files" : $"MIDI folder {source} does not exist");
+                if (!Directory.Exists(source)) throw new UsageException(File.Exists(source) ? $"{source} is a file; --format midi needs a folder of MIDI files"
+                    : $"MIDI folder {source} does not exist");
                 if (midiReader is null) throw new UsageException("this build has no MIDI reader, so --format midi is not available");
                 return DatasetImporter.ImportMidiFolder(source, outFolder, midiReader, options, progress, cancellationToken);
             }));

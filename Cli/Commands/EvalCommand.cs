@@ -36,7 +36,10 @@ internal static class EvalCommand
         var seed = new Option<long>("--seed") { Description = "Sampling seed for the generated pieces", DefaultValueFactory = _ => 1 };
         var candidates = CommonOptions.Candidates(
             $"Critic-guided sampling of the generated pieces: the best of N continuations per bar (1 = off; default {Music.Training.CriticGuidance.DefaultCandidates})");
-        var noVoiceLeading = new Option<bool>("--no-voice-leading") { Description = "Chorale models: sample without the voice-leading rules (ranges still hold), to measure what the rules buy" };
+        var noVoiceLeading = new Option<bool>("--no-voice-leading")
+        {
+            Description = "Chorale models: sample without the voice-leading rules (ranges still hold), to measure what the rules buy"
+        };
         var json = CommonOptions.Json();
         var command = new Command("eval", "Evaluate a model on a dataset split: NLL per token, critic AUC real vs generated, chorale figures, objective metrics")
             { model, data, split, maxPieces, pieces, bars, batchSize, temperature, topK, topP, seed, candidates, noVoiceLeading, json };
@@ -96,9 +99,11 @@ internal static class EvalCommand
         }
         output.WriteLine($"model {result.ModelId} checkpoint {result.CheckpointId}, split {result.Split}");
         output.WriteLine($"NLL per token {result.NllPerToken:F4} nats over {result.NllTokens:N0} tokens ({result.NllMethod})");
-        output.WriteLine($"critic AUC real vs generated {result.CriticAuc:F3} ({result.RealPieces} real, {result.GeneratedPieces} generated of {result.GeneratedBars} bars each, {result.GeneratedIncomplete} cut at the token limit; {result.Candidates} candidate(s) per bar, generated in {result.GenerationSeconds:0.#} s)");
+        output.WriteLine($"critic AUC real vs generated {result.CriticAuc:F3} ({result.RealPieces} real, {result.GeneratedPieces} generated of {result.GeneratedBars} bars " +
+            $"each, {result.GeneratedIncomplete} cut at the token limit; {result.Candidates} candidate(s) per bar, generated in {result.GenerationSeconds:0.#} s)");
         output.WriteLine($"mean score real {result.MeanRealScore:F1}, generated {result.MeanGeneratedScore:F1}");
-        output.WriteLine($"ordering over {result.Ordering.Pieces} real pieces: AUC real vs random tokens {result.Ordering.RealVsRandomAuc:F3}, real vs bar-shuffled {result.Ordering.RealVsShuffledAuc:F3}");
+        output.WriteLine($"ordering over {result.Ordering.Pieces} real pieces: AUC real vs random tokens " +
+            $"{result.Ordering.RealVsRandomAuc:F3}, real vs bar-shuffled {result.Ordering.RealVsShuffledAuc:F3}");
         ChoraleFiguresText.Write(output, result.Chorale);
         if (result.Metrics is null) output.WriteLine("objective metrics: not available in this build");
         else foreach (var (name, value) in result.Metrics) output.WriteLine($"{name} {value:F4}");

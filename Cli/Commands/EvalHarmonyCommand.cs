@@ -22,7 +22,10 @@ internal static class EvalHarmonyCommand
         var split = new Option<string>("--split") { Description = "valid or test", DefaultValueFactory = _ => DatasetSplits.Valid };
         split.AcceptOnlyFromAmong(DatasetSplits.Valid, DatasetSplits.Test);
         var model = new Option<string?>("--model") { Description = "Harmony checkpoint, or a chorale checkpoint to compare with (default: the shipped harmony model)" };
-        var choraleModel = new Option<string?>("--chorale-model") { Description = "Chorale model: its critic scores and guides, its generator's NLL is the comparison (default: the shipped model)" };
+        var choraleModel = new Option<string?>("--chorale-model")
+        {
+            Description = "Chorale model: its critic scores and guides, its generator's NLL is the comparison (default: the shipped model)"
+        };
         var candidates = CommonOptions.Candidates($"Critic-guided harmonisation: the best of N candidates per bar (1 = off; default {CriticGuidance.DefaultCandidates})");
         var temperature = CommonOptions.Temperature();
         var seed = new Option<long>("--seed") { Description = "Seed of the first melody's harmonisation (melody i uses seed + i)", DefaultValueFactory = _ => 1 };
@@ -66,11 +69,14 @@ internal static class EvalHarmonyCommand
                 output.WriteLine(JsonSerializer.Serialize(result, CliJson.Options));
                 return 0;
             }
-            output.WriteLine($"{result.Melodies} soprano lines of {result.Split}: {result.Refused.Count} refused, soprano unchanged in {result.SopranoUnchanged}, complete {result.Complete}");
+            output.WriteLine($"{result.Melodies} soprano lines of {result.Split}: {result.Refused.Count} refused, " +
+                $"soprano unchanged in {result.SopranoUnchanged}, complete {result.Complete}");
             foreach (string refusal in result.Refused) output.WriteLine($"  refused {refusal}");
-            output.WriteLine($"NLL of alto, tenor, bass given the soprano: harmony model {result.HarmonyNll.PerToken:F4}, chorale model {result.ChoraleNll.PerToken:F4} nats per token ({result.HarmonyNll.Tokens:N0} tokens)");
+            output.WriteLine($"NLL of alto, tenor, bass given the soprano: harmony model {result.HarmonyNll.PerToken:F4}, chorale " +
+                $"model {result.ChoraleNll.PerToken:F4} nats per token ({result.HarmonyNll.Tokens:N0} tokens)");
             ChoraleFiguresText.Write(output, result.Chorale, "Bach", "harmonised");
-            output.WriteLine($"critic: mean calibrated score Bach {result.MeanBachScore:F1}, harmonised {result.MeanHarmonisedScore:F1}; AUC Bach vs harmonised {result.CriticAuc:F3}");
+            output.WriteLine($"critic: mean calibrated score Bach {result.MeanBachScore:F1}, harmonised " +
+                $"{result.MeanHarmonisedScore:F1}; AUC Bach vs harmonised {result.CriticAuc:F3}");
             output.WriteLine($"{result.Candidates} candidate(s) per bar, temperature {result.Temperature}, {result.GenerationSeconds:F1} s");
             return 0;
         }, CancellationToken.None));

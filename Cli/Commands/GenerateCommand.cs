@@ -92,7 +92,8 @@ internal static class GenerateCommand
                 var summary = new GenerateSummary(outPath, Path.GetFullPath(modelPath), checkpoint.Info.Vocabulary.Version, checkpoint.Info.Step,
                     parse.GetValue(bars), generated.Tokens.Length - generated.PrimerTokens, generated.Piece.Notes.Count, generated.Complete, options.Seed, perBar);
                 if (parse.GetValue(json)) stdout.WriteLine(JsonSerializer.Serialize(summary, CliJson.Options));
-                else stdout.WriteLine($"Wrote {outPath}: {summary.Notes} notes, {summary.Bars} bars, {summary.NewTokens} tokens (model step {summary.ModelStep}, seed {summary.Seed}, {summary.Candidates} candidate(s) per bar)" +
+                else stdout.WriteLine($"Wrote {outPath}: {summary.Notes} notes, {summary.Bars} bars, {summary.NewTokens} tokens (model " +
+                    $"step {summary.ModelStep}, seed {summary.Seed}, {summary.Candidates} candidate(s) per bar)" +
                     (generated.Complete ? "" : " -- cut at the token limit before the last bar was complete"));
                 return 0;
             }
@@ -116,7 +117,8 @@ internal static class GenerateCommand
         return command;
     }
 
-    internal sealed record GenerateSummary(string Out, string Model, string VocabularyVersion, long ModelStep, int Bars, int NewTokens, int Notes, bool Complete, long Seed, int Candidates);
+    internal sealed record GenerateSummary(string Out, string Model, string VocabularyVersion, long ModelStep, int Bars, int NewTokens, int Notes, bool Complete, long Seed,
+        int Candidates);
 
     /// <summary>The checkpoint's critic, reading windows of the size its calibration was made with (as scoring does).</summary>
     private static Music.Scoring.CriticWindowScorer GuidingCritic(ModelCheckpoint checkpoint, string modelPath)

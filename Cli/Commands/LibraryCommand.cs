@@ -60,7 +60,12 @@ internal static class LibraryCommand
                 var existing = (await store.ListIdsAsync(cancellation)).ToHashSet(StringComparer.Ordinal);
                 var missing = Enumerable.Range(0, total).Where(i => !existing.Contains(StarterPieceGenerator.IdOf(i))).ToList();
                 using ScoringModel loaded = models.Load(parse.GetValue(model));
-                var generator = new StarterPieceGenerator(loaded, new StarterPieceOptions { Bars = parse.GetValue(bars), BatchSize = parse.GetValue(batch), Candidates = parse.GetValue(candidates) ?? CriticGuidance.DefaultCandidates });
+                var generator = new StarterPieceGenerator(loaded, new StarterPieceOptions
+                {
+                    Bars = parse.GetValue(bars),
+                    BatchSize = parse.GetValue(batch),
+                    Candidates = parse.GetValue(candidates) ?? CriticGuidance.DefaultCandidates
+                });
                 var clock = Stopwatch.StartNew();
                 var scores = new List<double>();
                 var write = (StarterPiece piece) => store.WriteAsync(piece, parse.GetValue(author), parse.GetValue(adviser), parse.GetValue(organisation),

@@ -17,7 +17,11 @@ internal static class LoadTestCommand
         var url = new Option<string>("--url") { Description = "The web host (e.g. http://127.0.0.1:5000)", Required = true };
         var seconds = new Option<double>("--seconds") { Description = "How long to send requests", DefaultValueFactory = _ => 20 };
         seconds.Validators.Add(r => { if (r.GetValueOrDefault<double>() is <= 0 or > 3600) r.AddError("--seconds must be above 0 and at most 3600"); });
-        var concurrency = new Option<int>("--concurrency") { Description = "Clients sending at once (each sends its next request when the last is answered)", DefaultValueFactory = _ => 32 };
+        var concurrency = new Option<int>("--concurrency")
+        {
+            Description = "Clients sending at once (each sends its next request when the last is answered)",
+            DefaultValueFactory = _ => 32
+        };
         concurrency.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 4096) r.AddError("--concurrency must be from 1 to 4096"); });
         var pid = new Option<int?>("--pid") { Description = "Process id of the web host on this machine: its resident memory is sampled (Linux)" };
         var json = CommonOptions.Json();
@@ -34,7 +38,8 @@ internal static class LoadTestCommand
             LoadTestReport report;
             try
             {
-                report = await LoadTest.RunAsync(new LoadTestOptions(address, TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(concurrency), parse.GetValue(pid)), cancellation);
+                report = await LoadTest.RunAsync(new LoadTestOptions(address, TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(concurrency), parse.GetValue(pid)),
+                    cancellation);
             }
             catch (HttpRequestException e)
             {
@@ -51,11 +56,13 @@ internal static class LoadTestCommand
     private static string Describe(LoadTestReport r)
     {
         var text = new System.Text.StringBuilder();
-        text.AppendLine(Invariant($"{r.Requests:N0} requests in {r.Seconds:0.0} s from {r.Concurrency} clients: {r.RequestsPerSecond:N1}/s, p50 {r.P50Ms:N1} ms, p99 {r.P99Ms:N1} ms, max {r.MaxMs:N1} ms"));
+        text.AppendLine(Invariant($"{r.Requests:N0} requests in {r.Seconds:0.0} s from {r.Concurrency} clients: ") +
+            Invariant($"{r.RequestsPerSecond:N1}/s, p50 {r.P50Ms:N1} ms, p99 {r.P99Ms:N1} ms, max {r.MaxMs:N1} ms"));
         text.AppendLine("statuses: " + string.Join(", ", r.Statuses.Select(s => $"{s.Key} ×{s.Value}")));
         foreach (var (name, operation) in r.Operations)
             text.AppendLine(Invariant($"  {name,-9} {operation.Requests,7:N0}  p50 {operation.P50Ms,8:N1} ms  p99 {operation.P99Ms,8:N1} ms"));
-        text.AppendLine(Invariant($"generations: {r.GenerationRequests:N0} asked, {r.GenerationsAccepted:N0} accepted, {r.GenerationsRefused429:N0} refused with 429 ({r.Share429:P1})"));
+        text.AppendLine(
+            Invariant($"generations: {r.GenerationRequests:N0} asked, {r.GenerationsAccepted:N0} accepted, {r.GenerationsRefused429:N0} refused with 429 ({r.Share429:P1})"));
         text.AppendLine(Invariant($"5xx: {r.ServerErrors}, failed connections: {r.TransportErrors}"));
         if (r.RssStartMb is not null)
             text.Append(Invariant($"server memory (RSS): {r.RssStartMb:N0} MB at start, {r.RssPeakMb:N0} MB at peak, {r.RssEndMb:N0} MB at the end"));

@@ -44,7 +44,8 @@ internal static class ReferenceCommand
                 File.Move(outPath + ".partial", outPath, overwrite: true);
                 var summary = new ReferenceSummary(outPath, source, splitName, reference.Pieces, reference.Excerpts, reference.ExcerptBars, reference.Scalars.Count);
                 if (parse.GetValue(json)) stdout.WriteLine(JsonSerializer.Serialize(summary, CliJson.Options));
-                else stdout.WriteLine($"Wrote {outPath}: {summary.Metrics} metrics over {summary.Excerpts} excerpts of {summary.ExcerptBars} bars from {summary.Pieces} {splitName} pieces");
+                else stdout.WriteLine($"Wrote {outPath}: {summary.Metrics} metrics over {summary.Excerpts} excerpts " +
+                    $"of {summary.ExcerptBars} bars from {summary.Pieces} {splitName} pieces");
                 return 0;
             }
             catch (OperationCanceledException)
@@ -52,7 +53,8 @@ internal static class ReferenceCommand
                 stderr.WriteLine("cancelled: nothing was written");
                 return 130;
             }
-            catch (Exception e) when (e is DatasetFormatException or ArgumentException or IOException or UnauthorizedAccessException or TokenDecodeException or InvalidDataException)
+            catch (Exception e) when (e is DatasetFormatException or ArgumentException or IOException or UnauthorizedAccessException
+                or TokenDecodeException or InvalidDataException)
             {
                 stderr.WriteLine($"error: {e.Message}");
                 return CliRunner.UsageError;

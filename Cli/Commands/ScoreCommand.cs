@@ -29,7 +29,8 @@ internal static class ScoreCommand
         var model = new Option<string?>("--model") { Description = "Model checkpoint (path or id); default: the shipped model" };
         var json = CommonOptions.Json();
         var command = new Command("score", "Score MIDI files with the critic: 0-100 overall and per bar (percentile among real music)") { files, model, json };
-        command.SetAction((parse, cancellation) => Task.FromResult(Run(parse, models, midiReader, parse.GetValue(files)!, parse.GetValue(model), parse.GetValue(json), cancellation)));
+        command.SetAction((parse, cancellation) => Task.FromResult(Run(parse, models, midiReader, parse.GetValue(files)!, parse.GetValue(model), parse.GetValue(json),
+            cancellation)));
         return command;
     }
 

@@ -25,7 +25,8 @@ internal static class SessionsBenchmark
 {
     public static readonly int[] Concurrency = [1, 8, 32];
 
-    /// <summary>Figures: sessionsTokensPerSec.{n} and plainBatchTokensPerSec.{n} (new tokens of all n pieces / wall time from first start to last end), and the ratios above.</summary>
+    /// <summary>Figures: sessionsTokensPerSec.{n} and plainBatchTokensPerSec.{n} (new tokens of all n pieces / wall time from first start to last end), and the ratios
+    /// above.</summary>
     public static void Measure(int bars, IDictionary<string, double> figures)
     {
         string data = Path.Combine(Path.GetTempPath(), $"musiccluster-bench-{Guid.NewGuid():N}");
@@ -87,7 +88,8 @@ internal static class SessionsBenchmark
         }
     }
 
-    /// <summary>New tokens per second of <paramref name="count"/> pieces of <paramref name="bars"/> bars sampled together by <see cref="Sampler.SampleBatch"/>, as sessions sample them (one candidate).</summary>
+    /// <summary>New tokens per second of <paramref name="count"/> pieces of <paramref name="bars"/> bars sampled together by <see cref="Sampler.SampleBatch"/>, as sessions sample
+    /// them (one candidate).</summary>
     private static double PlainBatch(ModelCheckpoint checkpoint, int count, int bars)
     {
         var tokenizer = Music.Tokens.TokenizerFactory.FromVocabulary(checkpoint.Info.Vocabulary);

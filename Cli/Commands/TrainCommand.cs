@@ -29,7 +29,11 @@ internal static partial class TrainCommand
         var output = new Option<string>("--out") { Description = "Output folder (a local blob store): checkpoints go to models/{modelId}/", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in --out (with its config)" };
         var mleSteps = new Option<int?>("--mle-steps") { Description = "With --resume: a new length for the MLE schedule (still running), to lengthen or shorten it" };
-        var initFrom = new Option<string?>("--init-from") { Description = "A new run whose models start from this checkpoint file's weights (same architecture; fresh optimizer and schedule from --config, or the checkpoint's own)" };
+        var initFrom = new Option<string?>("--init-from")
+        {
+            Description = "A new run whose models start from this checkpoint file's weights (same architecture; " +
+                "fresh optimizer and schedule from --config, or the checkpoint's own)"
+        };
         var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: OMP_NUM_THREADS, else half the cores, at least 1)" };
         threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 256) r.AddError("--threads must be from 1 to 256"); });
         var json = CommonOptions.Json();
@@ -56,8 +60,10 @@ internal static partial class TrainCommand
             string outFolder = Path.GetFullPath(arguments.Out);
             var data = TrainingData.Load(arguments.Data);
             var store = new CheckpointStore(new LocalFolderBlobStore(outFolder));
-            if (arguments.MleSteps is not null && !arguments.Resume) throw new UsageException("--mle-steps changes a resumed run's schedule: use it with --resume (a new run takes mleSteps from --config)");
-            if (arguments.InitFrom is not null && arguments.Resume) throw new UsageException("--init-from starts a new run from a checkpoint's weights; --resume continues a run: use one of them");
+            if (arguments.MleSteps is not null && !arguments.Resume)
+                throw new UsageException("--mle-steps changes a resumed run's schedule: use it with --resume (a new run takes mleSteps from --config)");
+            if (arguments.InitFrom is not null && arguments.Resume)
+                throw new UsageException("--init-from starts a new run from a checkpoint's weights; --resume continues a run: use one of them");
             var (trainer, modelId) = arguments.Resume ? Resume(store, outFolder, data, arguments) : Start(data, arguments);
             using (trainer)
             {

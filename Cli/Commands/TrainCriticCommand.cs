@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using MusicCluster.Music.Data;
 using MusicCluster.Music.Scoring;
@@ -26,21 +27,48 @@ internal static class TrainCriticCommand
         var split = new Option<string>("--split") { Description = "Held-out split the ordering is measured on to choose the best critic", DefaultValueFactory = _ => "valid" };
         var defaults = new CriticFineTuningOptions();
         var steps = Positive(new Option<int>("--steps") { Description = "Critic steps", DefaultValueFactory = _ => defaults.Training.Steps });
-        var batch = Positive(new Option<int>("--batch-size") { Description = "Real windows per step (and as many negatives)", DefaultValueFactory = _ => defaults.Training.BatchSize });
+        var batch = Positive(new Option<int>("--batch-size")
+        {
+            Description = "Real windows per step (and as many negatives)",
+            DefaultValueFactory = _ => defaults.Training.BatchSize
+        });
         var rate = new Option<double>("--learning-rate") { Description = "Adam learning rate", DefaultValueFactory = _ => defaults.Training.LearningRate };
-        var shuffled = new Option<double>("--shuffled-share") { Description = "Share of negatives with real bars in a wrong order (the rest: random tokens)", DefaultValueFactory = _ => defaults.Training.ShuffledShare };
+        var shuffled = new Option<double>("--shuffled-share")
+        {
+            Description = "Share of negatives with real bars in a wrong order (the rest: random tokens)",
+            DefaultValueFactory = _ => defaults.Training.ShuffledShare
+        };
         var permuted = new Option<double>("--window-permutation-share")
         {
             Description = "Of those, the share made by permuting the real window's own bars (the rest: the same bar's window of the shuffled piece)",
             DefaultValueFactory = _ => defaults.Training.WindowPermutationShare,
         };
-        var penalty = Positive(new Option<int>("--gradient-penalty-interval") { Description = "Apply the WGAN-GP penalty every N steps", DefaultValueFactory = _ => defaults.Training.GradientPenaltyInterval });
-        var loss = new Option<CriticLoss>("--loss") { Description = "wasserstein (the WGAN critic's objective) or logistic (a classifier's)", DefaultValueFactory = _ => defaults.Training.Loss };
-        var penaltyWeight = new Option<double>("--gradient-penalty-weight") { Description = "WGAN-GP weight lambda; 0 turns the penalty off", DefaultValueFactory = _ => defaults.Training.GradientPenaltyWeight };
+        var penalty = Positive(new Option<int>("--gradient-penalty-interval")
+        {
+            Description = "Apply the WGAN-GP penalty every N steps",
+            DefaultValueFactory = _ => defaults.Training.GradientPenaltyInterval
+        });
+        var loss = new Option<CriticLoss>("--loss")
+        {
+            Description = "wasserstein (the WGAN critic's objective) or logistic (a classifier's)",
+            DefaultValueFactory = _ => defaults.Training.Loss
+        };
+        var penaltyWeight = new Option<double>("--gradient-penalty-weight")
+        {
+            Description = "WGAN-GP weight lambda; 0 turns the penalty off",
+            DefaultValueFactory = _ => defaults.Training.GradientPenaltyWeight
+        };
         var windowBars = Positive(new Option<int>("--window-bars") { Description = "Bars per scoring window", DefaultValueFactory = _ => defaults.WindowBars });
-        var every = Positive(new Option<int>("--evaluate-every") { Description = "Measure the held-out ordering every N steps", DefaultValueFactory = _ => defaults.EvaluateEvery });
+        var every = Positive(new Option<int>("--evaluate-every")
+        {
+            Description = "Measure the held-out ordering every N steps",
+            DefaultValueFactory = _ => defaults.EvaluateEvery
+        });
         var pieces = Positive(new Option<int>("--evaluation-pieces") { Description = "Held-out pieces to measure on", DefaultValueFactory = _ => defaults.EvaluationPieces });
-        var fromGenerator = new Option<bool>("--init-from-generator") { Description = "Start the critic from the generator's token embedding and first blocks instead of its own weights" };
+        var fromGenerator = new Option<bool>("--init-from-generator")
+        {
+            Description = "Start the critic from the generator's token embedding and first blocks instead of its own weights"
+        };
         var seed = new Option<long>("--seed") { Description = "Seed of the windows, negatives and measurements", DefaultValueFactory = _ => defaults.Training.Seed };
         var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: OMP_NUM_THREADS, else half the cores, at least 1)" };
         threads.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 256) r.AddError("--threads must be from 1 to 256"); });
@@ -103,8 +131,10 @@ internal static class TrainCriticCommand
                     evaluations = result.Evaluations,
                 };
                 if (parse.GetValue(json)) stdout.WriteLine(JsonSerializer.Serialize(summary, CliJson.Options));
-                else stdout.WriteLine($"Wrote {outPath}: critic of step {best.Step}, on {best.Ordering.Pieces} {splitName} pieces AUC real vs random {best.Ordering.RealVsRandomAuc:F3}, " +
-                    $"real vs bar-shuffled {best.Ordering.RealVsShuffledAuc:F3}. Calibrate it: musiccluster calibrate --model {outPath} --data {dataFolder} --window-bars {options.WindowBars}");
+                else stdout.WriteLine($"Wrote {outPath}: critic of step {best.Step}, on {best.Ordering.Pieces} " +
+                    $"{splitName} pieces AUC real vs random {best.Ordering.RealVsRandomAuc:F3}, " +
+                    $"real vs bar-shuffled {best.Ordering.RealVsShuffledAuc:F3}. Calibrate it: musiccluster " +
+                    $"calibrate --model {outPath} --data {dataFolder} --window-bars {options.WindowBars}");
                 return cancellation.IsCancellationRequested ? 130 : 0;
             }
             catch (OperationCanceledException)
@@ -138,8 +168,10 @@ internal static class TrainCriticCommand
             {
                 var task = context.AddTask("critic", maxValue: Math.Max(1, options.Training.Steps));
                 result = CriticFineTuning.Run(archive, source, train, heldOut, options,
-                    evaluated: e => console.MarkupLineInterpolated(
-                        $"step {e.Step}: {split} AUC real vs random {e.Ordering.RealVsRandomAuc:F3}, real vs bar-shuffled {e.Ordering.RealVsShuffledAuc:F3} (W estimate {e.WassersteinEstimate:F3})"),
+                    // What $"..." compiles to, written out to wrap the line: one FormattableString, whose values Spectre escapes (a concatenation would be a string).
+                    evaluated: e => console.MarkupLineInterpolated(FormattableStringFactory.Create(
+                        "step {0}: {1} AUC real vs random {2:F3}, real vs bar-shuffled {3:F3} (W estimate {4:F3})",
+                        e.Step, split, e.Ordering.RealVsRandomAuc, e.Ordering.RealVsShuffledAuc, e.WassersteinEstimate)),
                     stepCompleted: (step, _) => task.Value = step,
                     cancellation: cancellation,
                     bestChanged: keep);

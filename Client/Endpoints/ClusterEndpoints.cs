@@ -9,7 +9,8 @@ internal static class ClusterEndpoints
     public static IEndpointRouteBuilder MapClusterEndpoints(this IEndpointRouteBuilder endpoints)
     {
         RouteGroupBuilder group = endpoints.MapGroup("/api/cluster").WithTags("Cluster");
-        group.MapGet("", GetClusterAsync).WithName("GetCluster").WithSummary("Silos of the running cluster: status, capacity (accelerators, training slots), running work and activations per grain type");
+        group.MapGet("", GetClusterAsync).WithName("GetCluster").WithSummary("Silos of the running cluster: status, capacity (accelerators, " +
+            "training slots), running work and activations per grain type");
         return endpoints;
     }
 

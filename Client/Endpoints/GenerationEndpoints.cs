@@ -22,7 +22,8 @@ internal static class GenerationEndpoints
     public static IEndpointRouteBuilder MapGenerationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         RouteGroupBuilder group = endpoints.MapGroup("/api/generations").WithTags("Generation");
-        group.MapPost("", StartAsync).WithBodyLimit(RequestBodyKind.Generation).WithName("StartGeneration").WithSummary("Start generating a piece: bars (1-64), temperature, topK, topP, seed, modelId, primerPieceId or primerMidi");
+        group.MapPost("", StartAsync).WithBodyLimit(RequestBodyKind.Generation).WithName("StartGeneration").WithSummary("Start generating a piece: bars (1-64), temperature, " +
+            "topK, topP, seed, modelId, primerPieceId or primerMidi");
         group.MapGet("/latest", Latest).WithName("LatestGeneration").WithSummary("The newest session started through this web host");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetGeneration").WithSummary("A session: status, notes so far, per-bar scores, piece id when done");
         group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelGeneration").WithSummary("Stop a running session (nothing is stored)");

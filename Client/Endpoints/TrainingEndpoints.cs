@@ -61,7 +61,8 @@ internal static class TrainingEndpoints
         return await training.GetAsync(id) is { } run ? TypedResults.Ok(run) : NotFound(id);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<TrainingMetricsPoint>>, ProblemHttpResult, ValidationProblem>> MetricsAsync(TrainingService training, string id, long fromStep = 0)
+    private static async Task<Results<Ok<IReadOnlyList<TrainingMetricsPoint>>, ProblemHttpResult, ValidationProblem>> MetricsAsync(TrainingService training, string id,
+        long fromStep = 0)
     {
         if (!TrainingService.IsValidId(id)) return InvalidId(id);
         if (fromStep < 0) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["fromStep"] = ["must be 0 or more"] });
@@ -87,7 +88,8 @@ internal static class TrainingEndpoints
         return await ControlAsync(training, id, () => training.SetLearningRateAsync(id, rate));
     }
 
-    private static async Task<Results<Ok<TrainingRunSnapshot>, ProblemHttpResult, ValidationProblem>> ControlAsync(TrainingService training, string id, Func<Task<TrainingRunSnapshot>> action)
+    private static async Task<Results<Ok<TrainingRunSnapshot>, ProblemHttpResult, ValidationProblem>> ControlAsync(TrainingService training, string id,
+        Func<Task<TrainingRunSnapshot>> action)
     {
         if (!TrainingService.IsValidId(id)) return InvalidId(id);
         if (await training.GetAsync(id) is null) return NotFound(id);

@@ -34,7 +34,8 @@ internal static class AuthHosting
                 options.Cookie.SameSite = SameSiteMode.Strict;
                 options.ExpireTimeSpan = TimeSpan.FromHours(12);
                 options.SlidingExpiration = true;
-                options.Events.OnRedirectToLogin = context => ApiProblemOrRedirect(context, StatusCodes.Status401Unauthorized, "Sign in as admin (POST the admin password at /login) to do this");
+                options.Events.OnRedirectToLogin = context => ApiProblemOrRedirect(context, StatusCodes.Status401Unauthorized,
+                    "Sign in as admin (POST the admin password at /login) to do this");
                 options.Events.OnRedirectToAccessDenied = context => ApiProblemOrRedirect(context, StatusCodes.Status403Forbidden, "Only the admin may do this");
             });
         builder.Services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, policy => policy.RequireRole(AdminRole));

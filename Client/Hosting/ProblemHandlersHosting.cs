@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.Http.Json;
 
 namespace MusicCluster.Client.Hosting;
 
-/// <summary>Exceptions that are the caller's or the data's fault (4xx), or the cluster's or its storage's trouble (503, 507), answered as problem details instead of a 500.</summary>
+/// <summary>Exceptions that are the caller's or the data's fault (4xx), or the cluster's or its storage's trouble (503, 507), answered as problem details instead of a
+/// 500.</summary>
 internal static class ProblemHandlersHosting
 {
     public static IServiceCollection AddProblemHandlers(this IServiceCollection services)

@@ -28,7 +28,8 @@ public sealed class GenerationHub(GenerationRelay relay, GenerationLimits limits
         lock (watched)
         {
             if (!watched.Contains(sessionId) && watched.Count >= limit)
-                throw new HubException($"This connection already watches {watched.Count} sessions, the most one may ({GenerationLimits.WatchesPerConnectionKey}); unwatch one first");
+                throw new HubException($"This connection already watches {watched.Count} sessions, the most one " +
+                    $"may ({GenerationLimits.WatchesPerConnectionKey}); unwatch one first");
             watched.Add(sessionId);
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(sessionId));

@@ -26,7 +26,8 @@ public sealed class TrainingCompareModel(TrainingService training) : PageModel
         Runs = runs;
         var flat = runs.Select(r => Flatten(r.ConfigJson)).ToList();
         Fields = flat.SelectMany(f => f.Keys).Distinct()
-            .Select(field => (field, (IReadOnlyList<string>)flat.Select(f => f.GetValueOrDefault(field, "")).ToList(), flat.Select(f => f.GetValueOrDefault(field, "")).Distinct().Count() > 1))
+            .Select(field => (field, (IReadOnlyList<string>)flat.Select(f => f.GetValueOrDefault(field, "")).ToList(),
+                flat.Select(f => f.GetValueOrDefault(field, "")).Distinct().Count() > 1))
             .OrderByDescending(f => f.Item3).ThenBy(f => f.field, StringComparer.Ordinal).ToList();
         return Page();
     }

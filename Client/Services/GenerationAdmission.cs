@@ -38,7 +38,8 @@ public sealed class GenerationAdmission(IClusterClient cluster, GenerationLimits
                 }
                 if (attempt > 0)
                     return fromAddress >= perAddress
-                        ? $"{fromAddress} generations from your address are still running, the most one address may have ({GenerationLimits.PendingGenerationsPerAddressKey}); try again when one has finished"
+                        ? $"{fromAddress} generations from your address are still running, the most one address may " +
+                            $"have ({GenerationLimits.PendingGenerationsPerAddressKey}); try again when one has finished"
                         : $"{running.Count} generations are running on this host, the most it takes ({GenerationLimits.PendingGenerationsKey}); try again shortly";
                 candidates = (fromAddress >= perAddress ? running.Where(r => r.Value == key) : running).Select(r => r.Key).ToArray();
             }

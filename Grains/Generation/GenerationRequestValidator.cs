@@ -59,7 +59,8 @@ public static class GenerationRequestValidator
     {
         int given = (melody.MelodyMidi is null ? 0 : 1) + (melody.MelodyPieceId is null ? 0 : 1) + (melody.MelodyNotes is null ? 0 : 1);
         if (given != 1)
-            throw new ArgumentException("melodyNotes: give the melody one way: melodyNotes (a list of notes), melodyPieceId (a library piece's top voice) or melodyMidi (a MIDI file)");
+            throw new ArgumentException("melodyNotes: give the melody one way: melodyNotes (a list of notes), " +
+                "melodyPieceId (a library piece's top voice) or melodyMidi (a MIDI file)");
         if (melody.MelodyPieceId is { } id && !Interfaces.Library.PieceIds.IsValid(id))
             throw new ArgumentException($"melodyPieceId: '{id}' is not a piece id");
         if (melody.MelodyMidi is { Length: 0 })

@@ -190,7 +190,8 @@ public sealed class GenerationSessionGrain(
             const int ticksPerQuarter = Piece.DefaultTicksPerQuarter;
             var notes = input.MelodyNotes!.Select(n => new Note(n.Pitch, (long)Math.Round(n.Start * ticksPerQuarter),
                 Math.Max(1, (long)Math.Round(n.Duration * ticksPerQuarter)), 90, 0)).ToList();
-            return (SopranoMelody.FromPiece(PieceBuilder.Normalize(new Piece { Notes = notes, TimeSignatures = [new TimeSignature(0, 4, 4)] })), $"a melody of {notes.Count} notes");
+            return (SopranoMelody.FromPiece(PieceBuilder.Normalize(new Piece { Notes = notes, TimeSignatures = [new TimeSignature(0, 4, 4)] })),
+                $"a melody of {notes.Count} notes");
         }
         catch (MelodyException e)
         {

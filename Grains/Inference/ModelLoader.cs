@@ -7,7 +7,8 @@ using MusicCluster.Music.Training;
 
 namespace MusicCluster.Grains.Inference;
 
-/// <summary>Loads a checkpoint for inference: the shipped model from the build output, any other from the blob store (models/{model}/{checkpoint}.ckpt, calibration beside it).</summary>
+/// <summary>Loads a checkpoint for inference: the shipped model from the build output, any other from the blob store (models/{model}/{checkpoint}.ckpt, calibration beside
+/// it).</summary>
 public sealed class ModelLoader(IBlobStore blobs)
 {
     public static string CalibrationBlobOf(ModelRef reference) => BlobName.Validate($"models/{reference.ModelId}/{reference.CheckpointId}.calibration.json");

@@ -40,7 +40,8 @@ public sealed class ModelWorker : IDisposable
     private long stepNumber;
 
     /// <param name="liveWork">The silo's count of live work in hand, which background work outside the engine waits on (null: not counted).</param>
-    /// <param name="torchThreads">libtorch threads of the worker's thread (OpenMP counts them per thread); null or 0: the process's rule (<see cref="Music.Runtime.TorchThreads"/>).</param>
+    /// <param name="torchThreads">libtorch threads of the worker's thread (OpenMP counts them per thread); null or 0: the process's rule
+    /// (<see cref="Music.Runtime.TorchThreads"/>).</param>
     public ModelWorker(LoadedModel model, int maxBatch, LiveWork? liveWork = null, int? torchThreads = null)
     {
         Model = model;

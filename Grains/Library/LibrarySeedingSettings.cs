@@ -23,6 +23,7 @@ public sealed record LibrarySeedingSettings(int SeedCount, int Bars, int BatchSi
             section.ReadInteger("Bars", 8, 1, 64),
             section.ReadInteger("BatchSize", 16, 1, 256),
             section.ReadInteger("Threads", 1, 1, 256),
-            section.ReadInteger("Candidates", Music.Training.CriticGuidance.DefaultCandidates, Music.Training.CriticGuidance.MinCandidates, Music.Training.CriticGuidance.MaxCandidates));
+            section.ReadInteger("Candidates", Music.Training.CriticGuidance.DefaultCandidates, Music.Training.CriticGuidance.MinCandidates,
+                Music.Training.CriticGuidance.MaxCandidates));
     }
 }

@@ -57,7 +57,8 @@ public sealed class PieceAnalysisGrain(
                 return new PieceMetrics(pieceId, false, null, null, 0, 0, [], histograms, new Dictionary<string, double[]>(), problem);
             cancellation.ThrowIfCancellationRequested();
             var metrics = reference.Compare(piece)
-                .Select(m => new MetricValue(m.Name, m.Value, m.Percentile, m.Reference.Mean, m.Reference.StandardDeviation, m.Reference.Min, m.Reference.Max, m.Reference.Histogram))
+                .Select(m => new MetricValue(m.Name, m.Value, m.Percentile, m.Reference.Mean, m.Reference.StandardDeviation, m.Reference.Min, m.Reference.Max,
+                    m.Reference.Histogram))
                 .ToList();
             return new PieceMetrics(pieceId, true, reference.Source, reference.Split, reference.Excerpts, reference.ExcerptBars, metrics, histograms,
                 reference.MeanHistograms.ToDictionary(h => h.Key, h => h.Value), null);
@@ -79,7 +80,8 @@ public sealed class PieceAnalysisGrain(
                 cancellation.ThrowIfCancellationRequested();
                 var (mine, theirs) = match.LongestSharedPassage is { } passage
                     ? (Passage(melody, passage.PieceStartNote, passage.LengthNotes, piece.TicksPerQuarter),
-                       Passage(Melody.Skyline(reference.Pieces[match.ReferenceId]), passage.ReferenceStartNote, passage.LengthNotes, reference.Pieces[match.ReferenceId].TicksPerQuarter))
+                       Passage(Melody.Skyline(reference.Pieces[match.ReferenceId]), passage.ReferenceStartNote, passage.LengthNotes,
+                           reference.Pieces[match.ReferenceId].TicksPerQuarter))
                     : ([], []);
                 return new SimilarPiece(match.ReferenceId, match.Score, match.IntervalSimilarity, match.RhythmSimilarity, match.CopiedShare, match.Flagged, mine, theirs);
             }).ToList();

@@ -159,7 +159,8 @@ public sealed partial class PieceGrain(
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             throw new RenderLimitException(Id, format, RenderLimit.TimedOut, RenderLimits.RenderSecondsKey,
-                $"Rendering piece '{Id}' as {format.ToString().ToLowerInvariant()} took longer than {renders.RenderSeconds:0.###} s ({RenderLimits.RenderSecondsKey}) and was stopped; " +
+                $"Rendering piece '{Id}' as {format.ToString().ToLowerInvariant()} took longer than " +
+                $"{renders.RenderSeconds:0.###} s ({RenderLimits.RenderSecondsKey}) and was stopped; " +
                 "nothing of it was kept.");
         }
     }

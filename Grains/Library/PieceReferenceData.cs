@@ -42,7 +42,8 @@ public sealed class PieceReferenceData(PieceReferenceSettings settings, ILogger<
 
     private static (ReferenceMetrics?, string?) LoadMetrics(PieceReferenceSettings settings, ILogger logger)
     {
-        if (settings.MetricsPath is not { } path) return (null, "No reference metrics: this build ships no model; set MusicCluster:ReferenceMetrics to a file written by `musiccluster reference`.");
+        if (settings.MetricsPath is not { } path) return (null,
+            "No reference metrics: this build ships no model; set MusicCluster:ReferenceMetrics to a file written by `musiccluster reference`.");
         try
         {
             return (ReferenceMetrics.FromJson(File.ReadAllText(path), path), null);

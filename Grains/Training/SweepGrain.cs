@@ -37,7 +37,8 @@ public sealed class SweepGrain(
                 if (SweepSettings.ProblemWith(request.Parameters[i]) is { } problem) errors.Add($"parameters[{i}].{request.Parameters[i].Field}: {problem}");
             if (request.Parameters.GroupBy(p => p.Field).Any(g => g.Count() > 1)) errors.Add("parameters: a field is named twice");
         }
-        if (request.Mode == SweepMode.Random && request.Count is < 1 or > SweepRequest.MaxRuns) errors.Add($"count: must be from 1 to {SweepRequest.MaxRuns} for a random search, got {request.Count}");
+        if (request.Mode == SweepMode.Random && request.Count is < 1 or > SweepRequest.MaxRuns)
+            errors.Add($"count: must be from 1 to {SweepRequest.MaxRuns} for a random search, got {request.Count}");
         if (errors.Count == 0 && request.Mode == SweepMode.Grid && SweepSettings.GridSize(request.Parameters!) > SweepRequest.MaxRuns)
             errors.Add($"parameters: the grid has {SweepSettings.GridSize(request.Parameters!)} combinations; at most {SweepRequest.MaxRuns}");
         if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors));

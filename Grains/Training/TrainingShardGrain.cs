@@ -90,7 +90,8 @@ public sealed class TrainingShardGrain(
     {
         Require(callEpoch);
         if (outgoing is not { } vector || vector.Step != step)
-            throw new StaleStepException($"{this.GetPrimaryKeyString()}: chunk {index} of step {step} asked for, but it holds {(outgoing is { } o ? $"step {o.Step}'s" : "no")} vector");
+            throw new StaleStepException($"{this.GetPrimaryKeyString()}: chunk {index} of step {step} asked for, " +
+                $"but it holds {(outgoing is { } o ? $"step {o.Step}'s" : "no")} vector");
         if (index < 0 || index >= vector.Chunks.Count)
             throw new ArgumentOutOfRangeException(nameof(index), index, $"the vector of step {step} has {vector.Chunks.Count} chunks");
         return Task.FromResult(new TrainingTensorChunk(epoch, step, index, vector.Chunks[index]));
@@ -117,7 +118,8 @@ public sealed class TrainingShardGrain(
         ArgumentNullException.ThrowIfNull(apply);
         var (running, shardThread) = Require(apply.Epoch);
         if (incoming is not { } assembling || assembling.Step != apply.Step || assembling.Chunks.Length != apply.Chunks)
-            throw new StaleStepException($"{this.GetPrimaryKeyString()}: apply of step {apply.Step} with {apply.Chunks} chunks, but it holds {(incoming is { } i ? $"{i.Chunks.Length} chunk(s) of step {i.Step}" : "no chunks")}");
+            throw new StaleStepException($"{this.GetPrimaryKeyString()}: apply of step {apply.Step} with {apply.Chunks} chunks, but it " +
+                $"holds {(incoming is { } i ? $"{i.Chunks.Length} chunk(s) of step {i.Step}" : "no chunks")}");
         incoming = null;
         var chunks = assembling.Chunks.Select((c, n) => c ?? throw new ArgumentException($"chunk {n} of step {apply.Step} never arrived")).ToList();
         await shardThread.RunAsync(() =>
@@ -155,7 +157,8 @@ public sealed class TrainingShardGrain(
     {
         if (callEpoch < epoch) throw Stale(callEpoch);
         if (callEpoch > epoch || worker is not { } running || thread is not { } shardThread)
-            throw new InvalidOperationException($"{this.GetPrimaryKeyString()}: not started for epoch {callEpoch} (this activation on {ThisSilo} holds {(worker is null ? "no model" : $"epoch {epoch}'s")})");
+            throw new InvalidOperationException($"{this.GetPrimaryKeyString()}: not started for epoch {callEpoch} (this activation " +
+                $"on {ThisSilo} holds {(worker is null ? "no model" : $"epoch {epoch}'s")})");
         return (running, shardThread);
     }
 

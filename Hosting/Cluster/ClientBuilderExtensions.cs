@@ -28,7 +28,8 @@ public static class ClientBuilderExtensions
                 client.UseAzureStorageClustering(options => options.TableServiceClient = new TableServiceClient(tables));
                 break;
             case ClusteringKind.Redis:
-                client.UseRedisClustering(cluster.RequireConnectionString(cluster.ConnectionString, "Cluster:ConnectionString", "Redis clustering needs a Redis connection string"));
+                client.UseRedisClustering(cluster.RequireConnectionString(cluster.ConnectionString, "Cluster:ConnectionString",
+                    "Redis clustering needs a Redis connection string"));
                 break;
         }
         return client;

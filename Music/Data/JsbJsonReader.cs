@@ -71,7 +71,8 @@ public static class JsbJsonReader
         }
         var missing = DatasetSplits.All.Where(name => !splits.ContainsKey(name)).ToList();
         if (missing.Count > 0)
-            throw new DatasetFormatException(fileName, $"missing key{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Select(m => $"\"{m}\""))}", "$", reader.TokenStartIndex + bomLength);
+            throw new DatasetFormatException(fileName, $"missing key{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Select(m => $"\"{m}\""))}", "$",
+                reader.TokenStartIndex + bomLength);
         if (reader.Read())
             throw new DatasetFormatException(fileName, $"unexpected {Describe(reader.TokenType)} after the top-level object", "$", reader.TokenStartIndex + bomLength);
         return new JsbCorpus(DatasetSplits.All.ToDictionary(name => name, name => splits[name]));
@@ -89,7 +90,8 @@ public static class JsbJsonReader
             Next(ref reader, fileName, path, bomLength);
             if (reader.TokenType == JsonTokenType.EndArray) break;
             if (reader.TokenType != JsonTokenType.StartArray)
-                throw new DatasetFormatException(fileName, $"expected a piece (a list of steps), found {Describe(reader.TokenType)}", path.ToString(), reader.TokenStartIndex + bomLength);
+                throw new DatasetFormatException(fileName, $"expected a piece (a list of steps), found {Describe(reader.TokenType)}", path.ToString(),
+                    reader.TokenStartIndex + bomLength);
             long pieceStart = reader.TokenStartIndex + bomLength;
             cells.Clear();
             for (path.Step = 0; ; path.Step++)
@@ -97,7 +99,8 @@ public static class JsbJsonReader
                 Next(ref reader, fileName, path, bomLength);
                 if (reader.TokenType == JsonTokenType.EndArray) break;
                 if (reader.TokenType != JsonTokenType.StartArray)
-                    throw new DatasetFormatException(fileName, $"expected a step (a list of {ChoraleGrid.Voices} pitches), found {Describe(reader.TokenType)}", path.ToString(), reader.TokenStartIndex + bomLength);
+                    throw new DatasetFormatException(fileName, $"expected a step (a list of {ChoraleGrid.Voices} pitches), found {Describe(reader.TokenType)}", path.ToString(),
+                        reader.TokenStartIndex + bomLength);
                 ReadStep(ref reader, path, fileName, bomLength, cells);
             }
             path.Step = -1;
@@ -119,17 +122,20 @@ public static class JsbJsonReader
                 int voices = path.Voice;
                 path.Voice = -1;
                 if (voices != ChoraleGrid.Voices)
-                    throw new DatasetFormatException(fileName, $"a step has {voices} voice{(voices == 1 ? "" : "s")}; expected exactly {ChoraleGrid.Voices} (S, A, T, B)", path.ToString(), stepStart);
+                    throw new DatasetFormatException(fileName, $"a step has {voices} voice{(voices == 1 ? "" : "s")}; expected exactly {ChoraleGrid.Voices} (S, A, T, B)",
+                        path.ToString(), stepStart);
                 return;
             }
             if (path.Voice >= ChoraleGrid.Voices)
                 throw new DatasetFormatException(fileName, $"a step has more than {ChoraleGrid.Voices} voices (S, A, T, B)", path.ToString(), reader.TokenStartIndex + bomLength);
             if (reader.TokenType != JsonTokenType.Number)
-                throw new DatasetFormatException(fileName, $"expected a pitch (an integer), found {Describe(reader.TokenType)}", path.ToString(), reader.TokenStartIndex + bomLength);
+                throw new DatasetFormatException(fileName, $"expected a pitch (an integer), found {Describe(reader.TokenType)}", path.ToString(),
+                    reader.TokenStartIndex + bomLength);
             if (!reader.TryGetInt32(out int pitch))
                 throw new DatasetFormatException(fileName, $"pitch {Preview(reader.ValueSpan)} is not an integer", path.ToString(), reader.TokenStartIndex + bomLength);
             if (pitch is not (ChoraleGrid.Silent or (>= 0 and <= 127)))
-                throw new DatasetFormatException(fileName, $"pitch {pitch} is out of range (a MIDI pitch 0-127, or -1 for silence)", path.ToString(), reader.TokenStartIndex + bomLength);
+                throw new DatasetFormatException(fileName, $"pitch {pitch} is out of range (a MIDI pitch 0-127, or -1 for silence)", path.ToString(),
+                    reader.TokenStartIndex + bomLength);
             cells.Add(pitch);
         }
     }

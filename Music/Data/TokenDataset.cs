@@ -52,13 +52,15 @@ public sealed class TokenDataset
         if (manifest.Tokenizer is null || manifest.Vocabulary is null || manifest.Splits is null || manifest.Source is null)
             throw new DatasetFormatException(manifestPath, "the manifest lacks source, tokenizer, vocabulary or splits");
         if (manifest.FormatVersion != DatasetManifest.CurrentFormatVersion)
-            throw new DatasetFormatException(manifestPath, $"manifest format version {manifest.FormatVersion}; this build reads {DatasetManifest.CurrentFormatVersion}", "formatVersion");
+            throw new DatasetFormatException(manifestPath, $"manifest format version {manifest.FormatVersion}; this build reads {DatasetManifest.CurrentFormatVersion}",
+                "formatVersion");
 
         Vocabulary vocabulary;
         try { vocabulary = Vocabulary.FromDocument(manifest.Vocabulary); }
         catch (InvalidVocabularyException e) { throw new DatasetFormatException(manifestPath, e.Message, "vocabulary", inner: e); }
         if (manifest.Tokenizer.VocabularyVersion != vocabulary.Version)
-            throw new DatasetFormatException(manifestPath, $"tokenizer.vocabularyVersion {manifest.Tokenizer.VocabularyVersion} differs from the embedded vocabulary {vocabulary.Version}", "tokenizer.vocabularyVersion");
+            throw new DatasetFormatException(manifestPath,
+                $"tokenizer.vocabularyVersion {manifest.Tokenizer.VocabularyVersion} differs from the embedded vocabulary {vocabulary.Version}", "tokenizer.vocabularyVersion");
 
         var shards = new Dictionary<string, List<TokenShard>>();
         foreach (var split in manifest.Splits)
@@ -97,7 +99,8 @@ public sealed class TokenDataset
     /// <summary>The token sequences of a split, shard by shard, in the order they were written.</summary>
     public IEnumerable<TokenSequence> ReadSplit(string split)
     {
-        if (!_shards.TryGetValue(split, out var shards)) throw new ArgumentException($"The dataset has no split '{split}' (it has {string.Join(", ", _shards.Keys)})", nameof(split));
+        if (!_shards.TryGetValue(split, out var shards)) throw new ArgumentException($"The dataset has no split '{split}' (it has {string.Join(", ", _shards.Keys)})",
+            nameof(split));
         foreach (var shard in shards)
             foreach (var (label, tokens) in shard.ReadAll())
                 yield return new TokenSequence(label, tokens);

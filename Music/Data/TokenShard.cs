@@ -70,7 +70,8 @@ public sealed class TokenShard
             ulong offset = BinaryPrimitives.ReadUInt64LittleEndian(indexBytes.AsSpan(i * 8));
             long at = (long)indexOffset + i * 8L;
             if (offset > tokenCount || (i > 0 && (long)offset < offsets[i - 1])) throw Error($"index entry {i} ({offset}) is out of order or beyond {tokenCount} tokens", at);
-            if ((i == 0 && offset != 0) || (i == offsets.Length - 1 && offset != tokenCount)) throw Error($"index entry {i} is {offset}; the index must run from 0 to {tokenCount}", at);
+            if ((i == 0 && offset != 0) || (i == offsets.Length - 1 && offset != tokenCount)) throw Error($"index entry {i} is {offset}; the index must run from 0 to {tokenCount}",
+                at);
             offsets[i] = (long)offset;
         }
 
@@ -115,7 +116,8 @@ public sealed class TokenShard
         var bytes = new byte[checked(count * width)];
         int read = RandomAccess.Read(handle, bytes, TokenShardFormat.HeaderBytes + start * width);
         if (read != bytes.Length)
-            throw new DatasetFormatException(Path, $"piece {piece} is cut short (the file changed after it was opened?)", "token shard", TokenShardFormat.HeaderBytes + start * width + read);
+            throw new DatasetFormatException(Path, $"piece {piece} is cut short (the file changed after it was opened?)", "token shard",
+                TokenShardFormat.HeaderBytes + start * width + read);
         var tokens = new int[count];
         for (int i = 0; i < tokens.Length; i++)
         {

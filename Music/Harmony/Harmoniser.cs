@@ -57,6 +57,7 @@ public static class Harmoniser
         if (model.Config.VocabSize != vocabulary.Count)
             throw new ArgumentException($"the model has {model.Config.VocabSize} token ids but vocabulary {vocabulary.Version} has {vocabulary.Count}", nameof(vocabulary));
         return TokenizerFactory.FromVocabulary(vocabulary) as IGridTokenizer
-            ?? throw new ArgumentException($"a harmonisation needs a harmony model ({JsbHarmonyTokenizer.Kind} tokens) or a chorale model ({JsbGridTokenizer.Kind}), not one of {vocabulary.Kind}", nameof(vocabulary));
+            ?? throw new ArgumentException($"a harmonisation needs a harmony model ({JsbHarmonyTokenizer.Kind} tokens) " +
+                $"or a chorale model ({JsbGridTokenizer.Kind}), not one of {vocabulary.Kind}", nameof(vocabulary));
     }
 }

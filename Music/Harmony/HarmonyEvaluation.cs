@@ -58,7 +58,8 @@ public sealed class HarmonyEvaluation(TransformerGenerator harmonyModel, Vocabul
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (dataset.Vocabulary.Kind != JsbGridTokenizer.Kind)
-            throw new ArgumentException($"dataset {dataset.Folder} holds {dataset.Vocabulary.Kind} tokens; the evaluation reads chorale grids (dataset import --tokenizer grid)", nameof(dataset));
+            throw new ArgumentException($"dataset {dataset.Folder} holds {dataset.Vocabulary.Kind} tokens; the evaluation reads chorale grids (dataset import --tokenizer grid)",
+                nameof(dataset));
         if (!scorer.Windows.Vocabulary.SameAs(dataset.Vocabulary))
             throw new ArgumentException($"the critic reads vocabulary {scorer.Windows.Vocabulary.Version}, the dataset holds {dataset.Vocabulary.Version}", nameof(scorer));
         var gridTokenizer = new JsbGridTokenizer();
@@ -77,7 +78,8 @@ public sealed class HarmonyEvaluation(TransformerGenerator harmonyModel, Vocabul
             stride, cancellation: cancellation, counts: index => index > 0 && harmonyTokenizer.CellAt(index - 1).Voice != 0);
         var choraleNll = EvaluationNll.Compute(choraleModel, dataset.Vocabulary, grids.Select(g => (IReadOnlyList<int>)gridTokenizer.EncodeGrid(g)).ToList(),
             stride, cancellation: cancellation, counts: index => index > 0 && (index - 1) % ChoraleGrid.Voices != 0);
-        string method = $"teacher forcing, windows of the context length every {stride} tokens (each token predicted once, after at least {stride} tokens of history where the piece has them), alto, tenor and bass tokens only";
+        string method = $"teacher forcing, windows of the context length every {stride} tokens (each token predicted once, " +
+            $"after at least {stride} tokens of history where the piece has them), alto, tenor and bass tokens only";
 
         var refused = new List<string>();
         var bach = new List<Pieces.Piece>();

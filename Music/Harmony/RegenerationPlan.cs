@@ -62,7 +62,8 @@ public sealed class RegenerationPlan
         {
             int voice = Array.FindIndex(ChoraleGrid.VoiceNames, v => string.Equals(v, name?.Trim(), StringComparison.OrdinalIgnoreCase)
                 || string.Equals(v[..1], name?.Trim(), StringComparison.OrdinalIgnoreCase));
-            if (voice < 0) throw new ArgumentException($"voices: '{name}' is not a voice; choose among {string.Join(", ", ChoraleGrid.VoiceNames.Select(v => v.ToLowerInvariant()))}");
+            if (voice < 0) throw new ArgumentException($"voices: '{name}' is not a voice; choose among " +
+                $"{string.Join(", ", ChoraleGrid.VoiceNames.Select(v => v.ToLowerInvariant()))}");
             voices.Add(voice);
         }
         return voices.ToArray();

@@ -73,7 +73,8 @@ public sealed class SopranoMelody
     {
         if (notes.Count == 0) throw new MelodyException("The melody holds no notes");
         if (piece.TicksPerQuarter <= 0 || piece.TicksPerQuarter % StepsPerQuarter != 0)
-            throw new MelodyException($"The melody's ticks per quarter note ({piece.TicksPerQuarter}) are not a multiple of {StepsPerQuarter}: its 16th notes do not fall on whole ticks");
+            throw new MelodyException($"The melody's ticks per quarter note ({piece.TicksPerQuarter}) are not a " +
+                $"multiple of {StepsPerQuarter}: its 16th notes do not fall on whole ticks");
         notes.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Pitch.CompareTo(b.Pitch));
         long ticksPerStep = piece.TicksPerQuarter / StepsPerQuarter;
         string Where(Note note) => $"{ChoraleVoicing.NameOf(note.Pitch)} at {ChoraleVoicing.Position(piece, (int)Math.Min(int.MaxValue, note.Start / ticksPerStep))}";
@@ -90,7 +91,8 @@ public sealed class SopranoMelody
             if (i > 0 && notes[i - 1].End > note.Start)
                 throw new MelodyException($"Two notes sound at once: {Where(notes[i - 1])} is still sounding when {Where(note)} starts; a melody is one note at a time");
             if (!soprano.Contains(note.Pitch))
-                throw new MelodyException($"{Where(note)} is outside the soprano's range {ChoraleVoicing.NameOf(soprano.Lowest)}-{ChoraleVoicing.NameOf(soprano.Highest)} (MIDI {soprano.Lowest}-{soprano.Highest})");
+                throw new MelodyException($"{Where(note)} is outside the soprano's range " +
+                    $"{ChoraleVoicing.NameOf(soprano.Lowest)}-{ChoraleVoicing.NameOf(soprano.Highest)} (MIDI {soprano.Lowest}-{soprano.Highest})");
             // The model reads the melody on the 16th grid; the output keeps the notes as played.
             long first = Step(note.Start), end = Math.Max(first + 1, Step(note.End));
             for (long step = first; step < end; step++)

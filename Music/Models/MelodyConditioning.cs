@@ -12,7 +12,8 @@ namespace MusicCluster.Music.Models;
 /// </summary>
 public sealed record MelodyConditioning(int[] Melody, int[] StepOfInput)
 {
-    /// <summary>A melody to write under (sampling): <paramref name="melody"/> cell tokens, a sequence of <paramref name="positions"/> input positions in <paramref name="layout"/>.</summary>
+    /// <summary>A melody to write under (sampling): <paramref name="melody"/> cell tokens, a sequence of <paramref name="positions"/> input positions in
+    /// <paramref name="layout"/>.</summary>
     public static MelodyConditioning ForMelody(IGridTokenizer layout, IReadOnlyList<int> melody, int positions)
     {
         ArgumentNullException.ThrowIfNull(layout);
@@ -44,7 +45,8 @@ public sealed record MelodyConditioning(int[] Melody, int[] StepOfInput)
         TokenizerFactory.FromVocabulary(vocabulary) as IGridTokenizer
         ?? throw new ArgumentException($"a melody encoder reads the soprano of a chorale grid; vocabulary {vocabulary.Version} is not a grid serialization");
 
-    /// <summary>Whether the token at <paramref name="position"/> of a sequence (start token at 0) is a melody cell: given to a melody-encoder model, never predicted by it.</summary>
+    /// <summary>Whether the token at <paramref name="position"/> of a sequence (start token at 0) is a melody cell: given to a melody-encoder model, never predicted by
+    /// it.</summary>
     public static bool IsMelodyCell(IGridTokenizer layout, int position) => position >= 1 && layout.CellAt(position - 1).Voice == 0;
 
     /// <summary>

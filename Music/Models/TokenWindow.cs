@@ -14,7 +14,8 @@ public readonly record struct TokenWindow(int Start, int End)
             if (window.Start < 0 || window.End > sequenceLength || window.Start >= window.End)
                 throw new ArgumentException($"window {i} [{window.Start}, {window.End}) is empty or outside the sequence of {sequenceLength} positions", nameof(windows));
             if (window.Length > maxLength)
-                throw new ArgumentException($"window {i} [{window.Start}, {window.End}) has {window.Length} positions, more than the critic's context length {maxLength}", nameof(windows));
+                throw new ArgumentException($"window {i} [{window.Start}, {window.End}) has {window.Length} positions, more than the critic's context length {maxLength}",
+                    nameof(windows));
         }
     }
 }

@@ -107,7 +107,8 @@ public sealed class TransformerCritic : nn.Module<Tensor, Tensor?, Tensor>
     /// </summary>
     public static Tensor PoolWindows(Tensor positionScores, IReadOnlyList<TokenWindow> windows)
     {
-        if (positionScores.dim() != 2) throw new ArgumentException($"position scores must be [batch, time], got [{string.Join(", ", positionScores.shape)}]", nameof(positionScores));
+        if (positionScores.dim() != 2) throw new ArgumentException($"position scores must be [batch, time], got [{string.Join(", ", positionScores.shape)}]",
+            nameof(positionScores));
         TokenWindow.CheckAll(windows, (int)positionScores.size(1), int.MaxValue);
         using var scope = NewDisposeScope();
         var pooled = windows.Select(w => positionScores.narrow(1, w.Start, w.Length).mean([1L])).ToArray();

@@ -214,7 +214,8 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
             if (slots[i] < 0 || slots[i] >= cache.Slots) throw new ArgumentException($"slot {slots[i]} is not in [0, {cache.Slots})", nameof(slots));
             int length = cache.Length(slots[i]);
             if (length < 1 || length >= cache.Capacity)
-                throw new ArgumentException($"slot {slots[i]} holds {length} positions: a step needs 1 to {cache.Capacity - 1} (load its primer first; rebuild it when full)", nameof(slots));
+                throw new ArgumentException($"slot {slots[i]} holds {length} positions: a step needs 1 to {cache.Capacity - 1} (load its primer first; rebuild it when full)",
+                    nameof(slots));
             positions[i] = length;
             span = Math.Max(span, slots[i] + 1);
             slotsAreRows &= slots[i] == i;
@@ -263,7 +264,8 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
         var ids = new long[rows * time];
         for (int i = 0; i < rows; i++)
         {
-            if (windows[i].Count != time) throw new ArgumentException($"window {i} has {windows[i].Count} tokens but window 0 has {time}: one primer pass takes windows of one length", nameof(windows));
+            if (windows[i].Count != time) throw new ArgumentException($"window {i} has {windows[i].Count} tokens but window 0 " +
+                $"has {time}: one primer pass takes windows of one length", nameof(windows));
             if (slots[i] < 0 || slots[i] >= cache.Slots) throw new ArgumentException($"slot {slots[i]} is not in [0, {cache.Slots})", nameof(slots));
             for (int t = 0; t < time; t++)
             {

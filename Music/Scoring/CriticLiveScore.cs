@@ -128,7 +128,8 @@ public sealed class CriticLiveScore
         if (finished) throw new InvalidOperationException("this live score is already finished");
         if (tokens.Count == 0) throw new InvalidOperationException("no tokens were fed: there is nothing to score");
         if (requested != rawBars.Count)
-            throw new InvalidOperationException($"bars {rawBars.Count}..{requested - 1} were handed out for scoring and are not recorded yet: score every request before finishing");
+            throw new InvalidOperationException($"bars {rawBars.Count}..{requested - 1} were handed out for scoring " +
+                "and are not recorded yet: score every request before finishing");
         if (tracker.BarStarts.Count == 0)
         {
             rawBars.AddRange(scorer.Windows.ScoreWindows(tokens, scorer.Windows.Windows(tokens)));
@@ -171,5 +172,6 @@ public sealed class CriticLiveScore
     }
 }
 
-/// <summary>Bars of one live score to be scored (<see cref="CriticLiveScore.TakeUnscored"/>): the first bar's number, the tokens the windows cover and the windows within them.</summary>
+/// <summary>Bars of one live score to be scored (<see cref="CriticLiveScore.TakeUnscored"/>): the first bar's number, the tokens the windows cover and the windows within
+/// them.</summary>
 public sealed record LiveBarsRequest(CriticLiveScore Live, int FirstBar, IReadOnlyList<int> Tokens, IReadOnlyList<TokenWindow> Windows);

@@ -63,7 +63,8 @@ public static class CriticNegatives
         }
         var atZero = new List<int>();
         if (bar.Count > 1 && vocabulary.TokenOf(bar[1]) == "Position_0")
-            while (bar.Count > 2 && vocabulary.TokenOf(bar[2]) is var name && (name.StartsWith("Tempo_", StringComparison.Ordinal) || name.StartsWith("Key_", StringComparison.Ordinal)))
+            while (bar.Count > 2 && vocabulary.TokenOf(bar[2]) is var name
+                && (name.StartsWith("Tempo_", StringComparison.Ordinal) || name.StartsWith("Key_", StringComparison.Ordinal)))
             {
                 atZero.Add(bar[2]);
                 bar.RemoveAt(2);

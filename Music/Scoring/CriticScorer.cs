@@ -20,7 +20,8 @@ public sealed class CriticScorer
         options = (options ?? ForCalibration(calibration)).EnsureValid();
         if (options.WindowBars != calibration.WindowBars)
             throw new ArgumentException(
-                $"the calibration of {calibration.ModelId}/{calibration.CheckpointId} was made with windows of {calibration.WindowBars} bars, not {options.WindowBars}: scores of other windows are on another scale",
+                $"the calibration of {calibration.ModelId}/{calibration.CheckpointId} was made with windows of " +
+                $"{calibration.WindowBars} bars, not {options.WindowBars}: scores of other windows are on another scale",
                 nameof(options));
         Windows = new CriticWindowScorer(critic, vocabulary, options);
     }

@@ -60,8 +60,10 @@ public sealed record CriticTrainingOptions
         if (!Enum.IsDefined(Loss)) throw new ArgumentOutOfRangeException(nameof(Loss), Loss, "loss must be wasserstein or logistic");
         if (Steps < 0) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "steps must be >= 0");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "batchSize must be >= 1");
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "learningRate must be a finite number > 0");
-        if (!(GradientPenaltyWeight >= 0) || !double.IsFinite(GradientPenaltyWeight)) throw new ArgumentOutOfRangeException(nameof(GradientPenaltyWeight), GradientPenaltyWeight, "gradientPenaltyWeight must be finite and >= 0");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate,
+            "learningRate must be a finite number > 0");
+        if (!(GradientPenaltyWeight >= 0) || !double.IsFinite(GradientPenaltyWeight)) throw new ArgumentOutOfRangeException(nameof(GradientPenaltyWeight), GradientPenaltyWeight,
+            "gradientPenaltyWeight must be finite and >= 0");
         if (GradientPenaltyInterval < 1) throw new ArgumentOutOfRangeException(nameof(GradientPenaltyInterval), GradientPenaltyInterval, "gradientPenaltyInterval must be >= 1");
         if (!(ShuffledShare >= 0 && ShuffledShare <= 1)) throw new ArgumentOutOfRangeException(nameof(ShuffledShare), ShuffledShare, "shuffledShare must be in [0, 1]");
         if (!(WindowPermutationShare >= 0 && WindowPermutationShare <= 1))

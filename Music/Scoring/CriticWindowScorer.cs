@@ -17,7 +17,8 @@ public sealed class CriticWindowScorer
         Critic = critic ?? throw new ArgumentNullException(nameof(critic));
         Vocabulary = vocabulary ?? throw new ArgumentNullException(nameof(vocabulary));
         if (critic.Config.VocabSize != vocabulary.Count)
-            throw new ArgumentException($"the critic has {critic.Config.VocabSize} token ids but vocabulary {vocabulary.Version} has {vocabulary.Count}: they do not belong together", nameof(vocabulary));
+            throw new ArgumentException($"the critic has {critic.Config.VocabSize} token ids but vocabulary " +
+                $"{vocabulary.Version} has {vocabulary.Count}: they do not belong together", nameof(vocabulary));
         Options = (options ?? new CriticScorerOptions()).EnsureValid();
         CriticBarTracker.For(vocabulary); // refuses a vocabulary without bars now, not at the first score
     }

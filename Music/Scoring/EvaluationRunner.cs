@@ -15,7 +15,8 @@ namespace MusicCluster.Music.Scoring;
 /// </summary>
 /// <param name="metrics">Objective metrics: (real pieces, generated pieces) -> named figures, e.g. the overlap
 /// area of each metric's distribution; null leaves <see cref="EvaluationResult.Metrics"/> empty.</param>
-public sealed class EvaluationRunner(TransformerGenerator generator, CriticScorer scorer, Func<IReadOnlyList<Piece>, IReadOnlyList<Piece>, IReadOnlyDictionary<string, double>>? metrics = null)
+public sealed class EvaluationRunner(TransformerGenerator generator, CriticScorer scorer,
+    Func<IReadOnlyList<Piece>, IReadOnlyList<Piece>, IReadOnlyDictionary<string, double>>? metrics = null)
 {
     public EvaluationResult Run(TokenDataset dataset, EvaluationOptions? options = null, IProgress<string>? progress = null, CancellationToken cancellation = default)
     {
@@ -65,7 +66,8 @@ public sealed class EvaluationRunner(TransformerGenerator generator, CriticScore
             Split = options.Split,
             NllPerToken = nll.PerToken,
             NllTokens = nll.Tokens,
-            NllMethod = $"teacher forcing, windows of {generator.Config.ContextLength} tokens every {options.NllStride ?? generator.Config.ContextLength}, each token predicted once, <bos> prepended where missing",
+            NllMethod = $"teacher forcing, windows of {generator.Config.ContextLength} tokens every " +
+                $"{options.NllStride ?? generator.Config.ContextLength}, each token predicted once, <bos> prepended where missing",
             RealPieces = real.Count,
             GeneratedPieces = generated.Count,
             CriticAuc = AucCalculator.Compute(realScores, generatedScores),

@@ -17,7 +17,8 @@ public sealed class SimilarityIndex
 
     private sealed record Entry(string Id, Profile Profile);
 
-    private sealed record Profile(IReadOnlyList<MelodyNote> Melody, int[] Intervals, Dictionary<long, int> IntervalGrams, Dictionary<long, int> RhythmGrams, double IntervalNorm, double RhythmNorm);
+    private sealed record Profile(IReadOnlyList<MelodyNote> Melody, int[] Intervals, Dictionary<long, int> IntervalGrams, Dictionary<long, int> RhythmGrams, double IntervalNorm,
+        double RhythmNorm);
 
     public SimilarityIndex(IEnumerable<(string Id, Piece Piece)> references, SimilarityOptions? options = null)
     {

@@ -45,7 +45,8 @@ public sealed record BlobStoreSettings
     {
         BlobStoreKind.Local => new LocalFolderBlobStore(DataPath),
         BlobStoreKind.AzureBlob => new AzureBlobStore(
-            AzureConnectionString ?? throw new InvalidOperationException("Storage kind AzureBlob needs an Azure Storage connection string (MusicCluster:Storage:AzureConnectionString)"),
+            AzureConnectionString ?? throw new InvalidOperationException("Storage kind AzureBlob needs an Azure Storage connection " +
+                "string (MusicCluster:Storage:AzureConnectionString)"),
             AzureContainer, Retry),
         _ => throw new InvalidOperationException($"Unknown storage kind {Kind}"),
     };

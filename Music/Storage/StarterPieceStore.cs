@@ -52,7 +52,8 @@ public sealed class StarterPieceStore(IBlobStore blobs)
         return ids;
     }
 
-    /// <summary>The piece's record and MIDI, or null when it has not been written (completely). Throws InvalidDataException (a bad record) or BlobIntegrityException (a damaged blob) naming the blob when unreadable.</summary>
+    /// <summary>The piece's record and MIDI, or null when it has not been written (completely). Throws InvalidDataException (a bad record) or BlobIntegrityException (a damaged
+    /// blob) naming the blob when unreadable.</summary>
     public async Task<(StarterPieceRecord Record, byte[] Midi)?> ReadAsync(string id, CancellationToken cancellation = default)
     {
         string recordBlob = RecordBlob(id), midiBlob = MidiBlob(id);

@@ -113,7 +113,8 @@ public sealed class ChoraleGrid : IEquatable<ChoraleGrid>
             {
                 ref int cell = ref cells[step * Voices + note.Track];
                 if (cell != Silent)
-                    throw new ArgumentException($"{VoiceNames[note.Track]} has two notes ({cell} and {note.Pitch}) at step {step}: a voice sounds one note at a time", nameof(piece));
+                    throw new ArgumentException($"{VoiceNames[note.Track]} has two notes ({cell} and {note.Pitch}) at step {step}: a voice sounds one note at a time",
+                        nameof(piece));
                 cell = CheckPitch(note.Pitch, (int)step, note.Track);
             }
         }

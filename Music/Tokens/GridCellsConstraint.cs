@@ -23,7 +23,8 @@ public sealed class GridCellsConstraint : ITokenConstraint
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(fixedCells);
-        if (fixedCells.Count % ChoraleGrid.Voices != 0) throw new ArgumentException($"{fixedCells.Count} cells are not whole steps of {ChoraleGrid.Voices} voices", nameof(fixedCells));
+        if (fixedCells.Count % ChoraleGrid.Voices != 0) throw new ArgumentException($"{fixedCells.Count} cells are not whole steps of {ChoraleGrid.Voices} voices",
+            nameof(fixedCells));
         steps = fixedCells.Count / ChoraleGrid.Voices;
         ArgumentOutOfRangeException.ThrowIfLessThan(untilStep, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(untilStep, steps);

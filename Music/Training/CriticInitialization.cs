@@ -19,7 +19,8 @@ public static class CriticInitialization
         ArgumentNullException.ThrowIfNull(critic);
         ArgumentNullException.ThrowIfNull(generator);
         if (critic.Config.Layers > generator.Config.Layers)
-            throw new ArgumentException($"the critic has {critic.Config.Layers} layers, the generator only {generator.Config.Layers}: there are not enough blocks to copy", nameof(critic));
+            throw new ArgumentException($"the critic has {critic.Config.Layers} layers, the generator only {generator.Config.Layers}: there are not enough blocks to copy",
+                nameof(critic));
         var source = generator.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
         int copied = 0;
         using var noGradient = no_grad();
@@ -29,7 +30,8 @@ public static class CriticInitialization
             if (!source.TryGetValue(name, out var from))
                 throw new ArgumentException($"the generator has no parameter '{name}' to start the critic's from", nameof(generator));
             if (!from.shape.SequenceEqual(target.shape))
-                throw new ArgumentException($"parameter '{name}' is [{string.Join(", ", from.shape)}] in the generator but [{string.Join(", ", target.shape)}] in the critic", nameof(generator));
+                throw new ArgumentException($"parameter '{name}' is [{string.Join(", ", from.shape)}] in the generator but [{string.Join(", ", target.shape)}] in the critic",
+                    nameof(generator));
             target.copy_(from);
             copied++;
         }

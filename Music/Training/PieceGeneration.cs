@@ -60,7 +60,8 @@ public static class PieceGeneration
         int steps = (contextLength - 1) / ChoraleGrid.Voices;
         return steps >= 1
             ? steps
-            : throw new ArgumentException($"the model reads {contextLength} tokens at once, too few for its start token and one step of {ChoraleGrid.Voices} voices: it takes no primer");
+            : throw new ArgumentException($"the model reads {contextLength} tokens at once, too few for its start " +
+                $"token and one step of {ChoraleGrid.Voices} voices: it takes no primer");
     }
 
     public static GeneratedPiece Generate(TransformerGenerator model, Vocabulary vocabulary, int bars, SamplingOptions options, Piece? primer = null,

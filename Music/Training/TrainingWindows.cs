@@ -22,7 +22,8 @@ public sealed class TrainingWindows
         sequenceStarts = new int[all.Count];
         for (int i = 1; i < all.Count; i++) sequenceStarts[i] = sequenceStarts[i - 1] + all[i - 1].Length;
         if (stream.Length < windowLength)
-            throw new ArgumentException($"the train split has {stream.Length} tokens, fewer than one window of {windowLength} (context length + 1): use a smaller contextLength or more data");
+            throw new ArgumentException($"the train split has {stream.Length} tokens, fewer than one window of " +
+                $"{windowLength} (context length + 1): use a smaller contextLength or more data");
         WindowLength = windowLength;
         Seed = seed;
     }

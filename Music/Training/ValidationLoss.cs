@@ -17,7 +17,8 @@ public static class ValidationLoss
     public static double NllPerToken(TransformerGenerator model, IReadOnlyList<int[]> sequences, int batchSize = 16, IGridTokenizer? melodyLayout = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        if (model.HasMelodyEncoder && melodyLayout is null) throw new ArgumentException("a model with a melody encoder needs the grid layout its melodies are read in", nameof(melodyLayout));
+        if (model.HasMelodyEncoder && melodyLayout is null) throw new ArgumentException("a model with a melody encoder needs the grid layout its melodies are read in",
+            nameof(melodyLayout));
         int context = model.Config.ContextLength;
         var windows = new List<(int[] Tokens, int Sequence, int Start)>();
         for (int index = 0; index < sequences.Count; index++)

@@ -31,7 +31,8 @@ public class ScoreCommandTests
         var files = root.GetProperty("files").EnumerateArray().ToArray();
         Assert.Equal([first, second], files.Select(f => f.GetProperty("path").GetString()));
         var pieces = SyntheticCorpus.Generate(6, 1);
-        int[] barCounts = [new EventTokenizer().Encode(pieces[0]).Count(t => t == EventVocabulary.BarId), new EventTokenizer().Encode(pieces[4]).Count(t => t == EventVocabulary.BarId)];
+        int[] barCounts = [new EventTokenizer().Encode(pieces[0]).Count(t => t == EventVocabulary.BarId),
+            new EventTokenizer().Encode(pieces[4]).Count(t => t == EventVocabulary.BarId)];
         for (int i = 0; i < 2; i++)
         {
             Assert.InRange(files[i].GetProperty("score").GetDouble(), 0, 100);

@@ -61,7 +61,8 @@ public sealed class TrainCommandTests : IDisposable
         string checkpoint = Path.Combine(folder, "first", JsonDocument.Parse(first.Output).RootElement.GetProperty("checkpoint").GetString()!);
 
         File.WriteAllText(config, TinyConfig(mleSteps: 3));
-        var second = await CliHarness.RunAsync("train", "--data", data, "--config", config, "--init-from", checkpoint, "--out", Path.Combine(folder, "second"), "--json", "--threads", "1");
+        var second = await CliHarness.RunAsync("train", "--data", data, "--config", config, "--init-from", checkpoint, "--out", Path.Combine(folder, "second"), "--json",
+            "--threads", "1");
         Assert.True(second.ExitCode == 0, second.Error);
         using var summary = JsonDocument.Parse(second.Output);
         Assert.Equal(3, summary.RootElement.GetProperty("step").GetInt64());

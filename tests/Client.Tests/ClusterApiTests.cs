@@ -6,7 +6,8 @@ namespace MusicCluster.Client.Tests;
 
 public sealed class ClusterApiTests : IAsyncLifetime
 {
-    private readonly ClientFactory _factory = new(EmbeddedClientSettings.CreateFresh(), new Dictionary<string, string?> { ["MusicCluster:Accelerators"] = "2", ["MusicCluster:MaxRunsPerSilo"] = "3" });
+    private readonly ClientFactory _factory = new(EmbeddedClientSettings.CreateFresh(),
+        new Dictionary<string, string?> { ["MusicCluster:Accelerators"] = "2", ["MusicCluster:MaxRunsPerSilo"] = "3" });
     private HttpClient _http = null!;
 
     public Task InitializeAsync()

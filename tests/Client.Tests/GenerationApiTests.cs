@@ -174,7 +174,8 @@ public sealed class GenerationApiTests(GenerationFixture fixture) : IClassFixtur
         Assert.Contains("more than 1,000 bars", scoredMessage);
         Assert.Contains("MusicCluster:Limits:MaxBars", scoredMessage);
 
-        var primed = await ProblemOf(await Http.PostAsJsonAsync("/api/generations", new { bars = 1, primerMidi = Convert.ToBase64String(MillionBarMidi) }), HttpStatusCode.BadRequest);
+        var primed = await ProblemOf(await Http.PostAsJsonAsync("/api/generations", new { bars = 1, primerMidi = Convert.ToBase64String(MillionBarMidi) }),
+            HttpStatusCode.BadRequest);
         Assert.Contains("more than 1,000 bars", primed.GetProperty("errors").GetProperty("primerMidi")[0].GetString());
     }
 
@@ -197,7 +198,8 @@ public sealed class GenerationApiTests(GenerationFixture fixture) : IClassFixtur
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid();
         JsonElement job = await Poll.UntilAsync(async () => await Http.GetFromJsonAsync<JsonElement>($"/api/scoring-jobs/{id}"),
             j => j.GetProperty("status").GetString() != "Running", TimeSpan.FromSeconds(30), "the scoring job to finish");
-        Assert.Equal(("Completed", 1, 0, 1), (job.GetProperty("status").GetString(), job.GetProperty("total").GetInt32(), job.GetProperty("done").GetInt32(), job.GetProperty("failed").GetInt32()));
+        Assert.Equal(("Completed", 1, 0, 1),
+            (job.GetProperty("status").GetString(), job.GetProperty("total").GetInt32(), job.GetProperty("done").GetInt32(), job.GetProperty("failed").GetInt32()));
 
         await ProblemOf(await Http.GetAsync($"/api/scoring-jobs/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
         var empty = await ProblemOf(await fixture.Admin.PostAsJsonAsync("/api/scoring-jobs", new { pieceIds = Array.Empty<string>() }), HttpStatusCode.BadRequest);

@@ -19,7 +19,8 @@ public sealed class GenerationHubTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(_factory.Server.BaseAddress, "/hubs/generation"), HttpTransportType.LongPolling, o => o.HttpMessageHandlerFactory = _ => _factory.Server.CreateHandler())
+            .WithUrl(new Uri(_factory.Server.BaseAddress, "/hubs/generation"), HttpTransportType.LongPolling,
+                o => o.HttpMessageHandlerFactory = _ => _factory.Server.CreateHandler())
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
             .Build();
         await _hub.StartAsync();

@@ -79,7 +79,8 @@ public sealed class GenerationTraceTests
                 t => t.Any(s => s.Kind == ActivityKind.Server && s.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal))
                      && t.Any(s => s.Source.Name == "Microsoft.AspNetCore"),
                 TimeSpan.FromSeconds(30), "the request's spans");
-            string shown = string.Join("\n", trace.Select(s => $"{s.Source.Name} {s.Kind} {s.DisplayName} {s.SpanId} <- {s.ParentSpanId} [{string.Join(", ", s.TagObjects.Select(t => $"{t.Key}={t.Value}"))}]"));
+            string shown = string.Join("\n", trace.Select(s => $"{s.Source.Name} {s.Kind} {s.DisplayName} {s.SpanId} <- {s.ParentSpanId} " +
+                $"[{string.Join(", ", s.TagObjects.Select(t => $"{t.Key}={t.Value}"))}]"));
 
             // The web request: the test's span is its parent.
             Activity webRequest = Assert.Single(trace, s => s.Source.Name == "Microsoft.AspNetCore");

@@ -16,7 +16,8 @@ public sealed partial class LargeLibraryPageTests
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         for (int i = 0; i < 310; i++)
             await library.UpsertAsync(new PieceSummary($"starter-{i:D4}", $"Chorale study No. {i + 1} in {(i % 2 == 0 ? "G major" : "E minor")}",
-                start.AddMinutes(i), (i * 37) % 101, new RatingSummary(i % 3, i % 5), "default", 16, $"chorale study no. {i + 1} {(i % 2 == 0 ? "g major" : "e minor")} starter-{i:D4}"));
+                start.AddMinutes(i), (i * 37) % 101, new RatingSummary(i % 3, i % 5), "default", 16,
+                $"chorale study no. {i + 1} {(i % 2 == 0 ? "g major" : "e minor")} starter-{i:D4}"));
 
         var seen = new List<string>();
         for (int pageNumber = 1; pageNumber <= 13; pageNumber++)

@@ -108,7 +108,8 @@ public sealed class CrashConsistencyTests
     /// <summary>The ids of the first <paramref name="count"/> starter pieces this run reports as stored.</summary>
     private static async Task<string[]> StoredPiecesAsync(ProcessHost client, int count)
     {
-        string[] lines = await Poll.UntilAsync(() => Task.FromResult(client.Lines.Where(l => l.Contains(StoredLine, StringComparison.Ordinal) && l.Contains(" stored (", StringComparison.Ordinal)).ToArray()),
+        string[] lines = await Poll.UntilAsync(() => Task.FromResult(client.Lines.Where(l => l.Contains(StoredLine, StringComparison.Ordinal)
+            && l.Contains(" stored (", StringComparison.Ordinal)).ToArray()),
             l => l.Length >= count || client.HasExited, WorkTimeout, $"{count} starter pieces to be stored");
         Assert.False(client.HasExited, string.Join('\n', client.Lines));
         return lines.Take(count).Select(l => l[(l.IndexOf(StoredLine, StringComparison.Ordinal) + StoredLine.Length)..].Split(' ')[0]).ToArray();

@@ -90,9 +90,11 @@ public sealed partial class LocalClusterScriptTests
         (HttpStatusCode Status, JsonElement Silos) last = await Poll.UntilAsync<(HttpStatusCode Status, JsonElement Silos)>(async () =>
         {
             using HttpResponseMessage response = await web.GetAsync("/api/cluster");
-            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"/api/cluster: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable,
+                $"/api/cluster: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             if (response.StatusCode == HttpStatusCode.ServiceUnavailable) Assert.True(response.Headers.RetryAfter is not null, "503 without Retry-After");
-            return (response.StatusCode, response.StatusCode == HttpStatusCode.OK ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("silos").Clone() : default);
+            return (response.StatusCode, response.StatusCode == HttpStatusCode.OK ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("silos").Clone()
+                : default);
         }, r => r.Status == HttpStatusCode.OK && r.Silos.EnumerateArray().Count(s => s.GetProperty("status").GetString() == "Active") == active, timeout, $"{active} active silos");
         return last.Silos;
     }

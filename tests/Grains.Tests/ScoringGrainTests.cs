@@ -13,7 +13,8 @@ public sealed class ScoringGrainTests(DefaultSilo shared) : IClassFixture<Defaul
     {
         using var checkpoint = ModelCheckpoint.LoadFile(ShippedModel.CheckpointPath!);
         return Enumerable.Range(1, 3)
-            .Select(seed => MidiFileWriter.Write(PieceGeneration.Generate(checkpoint.Generator, checkpoint.Info.Vocabulary, 2, new SamplingOptions { Seed = seed, TopK = 20 }).Piece))
+            .Select(seed => MidiFileWriter.Write(PieceGeneration.Generate(checkpoint.Generator, checkpoint.Info.Vocabulary, 2,
+                new SamplingOptions { Seed = seed, TopK = 20 }).Piece))
             .ToArray();
     });
 

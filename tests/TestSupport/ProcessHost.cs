@@ -48,7 +48,8 @@ public sealed partial class ProcessHost : IAsyncDisposable
         (string projectFolder, string dll) = BuiltAssembly(project, assembly);
         var start = Redirected("bash", projectFolder);
         // ulimit -f counts 1024-byte blocks in bash.
-        foreach (string argument in new[] { "-c", "trap '' XFSZ; ulimit -f \"$0\" && exec dotnet \"$@\"", fileSizeKiB.ToString(System.Globalization.CultureInfo.InvariantCulture), dll })
+        foreach (string argument in new[] { "-c", "trap '' XFSZ; ulimit -f \"$0\" && exec dotnet \"$@\"", fileSizeKiB.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            dll })
             start.ArgumentList.Add(argument);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["DOTNET_EnableWriteXorExecute"] = "0";

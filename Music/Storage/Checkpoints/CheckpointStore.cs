@@ -77,7 +77,8 @@ public sealed class CheckpointStore(IBlobStore store, Func<string, string, Cance
             throw new CheckpointFormatException(blob, 0, "the checkpoint blob is missing");
         }
         if (bytes.LongLength != record.Length)
-            throw new CheckpointFormatException(blob, Math.Min(bytes.LongLength, record.Length), $"the blob has {bytes.LongLength} bytes but {record.Length} were written (truncated?)");
+            throw new CheckpointFormatException(blob, Math.Min(bytes.LongLength, record.Length),
+                $"the blob has {bytes.LongLength} bytes but {record.Length} were written (truncated?)");
         string sha = BlobStoreExtensions.Sha256Hex(bytes);
         if (sha != record.Sha256)
             throw new CheckpointFormatException(blob, 0, $"SHA-256 {sha} differs from the recorded {record.Sha256} (corrupted)");

@@ -98,7 +98,8 @@ public static class DeployFiles
     {
         Yaml environment = service["environment"];
         if (environment.Value is List<object>)
-            return new(service.Path, environment.Items.Select(i => i.Required.Split('=', 2)).ToDictionary(p => p[0], p => new Yaml(p.Length > 1 ? p[1] : "", $"{service.Path}.environment.{p[0]}")));
+            return new(service.Path, environment.Items.Select(i => i.Required.Split('=', 2)).ToDictionary(p => p[0],
+                p => new Yaml(p.Length > 1 ? p[1] : "", $"{service.Path}.environment.{p[0]}")));
         return new(service.Path, environment.Entries.ToDictionary(e => e.Key, e => e.Value));
     }
 

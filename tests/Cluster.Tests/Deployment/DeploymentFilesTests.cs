@@ -266,7 +266,8 @@ public sealed class DeploymentFilesTests
             Assert.Equal($"metadata.labels['{KubernetesHostingOptions.ClusterIdLabel}']", env.FieldPath("Orleans__ClusterId"));
 
             int grace = int.Parse(pod["spec"]["terminationGracePeriodSeconds"].Required, CultureInfo.InvariantCulture);
-            Assert.True(grace > shutdownSeconds, $"{DeployFiles.NameOf(deployment)}: terminationGracePeriodSeconds {grace} leaves the silo no time beyond its {shutdownSeconds} s shutdown");
+            Assert.True(grace > shutdownSeconds,
+                $"{DeployFiles.NameOf(deployment)}: terminationGracePeriodSeconds {grace} leaves the silo no time beyond its {shutdownSeconds} s shutdown");
             siloServiceAccounts.Add(pod["spec"]["serviceAccountName"].Required);
         }
         Assert.Single(identities);
@@ -366,7 +367,8 @@ public sealed class DeploymentFilesTests
                 Assert.DoesNotContain("AccountKey=", env.Literal(variable) ?? "", StringComparison.Ordinal);
                 if (env.SecretKey(variable) is not { } reference) continue;
                 references++;
-                Assert.True(secrets.TryGetValue(reference.Name, out IReadOnlySet<string>? keys), $"{container.Path}: {variable} uses secret {reference.Name}, which is not defined");
+                Assert.True(secrets.TryGetValue(reference.Name, out IReadOnlySet<string>? keys),
+                    $"{container.Path}: {variable} uses secret {reference.Name}, which is not defined");
                 Assert.True(keys.Contains(reference.Key), $"{container.Path}: {variable} uses key {reference.Key}, which secret {reference.Name} lacks");
             }
         }
@@ -607,7 +609,8 @@ public sealed class DeploymentFilesTests
         return int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>What building a project reads: its project file and folder, those of the projects it references, files it compiles in from elsewhere, and the repository's build files.</summary>
+    /// <summary>What building a project reads: its project file and folder, those of the projects it references, files it compiles in from elsewhere, and the repository's build
+    /// files.</summary>
     private static IEnumerable<string> BuildInputs(string projectFile)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);

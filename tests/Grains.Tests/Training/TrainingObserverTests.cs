@@ -28,7 +28,8 @@ public sealed class TrainingObserverTests
 
         await run.WaitAsync(s => s.Status == TrainingRunStatus.Completed, "run completes");
         // The completion update follows the state change: wait for it instead of guessing.
-        await Poll.UntilAsync(() => Task.FromResult(recorder.Updates.ToList()), u => u.Any(x => x.Run.Status == TrainingRunStatus.Completed), TinyRuns.Deadline, "completion heard");
+        await Poll.UntilAsync(() => Task.FromResult(recorder.Updates.ToList()), u => u.Any(x => x.Run.Status == TrainingRunStatus.Completed), TinyRuns.Deadline,
+            "completion heard");
         var updates = recorder.Updates.ToList();
         var heardSteps = updates.SelectMany(u => u.Metrics).Select(m => m.Step).ToList();
         var allSteps = (await run.GetMetricsAsync(0)).Select(m => m.Step).ToList();

@@ -13,7 +13,8 @@ internal static class JsbFuzzing
         return Encoding.UTF8.GetBytes($$"""{"train": {{Split()}}, "valid": {{Split()}}, "test": {{Split()}}}""");
     }
 
-    private static readonly string[] Insertions = ["[", "]", "{", "}", ",", ":", "\"", "-1", "128", "1e3", "0.5", "null", "true", "\"x\"", "[60,55,52]", "[60,55,52,48,47]", "\"train\":[]", "\\u0000", "\uFFFF", "-", "99999999999"];
+    private static readonly string[] Insertions = ["[", "]", "{", "}", ",", ":", "\"", "-1", "128", "1e3", "0.5", "null", "true", "\"x\"", "[60,55,52]", "[60,55,52,48,47]",
+        "\"train\":[]", "\\u0000", "\uFFFF", "-", "99999999999"];
 
     private const string Structural = "[]{},:\"-0123456789 ";
 

@@ -21,7 +21,8 @@ public class TokenShardTests
     {
         string folder = RepositoryPaths.NewTempFolder("shard");
         var random = new Random(vocabularySize);
-        var pieces = Enumerable.Range(0, 20).Select(i => ($"dir/é{i}.mid +{i % 3}", Enumerable.Range(0, random.Next(0, 300)).Select(_ => random.Next(vocabularySize)).ToArray())).ToList();
+        var pieces = Enumerable.Range(0, 20)
+            .Select(i => ($"dir/é{i}.mid +{i % 3}", Enumerable.Range(0, random.Next(0, 300)).Select(_ => random.Next(vocabularySize)).ToArray())).ToList();
         string path = WriteShard(folder, vocabularySize, pieces);
 
         var shard = TokenShard.Open(path);

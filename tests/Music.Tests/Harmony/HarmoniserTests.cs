@@ -48,7 +48,8 @@ public sealed class HarmoniserTests
             {
                 Assert.Equal(melody.Cells[step], result.Grid[step, 0]);
                 for (int voice = 1; voice < ChoraleGrid.Voices; voice++)
-                    Assert.True(ChoraleVoices.RangeOf(voice).Contains(result.Grid[step, voice]), $"seed {seed}, step {step}, {ChoraleGrid.VoiceNames[voice]} {result.Grid[step, voice]}");
+                    Assert.True(ChoraleVoices.RangeOf(voice).Contains(result.Grid[step, voice]),
+                        $"seed {seed}, step {step}, {ChoraleGrid.VoiceNames[voice]} {result.Grid[step, voice]}");
             }
             var figures = ChoraleMetrics.Of(result.Piece);
             Assert.Equal(1.0, figures.NotesInRangeShare);
@@ -77,7 +78,8 @@ public sealed class HarmoniserTests
             var candidates = Sampler.SampleBatch(model, Enumerable.Repeat<IReadOnlyList<int>>(prefix, 5).ToList(),
                 options with { Seed = CriticGuidance.BarSeed(options.Seed, bar.Bar), MaxNewTokens = 1000 },
                 Enumerable.Range(0, 5).Select(_ => (ITokenConstraint?)GridCellsConstraint.ForMelody(melody.Cells, until)).ToList());
-            double[] scores = critic.ScoreLastBars(candidates.Select(c => (IReadOnlyList<int>)GridRewrite.ChoraleTokens(HarmonyTokens.DecodeWholeSteps(c.Tokens.Skip(1).ToArray()))).ToList());
+            double[] scores = critic.ScoreLastBars(candidates
+                .Select(c => (IReadOnlyList<int>)GridRewrite.ChoraleTokens(HarmonyTokens.DecodeWholeSteps(c.Tokens.Skip(1).ToArray()))).ToList());
             FloatAssert.Close(scores, bar.CandidateScores, 1e-5);
             Assert.Equal(Enumerable.Range(0, 5).MaxBy(i => scores[i]), bar.Chosen);
             prefix = candidates[bar.Chosen].Tokens.ToArray();

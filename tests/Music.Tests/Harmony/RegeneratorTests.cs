@@ -109,6 +109,7 @@ public sealed class RegeneratorTests
         Assert.Contains("4/4", Assert.Throws<ArgumentException>(() => RegenerationPlan.For(waltz, 1, 1, [0])).Message);
         using var model = TinyModels.Generator(TinyModels.Config(vocab: Grid.Vocabulary.Count, context: 64), seed: 1);
         var sopranoKept = RegenerationPlan.For(Chorale(2, 1), 1, 1, [1, 2]);
-        Assert.Contains("needs the harmony model", Assert.Throws<ArgumentException>(() => Regenerator.Regenerate(model, Grid.Vocabulary, sopranoKept, new SamplingOptions())).Message);
+        Assert.Contains("needs the harmony model",
+            Assert.Throws<ArgumentException>(() => Regenerator.Regenerate(model, Grid.Vocabulary, sopranoKept, new SamplingOptions())).Message);
     }
 }

@@ -173,7 +173,8 @@ public sealed class MelodyEncoderTests
         Assert.Equal(1, saved.Info.RunConfig.Model.MelodyEncoderLayers);
         var names = saved.Generator.named_parameters().Select(p => p.name).ToList();
         Assert.Contains(names, n => n.StartsWith("melodyEncoder.", StringComparison.Ordinal));
-        Assert.All(second.Generator.named_parameters().Zip(saved.Generator.named_parameters()), pair => Assert.True(pair.First.parameter.allclose(pair.Second.parameter, 0, 0), pair.First.name));
+        Assert.All(second.Generator.named_parameters().Zip(saved.Generator.named_parameters()),
+            pair => Assert.True(pair.First.parameter.allclose(pair.Second.parameter, 0, 0), pair.First.name));
     }
 }
 

@@ -63,7 +63,8 @@ public sealed class TokenChooserTests
         Assert.Contains("token 1 is NaN", Assert.Throws<ArgumentException>(() => chooser.Choose([0f, float.NaN, 1f], [true, true, true], random)).Message);
         Assert.Contains("token 2 is", Assert.Throws<ArgumentException>(() => chooser.Choose([0f, 1f, float.PositiveInfinity], [true, true, true], random)).Message);
         // Minus infinity is how a model may say "never": such a token is not drawn, even when allowed.
-        Assert.Equal(new HashSet<int> { 0 }, Enumerable.Range(0, 50).Select(_ => chooser.Choose([0f, float.NegativeInfinity, float.NegativeInfinity], [true, true, true], random)).ToHashSet());
+        Assert.Equal(new HashSet<int> { 0 },
+            Enumerable.Range(0, 50).Select(_ => chooser.Choose([0f, float.NegativeInfinity, float.NegativeInfinity], [true, true, true], random)).ToHashSet());
     }
 
     [Fact]

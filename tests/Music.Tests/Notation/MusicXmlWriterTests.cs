@@ -7,7 +7,8 @@ namespace MusicCluster.Music.Tests.Notation;
 
 public class MusicXmlWriterTests
 {
-    public static TheoryData<string> PieceNames => new() { nameof(TestPieces.CMajorScale), nameof(TestPieces.GMajorMelody), nameof(TestPieces.TwoTracksWithVoices), nameof(TestPieces.Syncopated), nameof(TestPieces.MidBarTimeChange), nameof(TestPieces.Piano), "Random:7" };
+    public static TheoryData<string> PieceNames => new() { nameof(TestPieces.CMajorScale), nameof(TestPieces.GMajorMelody), nameof(TestPieces.TwoTracksWithVoices),
+        nameof(TestPieces.Syncopated), nameof(TestPieces.MidBarTimeChange), nameof(TestPieces.Piano), "Random:7" };
 
     private static Piece ByName(string name) => name switch
     {
@@ -56,7 +57,8 @@ public class MusicXmlWriterTests
                     position += duration;
                 }
                 // Each staff shows every bar: a voice that plays there, or a bar of rest where none does.
-                Assert.True(stavesWritten.SetEquals(Enumerable.Range(1, staves)), $"measure {measure.Attribute("number")} of {part.Attribute("id")} writes staves {string.Join(",", stavesWritten)} of {staves}");
+                Assert.True(stavesWritten.SetEquals(Enumerable.Range(1, staves)),
+                    $"measure {measure.Attribute("number")} of {part.Attribute("id")} writes staves {string.Join(",", stavesWritten)} of {staves}");
                 Assert.All(perVoice, kv => Assert.True(kv.Value == barLength,
                     $"{part.Attribute("id")} measure {measure.Attribute("number")} voice {kv.Key}: {kv.Value} divisions, bar is {barLength}"));
             }
@@ -95,7 +97,8 @@ public class MusicXmlWriterTests
     public void ABarCutShortByATimeChangeGetsASignatureOfItsLength()
     {
         var measures = MusicXmlWriter.ToDocument(TestPieces.MidBarTimeChange()).Root!.Element("part")!.Elements("measure").ToList();
-        var times = measures.Select(m => m.Element("attributes")?.Element("time")).Select(t => t is null ? "" : $"{t.Element("beats")!.Value}/{t.Element("beat-type")!.Value}").ToList();
+        var times = measures.Select(m => m.Element("attributes")?.Element("time")).Select(t => t is null ? ""
+            : $"{t.Element("beats")!.Value}/{t.Element("beat-type")!.Value}").ToList();
         Assert.Equal(["2/4", "3/4", "", ""], times);
     }
 

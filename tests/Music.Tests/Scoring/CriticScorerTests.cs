@@ -152,7 +152,8 @@ public sealed class CriticScorerTests
         Assert.Contains("token 2 is 131", Assert.Throws<ArgumentException>(() => scorer.Score([2, 3, 131])).Message);
         Assert.Contains("token 1 is -1", Assert.Throws<ArgumentException>(() => scorer.StartLive().Feed(2, -1)).Message);
         Assert.Throws<InvalidOperationException>(() => scorer.StartLive().Finish());
-        Assert.Contains("634", Assert.Throws<ArgumentException>(() => new CriticScorer(critic, CriticScorerFixtures.Events.Vocabulary, CriticScorerFixtures.Calibration())).Message);
+        Assert.Contains("634", Assert.Throws<ArgumentException>(() => new CriticScorer(critic, CriticScorerFixtures.Events.Vocabulary,
+            CriticScorerFixtures.Calibration())).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new CriticScorer(critic, vocabulary, CriticScorerFixtures.Calibration(), new CriticScorerOptions { WindowBars = 0 }));
     }
 

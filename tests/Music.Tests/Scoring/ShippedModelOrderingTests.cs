@@ -32,7 +32,8 @@ public sealed class ShippedModelOrderingTests(ITestOutputHelper output)
         Assert.All(sampled, s => Assert.True(s.Complete));
 
         var ordering = CriticOrdering.Measure(model.Scorer.Windows, sampled.Select(s => s.Tokens).ToArray(), seed: 1);
-        output.WriteLine($"{modelId}: {ordering.Pieces} generated pieces: AUC real vs random {ordering.RealVsRandomAuc:F3}, real vs bar-shuffled {ordering.RealVsShuffledAuc:F3}; " +
+        output.WriteLine($"{modelId}: {ordering.Pieces} generated pieces: AUC real vs random " +
+            $"{ordering.RealVsRandomAuc:F3}, real vs bar-shuffled {ordering.RealVsShuffledAuc:F3}; " +
             $"mean raw scores {ordering.MeanReal:F3} / {ordering.MeanShuffled:F3} / {ordering.MeanRandom:F3}");
         return ordering;
     }

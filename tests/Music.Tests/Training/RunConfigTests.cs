@@ -65,7 +65,8 @@ public sealed class RunConfigTests
         var unknown = Assert.Throws<InvalidConfigException>(() => RunConfig.FromJson(json));
         Assert.Contains("batchSise", unknown.Message);
 
-        var typo = Assert.Throws<InvalidConfigException>(() => RunConfig.FromJson("""{"model": {"vocabSize": 131, "contextLength": 64, "layers": 2, "heads": 2, "modelWidth": 32, "feedForwardWidth": "many"}}"""));
+        var typo = Assert.Throws<InvalidConfigException>(() => RunConfig.FromJson(
+            """{"model": {"vocabSize": 131, "contextLength": 64, "layers": 2, "heads": 2, "modelWidth": 32, "feedForwardWidth": "many"}}"""));
         Assert.Equal("$.model.feedForwardWidth", Assert.Single(typo.Errors).Field);
 
         var missing = Assert.Throws<InvalidConfigException>(() => RunConfig.FromJson("""{"seed": 3}"""));
