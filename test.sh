@@ -66,12 +66,13 @@ if ! dotnet build MusicCluster.sln -nologo -clp:NoSummary -v:minimal; then
 fi
 
 # Style is part of the suite: a change dotnet format would rewrite counts as one failure (the tests still run).
-say "checking style (dotnet format --verify-no-changes)"
+say "checking style (dotnet format --verify-no-changes, line length)"
 style_failed=0
 if ! dotnet format MusicCluster.sln --verify-no-changes --no-restore -v:quiet; then
   echo "test.sh: dotnet format would change the files above: run 'dotnet format MusicCluster.sln'" >&2
   style_failed=1
 fi
+build/check-line-length.sh || style_failed=1
 
 say "testing"
 results="$root/TestResults"

@@ -67,7 +67,8 @@ public sealed class DataParallelPlacement(IGrainFactory grains, IClusterMembersh
         }
         group = new DataParallelGroup(leader, workers, "worker 0", Recruit);
         log($"{workers.Count + 1} worker(s) for {leader.Config.Workers} shard(s), {leader.Config.ParallelMode.ToString().ToLowerInvariant()} mode: "
-            + string.Join("; ", group.Workers.Select(w => $"{w.Name} on {(w.Location == "this process" ? "the run's silo" : $"silo {w.Location}")} (shards {string.Join(", ", w.Shards)})")));
+            + string.Join("; ", group.Workers.Select(w =>
+                $"{w.Name} on {(w.Location == "this process" ? "the run's silo" : $"silo {w.Location}")} (shards {string.Join(", ", w.Shards)})")));
         return group;
     }
 

@@ -68,7 +68,10 @@ public sealed class TrainingRunGrain(
                 journal.AddLog($"step {running.Step}: {stopping}: checkpointing the step in progress", clock.GetUtcNow());
             running.RequestStop(WorkerStopReason.Shutdown);
             try { await running.Completion.WaitAsync(ShutdownWait, cancellationToken); }
-            catch (Exception e) when (e is TimeoutException or OperationCanceledException) { logger.LogWarning("Run {Run}: deactivated before its checkpoint was written", S.RunId); }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                logger.LogWarning("Run {Run}: deactivated before its checkpoint was written", S.RunId);
+            }
             if (running.Completion.IsCompleted) await FinishAsync(running, await running.Completion);
         }
     }

@@ -175,7 +175,16 @@ public sealed class DataParallelGroup : IDisposable
             double rate = leader.ScheduledRate(step + k);
             result.Add(k == steps - 1
                 ? costs.Metrics(step + k, loss, rate, members.Count, tokensPerSecond)
-                : new TrainingMetrics { Step = step + k, Phase = TrainingPhase.Mle, MleLoss = loss, GeneratorLoss = loss, LearningRate = rate, TokensPerSecond = tokensPerSecond, Workers = members.Count });
+                : new TrainingMetrics
+                {
+                    Step = step + k,
+                    Phase = TrainingPhase.Mle,
+                    MleLoss = loss,
+                    GeneratorLoss = loss,
+                    LearningRate = rate,
+                    TokensPerSecond = tokensPerSecond,
+                    Workers = members.Count,
+                });
         }
         return result;
     }
@@ -232,7 +241,8 @@ public sealed class DataParallelGroup : IDisposable
             member.Shards.Sort();
         }
         vacancies--;
-        LogLine?.Invoke($"step {step}: {worker.Name} joined the run on {(worker.Location == "this process" ? "this process" : $"silo {worker.Location}")} (shards {string.Join(", ", member.Shards)}); {members.Count} worker(s) go on");
+        string where = worker.Location == "this process" ? "this process" : $"silo {worker.Location}";
+        LogLine?.Invoke($"step {step}: {worker.Name} joined the run on {where} (shards {string.Join(", ", member.Shards)}); {members.Count} worker(s) go on");
     }
 
     // Tokens (windows x context) the whole group trains on in this many steps.

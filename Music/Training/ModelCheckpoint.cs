@@ -142,7 +142,8 @@ public sealed class ModelCheckpoint : IDisposable
         CheckpointInfo info = ReadInfo(archive.Metadata, source);
         if (expectedVocabulary is not null && !expectedVocabulary.SameAs(info.Vocabulary))
             throw new CheckpointFormatException(source, 0,
-                $"it was trained on vocabulary {info.Vocabulary.Version} ({info.Vocabulary.Count} tokens), not the expected {expectedVocabulary.Version} ({expectedVocabulary.Count} tokens)");
+                $"it was trained on vocabulary {info.Vocabulary.Version} ({info.Vocabulary.Count} tokens), "
+                + $"not the expected {expectedVocabulary.Version} ({expectedVocabulary.Count} tokens)");
 
         var generator = LoadModule(new TransformerGenerator(info.RunConfig.Model, device), archive.Part(GeneratorPart, source), source, GeneratorPart);
         TransformerCritic? critic = null;
@@ -190,7 +191,8 @@ public sealed class ModelCheckpoint : IDisposable
             if (record is not null)
             {
                 if (bytes.LongLength != record.Length)
-                    throw new CheckpointFormatException(source, Math.Min(bytes.LongLength, record.Length), $"the file has {bytes.LongLength} bytes but {record.Length} were written (truncated?)");
+                    throw new CheckpointFormatException(source, Math.Min(bytes.LongLength, record.Length),
+                        $"the file has {bytes.LongLength} bytes but {record.Length} were written (truncated?)");
                 string sha = Storage.BlobStoreExtensions.Sha256Hex(bytes);
                 if (!string.Equals(sha, record.Sha256, StringComparison.OrdinalIgnoreCase))
                     throw new CheckpointFormatException(source, 0, $"SHA-256 {sha} differs from the recorded {record.Sha256} (corrupted)");
@@ -212,7 +214,8 @@ public sealed class ModelCheckpoint : IDisposable
             if (configErrors.Count > 0) throw new CheckpointFormatException(source, 0, $"metadata.runConfig is invalid: {string.Join("; ", configErrors)}");
             var vocabulary = Vocabulary.FromJson((metadata["vocabulary"] ?? throw Missing("vocabulary")).ToJsonString());
             if (vocabulary.Count != config.Model.VocabSize)
-                throw new CheckpointFormatException(source, 0, $"metadata.runConfig.model.vocabSize is {config.Model.VocabSize} but the vocabulary {vocabulary.Version} has {vocabulary.Count} tokens");
+                throw new CheckpointFormatException(source, 0,
+                    $"metadata.runConfig.model.vocabSize is {config.Model.VocabSize} but the vocabulary {vocabulary.Version} has {vocabulary.Count} tokens");
             long step = metadata["step"]?.GetValue<long>() ?? throw Missing("step");
             if (step < 0) throw new CheckpointFormatException(source, 0, $"metadata.step is negative ({step})");
             var phase = (metadata["phase"]?.GetValue<string>() ?? throw Missing("phase")) switch

@@ -117,7 +117,10 @@ public sealed record RunConfig
         },
     };
 
-    /// <summary>Every wrong field, named by its JSON path; empty when the config is usable with a dataset of <paramref name="datasetVocabulary"/> (null: no dataset check).</summary>
+    /// <summary>
+    /// Every wrong field, named by its JSON path; empty when the config is usable with a dataset of
+    /// <paramref name="datasetVocabulary"/> (null: no dataset check).
+    /// </summary>
     public IReadOnlyList<ConfigFieldError> Validate(Vocabulary? datasetVocabulary = null)
     {
         var errors = new List<ConfigFieldError>();
@@ -138,7 +141,8 @@ public sealed record RunConfig
                     $"is {Model.VocabSize} but the dataset's vocabulary {datasetVocabulary.Version} has {datasetVocabulary.Count} tokens");
             if (Critic is null) errors.Add(new ConfigFieldError("critic", "must not be null"));
             // The critic shares vocabulary and context with the generator: only its own fields can be wrong here.
-            else errors.AddRange(CriticConfig.Validate("critic.").Where(e => !e.Field.EndsWith("vocabSize", StringComparison.Ordinal) && !e.Field.EndsWith("contextLength", StringComparison.Ordinal)
+            else errors.AddRange(CriticConfig.Validate("critic.").Where(e => !e.Field.EndsWith("vocabSize", StringComparison.Ordinal)
+                && !e.Field.EndsWith("contextLength", StringComparison.Ordinal)
                 && !e.Field.EndsWith("rotaryBase", StringComparison.Ordinal) && !e.Field.EndsWith("padTokenId", StringComparison.Ordinal)));
         }
 
@@ -192,6 +196,9 @@ public sealed record RunConfig
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
-    /// <summary>Reads a config; malformed JSON, unknown or missing fields are one <see cref="InvalidConfigException"/> naming the JSON path. Values are checked by <see cref="Validate"/>.</summary>
+    /// <summary>
+    /// Reads a config; malformed JSON, unknown or missing fields are one <see cref="InvalidConfigException"/> naming the
+    /// JSON path. Values are checked by <see cref="Validate"/>.
+    /// </summary>
     public static RunConfig FromJson(string json) => ConfigJson.Parse<RunConfig>(json, JsonOptions, "run config JSON");
 }

@@ -133,7 +133,8 @@ public sealed partial class Trainer : IDisposable
         var from = checkpoint.Info.RunConfig.Model;
         bool addsEncoder = config.Model.HasMelodyEncoder && !from.HasMelodyEncoder && from == config.Model with { MelodyEncoderLayers = from.MelodyEncoderLayers };
         if (from != config.Model && !addsEncoder)
-            throw new ArgumentException($"model: the config's model ({config.Model}) is not the checkpoint's ({from}); a run can start from a checkpoint of the same architecture only (or add a melody encoder to it)");
+            throw new ArgumentException($"model: the config's model ({config.Model}) is not the checkpoint's ({from}); "
+                + "a run can start from a checkpoint of the same architecture only (or add a melody encoder to it)");
         var trainer = new Trainer(config, vocabulary, train, valid, dataset);
         if (addsEncoder)
         {

@@ -177,14 +177,16 @@ public sealed class DataParallelTrainingTests(ITestOutputHelper output)
             catch (HttpRequestException) { return false; } // the cluster is reorganising after the kill: ask again
         }
         string newSilo = $":{joining.SiloPort}@";
-        JsonElement rejoined = await WaitRunAsync(web, id, r => r.GetProperty("workers").EnumerateArray().Any(w => w.GetProperty("silo").GetString()!.Contains(newSilo, StringComparison.Ordinal)),
+        JsonElement rejoined = await WaitRunAsync(web, id,
+            r => r.GetProperty("workers").EnumerateArray().Any(w => w.GetProperty("silo").GetString()!.Contains(newSilo, StringComparison.Ordinal)),
             "a worker on the new silo", RunTimeout);
         output.WriteLine($"worker placed on the new silo by step {rejoined.GetProperty("step").GetInt64()}");
         JsonElement done = await WaitRunAsync(web, id, Finished, "the run finishes", RunTimeout);
         Assert.Equal("Completed", done.GetProperty("status").GetString());
         var log = LogOf(web, id);
         foreach (string line in log) output.WriteLine(line);
-        Assert.Contains(log, t => t.Contains(" joined the run on silo ", StringComparison.Ordinal) && t.Contains(newSilo, StringComparison.Ordinal) && t.EndsWith("2 worker(s) go on", StringComparison.Ordinal));
+        Assert.Contains(log, t => t.Contains(" joined the run on silo ", StringComparison.Ordinal) && t.Contains(newSilo, StringComparison.Ordinal)
+            && t.EndsWith("2 worker(s) go on", StringComparison.Ordinal));
 
         var metrics = await MetricsAsync(web, id);
         Assert.Equal(Enumerable.Range(1, Steps).Select(i => (long)i), metrics.Select(m => m.GetProperty("step").GetInt64()));

@@ -60,10 +60,12 @@ public sealed class TrainingFailoverTests
             Assert.True(silos[2].Hosts(second), $"second run on {second.GetProperty("silo")}");
 
             // SIGKILL the silo training the first run once it has a checkpoint: it resumes on the CPU silo from there.
-            JsonElement beforeKill = await WaitRunAsync(web, firstId, r => r.GetProperty("checkpoints").GetArrayLength() >= 1 && r.GetProperty("step").GetInt64() >= 7, "first run checkpointed");
+            JsonElement beforeKill = await WaitRunAsync(web, firstId,
+                r => r.GetProperty("checkpoints").GetArrayLength() >= 1 && r.GetProperty("step").GetInt64() >= 7, "first run checkpointed");
             long lastCheckpoint = beforeKill.GetProperty("checkpoints").EnumerateArray().Max(c => c.GetProperty("step").GetInt64());
             await silos[1].Host!.KillAsync(TimeSpan.FromSeconds(30));
-            JsonElement moved = await WaitRunAsync(web, firstId, r => silos[2].Hosts(r) && r.GetProperty("epoch").GetInt64() > beforeKill.GetProperty("epoch").GetInt64(), "first run resumes on another silo");
+            JsonElement moved = await WaitRunAsync(web, firstId,
+                r => silos[2].Hosts(r) && r.GetProperty("epoch").GetInt64() > beforeKill.GetProperty("epoch").GetInt64(), "first run resumes on another silo");
             JsonElement done = await WaitRunAsync(web, firstId, r => r.GetProperty("status").GetString() is "Completed" or "Failed", "first run finishes");
             Assert.Equal("Completed", done.GetProperty("status").GetString());
             Assert.Equal(60, done.GetProperty("step").GetInt64());
@@ -88,13 +90,15 @@ public sealed class TrainingFailoverTests
             var runs = await again.GetFromJsonAsync<JsonElement>("/api/training-runs");
             Assert.Equal("Completed", runs.EnumerateArray().Single(r => r.GetProperty("runId").GetString() == firstId).GetProperty("status").GetString());
             JsonElement back = await WaitRunAsync(again, secondId, r => r.GetProperty("status").GetString() == "Running" && r.GetProperty("logLineCount").GetInt64() > 0
-                && LogOf(again, secondId).Any(t => t.Contains("this silo is stopping", StringComparison.Ordinal)) && LogOf(again, secondId).Count(t => t.StartsWith("resuming from checkpoint", StringComparison.Ordinal)) >= 1,
+                && LogOf(again, secondId).Any(t => t.Contains("this silo is stopping", StringComparison.Ordinal))
+                && LogOf(again, secondId).Count(t => t.StartsWith("resuming from checkpoint", StringComparison.Ordinal)) >= 1,
                 "second run resumes after the restart");
             var secondLog = LogOf(again, secondId);
             string stoppingLine = secondLog.Last(t => t.Contains("this silo is stopping", StringComparison.Ordinal));
             long sigtermStep = long.Parse(stoppingLine["checkpointed at step ".Length..stoppingLine.IndexOf(':')]);
             Assert.Contains(secondLog, t => t.StartsWith($"resuming from checkpoint step-{sigtermStep:D9} (step {sigtermStep})", StringComparison.Ordinal));
-            Assert.Equal("Stopped", (await (await again.PostAsync($"/api/training-runs/{secondId}/stop", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+            var stopped = await (await again.PostAsync($"/api/training-runs/{secondId}/stop", null)).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("Stopped", stopped.GetProperty("status").GetString());
         }
         finally
         {
@@ -132,7 +136,10 @@ public sealed class TrainingFailoverTests
             Assert.NotEqual(one.GetProperty("silo").GetString(), two.GetProperty("silo").GetString());
             Assert.All(new[] { one, two }, r => Assert.Contains(silos, s => s.Hosts(r)));
             foreach (var id in new[] { one, two }.Select(r => r.GetProperty("runId").GetString()!))
-                Assert.Equal("Completed", (await WaitRunAsync(web, id, r => r.GetProperty("status").GetString() is "Completed" or "Failed", $"{id} finishes")).GetProperty("status").GetString());
+            {
+                JsonElement finished = await WaitRunAsync(web, id, r => r.GetProperty("status").GetString() is "Completed" or "Failed", $"{id} finishes");
+                Assert.Equal("Completed", finished.GetProperty("status").GetString());
+            }
         }
         finally
         {
@@ -188,7 +195,8 @@ public sealed class TrainingFailoverTests
 
     internal static async Task<HttpClient> SignInAsync(int http)
     {
-        var web = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+        var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
+        var web = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
         string page = await web.GetStringAsync("/login");
         const string marker = "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"";
         int start = page.IndexOf(marker, StringComparison.Ordinal) + marker.Length;

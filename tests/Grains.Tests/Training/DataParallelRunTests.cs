@@ -28,7 +28,8 @@ public sealed class DataParallelRunTests
     }
 
     /// <summary>Runs a tiny run of <paramref name="mleSteps"/> with the settings changed, to completion; its log's lines.</summary>
-    private static async Task<(ITrainingRunGrain Run, TrainingRunSnapshot Done, List<string> Log)> CompleteAsync(TestSilo silo, int mleSteps, Func<TrainingSettings, TrainingSettings> change)
+    private static async Task<(ITrainingRunGrain Run, TrainingRunSnapshot Done, List<string> Log)> CompleteAsync(
+        TestSilo silo, int mleSteps, Func<TrainingSettings, TrainingSettings> change)
     {
         var request = TinyRuns.Request(mleSteps);
         TrainingRunSnapshot started = await silo.Index().StartRunAsync(request with { Settings = change(request.Settings) });

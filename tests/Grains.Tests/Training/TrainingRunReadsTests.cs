@@ -15,7 +15,12 @@ public sealed class TrainingRunReadsTests
     {
         var settings = EmbeddedClientSettings.CreateFresh();
         var blobs = new HeldCheckpointStore(new LocalFolderBlobStore(settings.DataPath));
-        await using var silo = await TestSilo.StartAsync(new Dictionary<string, string?> { ["MusicCluster:MaxRunsPerSilo"] = "1", ["MusicCluster:Training:SupervisePeriodSeconds"] = "0.5" }, settings.DataPath,
+        var configuration = new Dictionary<string, string?>
+        {
+            ["MusicCluster:MaxRunsPerSilo"] = "1",
+            ["MusicCluster:Training:SupervisePeriodSeconds"] = "0.5",
+        };
+        await using var silo = await TestSilo.StartAsync(configuration, settings.DataPath,
             services => services.AddSingleton<IBlobStore>(blobs));
         var started = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 100_000, checkpointEvery: 0));
         var run = silo.Run(started.RunId);

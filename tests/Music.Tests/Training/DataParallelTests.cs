@@ -210,7 +210,8 @@ public sealed class DataParallelTests
         private T Check<T>(long step, Func<T> call) => step >= diesAtStep ? throw new TimeoutException($"silo of {Name} is gone") : call();
         public Task<ShardWork> ComputeGradientAsync(long step, IReadOnlyList<int> shards) => Check(step, () => inner.ComputeGradientAsync(step, shards));
         public Task<TransferReceipt> ApplyGradientAsync(long step, float[] gradient, double peakRate) => Check(step, () => inner.ApplyGradientAsync(step, gradient, peakRate));
-        public Task<ShardWork> TrainLocalAsync(long step, int steps, IReadOnlyList<int> shards, double peakRate) => Check(step, () => inner.TrainLocalAsync(step, steps, shards, peakRate));
+        public Task<ShardWork> TrainLocalAsync(long step, int steps, IReadOnlyList<int> shards, double peakRate) =>
+            Check(step, () => inner.TrainLocalAsync(step, steps, shards, peakRate));
         public Task<TransferReceipt> SetParametersAsync(long step, float[] parameters) => Check(step, () => inner.SetParametersAsync(step, parameters));
         public void Dispose() => inner.Dispose();
     }
