@@ -31,8 +31,9 @@ public sealed class GenerationJob : IGenerationRun
     private Action? onFinished;
 
     internal GenerationJob(SamplingSequence sequence, CriticLiveScore? live, CancellationToken cancellation, MelodyConditioning? melody = null,
-        WorkPriority priority = WorkPriority.Live, Action? onFinished = null)
+        WorkPriority priority = WorkPriority.Live, Action? onFinished = null, TimeSpan? tokenReportInterval = null)
     {
+        this.tokenReportInterval = tokenReportInterval ?? TokenReportInterval;
         Sequence = sequence;
         Melody = melody;
         Live = live;
@@ -80,7 +81,36 @@ public sealed class GenerationJob : IGenerationRun
     /// <summary>True when the slot must be (re)built from the window's tokens before the next step.</summary>
     internal bool NeedsPrimerPass { get; set; } = true;
 
+    /// <summary>
+    /// How long the worker holds sampled tokens before reporting them together. A session wakes once per report (a
+    /// grain turn, a thread pool thread): one turn per token took a core's share from the model's own thread on a small
+    /// machine. 20 ms is finer than a screen's refresh; the first token and the token that completes a bar go at once.
+    /// </summary>
+    internal static readonly TimeSpan TokenReportInterval = TimeSpan.FromMilliseconds(20);
+
+    // Sampled tokens not reported yet, and when the last report went (0: never). The worker's thread only.
+    private readonly List<int> heldTokens = [];
+    private readonly TimeSpan tokenReportInterval;
+    private long lastTokenReport;
+
+    /// <summary>Reports progress at once (the critic lane's bar scores; anything that must not wait).</summary>
     internal void Report(GenerationProgress update) => progress.Writer.TryWrite(update);
+
+    /// <summary>A sampled token: reported with the others held since the last report once the interval has passed (the first at once).</summary>
+    internal void ReportToken(int token)
+    {
+        heldTokens.Add(token);
+        if (lastTokenReport == 0 || System.Diagnostics.Stopwatch.GetElapsedTime(lastTokenReport) >= tokenReportInterval) ReportHeldTokens();
+    }
+
+    /// <summary>Reports the held tokens now (before a bar they complete is scored, and when the sequence stops).</summary>
+    internal void ReportHeldTokens()
+    {
+        if (heldTokens.Count == 0) return;
+        progress.Writer.TryWrite(new GenerationProgress(heldTokens.ToArray(), []));
+        heldTokens.Clear();
+        lastTokenReport = System.Diagnostics.Stopwatch.GetTimestamp();
+    }
 
     internal void Complete(GenerationOutcome outcome)
     {

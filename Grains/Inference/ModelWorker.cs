@@ -330,9 +330,17 @@ public sealed class ModelWorker : IDisposable
             {
                 int token = job.Sequence.Append(logits.AsSpan(row * vocab, vocab));
                 job.Live?.Add([token]);
-                job.Report(new GenerationProgress([token], []));
-                if (job.Live?.TakeUnscored() is { } request) bars.Add((job, request, true));
-                if (job.Sequence.Stopped is not null) stopped.Add(job);
+                job.ReportToken(token);
+                if (job.Live?.TakeUnscored() is { } request)
+                {
+                    job.ReportHeldTokens(); // the bar's score comes after the tokens that completed it
+                    bars.Add((job, request, true));
+                }
+                if (job.Sequence.Stopped is not null)
+                {
+                    job.ReportHeldTokens();
+                    stopped.Add(job);
+                }
             }
             catch (Exception error)
             {
