@@ -232,8 +232,14 @@ public sealed class TransformerGenerator : nn.Module<Tensor, Tensor>
         var (cosTable, sinTable) = Rotary();
         var cos = cosTable.index_select(0, positionIndex).view(rows, 1, 1, Config.HeadWidth);
         var sin = sinTable.index_select(0, positionIndex).view(rows, 1, 1, Config.HeadWidth);
-        var spanPositions = slotsAreRows ? positionIndex : tensor(slotPosition, dtype: int64, device: Device);
-        var mask = TorchScalars.Range(0, visible, int64, Device).unsqueeze(0).le(spanPositions.unsqueeze(1)).view(span, 1, 1, visible);
+        // Rows that are exactly slots 0..n-1, all at one position (one session; sessions that started together), see
+        // every visible position: no mask (its construction and the masked attention cost a one-row step several percent).
+        Tensor? mask = null;
+        if (!slotsAreRows || positions.Any(p => p != positions[0]))
+        {
+            var spanPositions = slotsAreRows ? positionIndex : tensor(slotPosition, dtype: int64, device: Device);
+            mask = TorchScalars.Range(0, visible, int64, Device).unsqueeze(0).le(spanPositions.unsqueeze(1)).view(span, 1, 1, visible);
+        }
         var context = new AttentionContext(cos, sin, mask, false, cache.StepView(slotIndex, positionIndex, span, visible, slotsAreRows));
         var input = tensor(tokens.Select(t => (long)t).ToArray(), [rows, 1], dtype: int64, device: Device);
         CheckMelodyContext(melodyContext, rows, 1, perRow: true);
