@@ -68,7 +68,9 @@ public sealed class ClusterOverviewGrain(ISiloMetadataCache metadata, IBlobStore
             StorageState.Full => $"full{since}: writes are refused for lack of space",
             _ => "reachable",
         };
-        string problem = health.State == StorageState.Reachable || health.LastProblem is null ? "" : $" (last problem: {health.LastProblem})";
+        // The last problem stays in the line after the store recovers: a refused write an operator did not see as it
+        // happened (a render too large for a nearly full disk, while small writes go on) is still there to read.
+        string problem = health.LastProblem is null ? "" : $" (last problem: {health.LastProblem})";
         string counts = health.Retries + health.GivenUp == 0 ? "" : $"; {health.Retries} retries, {health.GivenUp} given up so far";
         return $"{health.Store} {state}{problem}{counts}";
     }
