@@ -90,7 +90,7 @@ public sealed class ModelWorker : IDisposable
         if (!critic!.TryPost(work))
         {
             if (counted) liveWork!.End();
-            throw new ObjectDisposedException($"the inference worker of {Model.Ref} has stopped");
+            throw Stopped();
         }
         if (!counted) return work.Result.Task;
         return work.Result.Task.ContinueWith(done =>
@@ -116,7 +116,7 @@ public sealed class ModelWorker : IDisposable
         catch (InvalidOperationException)
         {
             if (counted) liveWork!.End();
-            throw new ObjectDisposedException($"the inference worker of {Model.Ref} has stopped");
+            throw Stopped();
         }
     }
 
@@ -150,7 +150,7 @@ public sealed class ModelWorker : IDisposable
         }
         finally
         {
-            var stopped = new ObjectDisposedException($"the inference worker of {Model.Ref} has stopped");
+            var stopped = Stopped();
             recorder.Active(0); // a stopped worker holds nothing: its gauges go back to zero
             recorder.Waiting(0);
             foreach (var job in active.Concat(waitingLive).Concat(waitingBackground))
@@ -361,7 +361,7 @@ public sealed class ModelWorker : IDisposable
     private void HandOver(object work, IEnumerable<GenerationJob> jobs)
     {
         if (critic!.TryPost(work)) return;
-        var stopped = new ObjectDisposedException($"the inference worker of {Model.Ref} has stopped");
+        var stopped = Stopped();
         foreach (var job in jobs) End(job, stopped);
     }
 
@@ -378,6 +378,9 @@ public sealed class ModelWorker : IDisposable
         if (active.Remove(job) && job.Slot >= 0) freeSlots.Add(job.Slot);
         job.Slot = -1;
     }
+
+    /// <summary>What work posted to, or left in, a worker that has stopped fails with.</summary>
+    private ObjectDisposedException Stopped() => new($"the inference worker of {Model.Ref} has stopped");
 
     public void Dispose()
     {
