@@ -38,7 +38,7 @@ internal static class BenchCommand
         new("train", MeasureTraining),
         new("generate", MeasureGeneration),
         new("score", MeasureScoring),
-        new("sessions", (settings, figures) => SessionsBenchmark.Measure(bars: settings.Quick ? 1 : 4, figures)),
+        new("sessions", (settings, figures) => SessionsBenchmark.Measure(bars: settings.Quick ? 1 : 4, rounds: settings.Quick ? 1 : SessionsBenchmark.Rounds, figures)),
         new("dataparallel", (settings, figures) => DataParallelBenchmark.Measure(settings.Quick, figures)),
     ];
 

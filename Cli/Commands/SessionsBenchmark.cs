@@ -20,19 +20,25 @@ namespace MusicCluster.Cli.Commands;
 /// and 32 concurrent GenerationSessions with the shipped model, and as many pieces sampled together by the sampler's
 /// batched loop on this thread (no grains). Ratios, each higher-is-better: grainPathEfficiency = sessions.1 / plain.1,
 /// batchSpeedup32 = sessions.32 / sessions.1, sessionsEfficiency32 = sessions.32 / plain.32.
+/// A 4-bar piece takes about a fifth of a second, so one piece per figure measures noise: every path is warmed first,
+/// then the three paths run in interleaved rounds (plain, engine and sessions for 1, 8 and 32 pieces each round), so a
+/// drift in the machine's load falls on all of them alike, and each figure is the median of its rounds.
 /// </summary>
 internal static class SessionsBenchmark
 {
     public static readonly int[] Concurrency = [1, 8, 32];
 
-    /// <summary>Figures: sessionsTokensPerSec.{n} and plainBatchTokensPerSec.{n} (new tokens of all n pieces / wall time from first start to last end), and the ratios
-    /// above.</summary>
-    public static void Measure(int bars, IDictionary<string, double> figures)
+    /// <summary>Rounds of every path and size (one with --quick).</summary>
+    public const int Rounds = 7;
+
+    /// <summary>Figures: sessionsTokensPerSec.{n}, engineTokensPerSec.{n}, engineUnscoredTokensPerSec.{n} and plainBatchTokensPerSec.{n} (new tokens of all n pieces / wall time
+    /// from first start to last end, the median of the rounds), and the ratios above.</summary>
+    public static void Measure(int bars, int rounds, IDictionary<string, double> figures)
     {
         string data = Path.Combine(Path.GetTempPath(), $"musiccluster-bench-{Guid.NewGuid():N}");
         try
         {
-            Task.Run(() => MeasureAsync(bars, data, figures)).GetAwaiter().GetResult();
+            Task.Run(() => MeasureAsync(bars, rounds, data, figures)).GetAwaiter().GetResult();
         }
         finally
         {
@@ -40,7 +46,7 @@ internal static class SessionsBenchmark
         }
     }
 
-    private static async Task MeasureAsync(int bars, string data, IDictionary<string, double> figures)
+    private static async Task MeasureAsync(int bars, int rounds, string data, IDictionary<string, double> figures)
     {
         int silo = FreePort(), gateway = FreePort();
         var builder = Host.CreateApplicationBuilder();
@@ -61,23 +67,34 @@ internal static class SessionsBenchmark
         try
         {
             var grains = host.Services.GetRequiredService<IGrainFactory>();
-            // Load the model once before timing: every run below finds it in memory.
-            await RunSessionsAsync(grains, 1, bars, seed: 999);
-            foreach (int n in Concurrency)
-                figures[$"sessionsTokensPerSec.{n}"] = await RunSessionsAsync(grains, n, bars, seed: 1);
-
             string path = ShippedModel.CheckpointPath ?? throw new InvalidOperationException("this build carries no shipped model");
             using var checkpoint = ModelCheckpoint.LoadFile(path);
-            foreach (int n in Concurrency)
-                figures[$"plainBatchTokensPerSec.{n}"] = PlainBatch(checkpoint, n, bars);
-            // The engine alone (a model worker with its live bar scores, no grains): splits what the grain path
-            // loses into the engine's part and the grains' part (progress, notes, observers, storing the piece).
-            using (var worker = new ModelWorker(await new ModelLoader(new Music.Storage.LocalFolderBlobStore(Path.Combine(data, "engine"))).LoadAsync(ShippedModelEntry.Ref), 64))
+            // The engine alone (a model worker, no grains), with its live bar scores and without: splits what the grain
+            // path loses into the critic's part (scoring every bar, which the plain loop does not do), the engine's own
+            // and the grains' part (progress, notes, observers, storing the piece).
+            var engineStore = new Music.Storage.LocalFolderBlobStore(Path.Combine(data, "engine"));
+            using var worker = new ModelWorker(await new ModelLoader(engineStore).LoadAsync(ShippedModelEntry.Ref), 64);
+
+            // Every path warm before any timing: models loaded, first calls' loops JIT-compiled.
+            await SessionsAsync(grains, 1, bars, seed: 999);
+            PlainBatch(checkpoint, 1, bars);
+            await EngineAsync(worker, 1, bars);
+
+            var samples = new Dictionary<string, List<double>>();
+            void Add(string name, double value)
             {
-                await EngineAsync(worker, 1, bars); // warm, as the sessions' figures are: the worker's first call JIT-compiles its loop
-                foreach (int n in Concurrency)
-                    figures[$"engineTokensPerSec.{n}"] = await EngineAsync(worker, n, bars);
+                if (!samples.TryGetValue(name, out var values)) samples[name] = values = [];
+                values.Add(value);
             }
+            for (int round = 0; round < rounds; round++)
+                foreach (int n in Concurrency)
+                {
+                    Add($"plainBatchTokensPerSec.{n}", PlainBatch(checkpoint, n, bars));
+                    Add($"engineTokensPerSec.{n}", await EngineAsync(worker, n, bars));
+                    Add($"engineUnscoredTokensPerSec.{n}", await EngineAsync(worker, n, bars, liveScore: false));
+                    Add($"sessionsTokensPerSec.{n}", await SessionsAsync(grains, n, bars, seed: 1));
+                }
+            foreach (var (name, values) in samples) figures[name] = Median(values);
             figures["grainPathEfficiency"] = figures["sessionsTokensPerSec.1"] / figures["plainBatchTokensPerSec.1"];
             figures["batchSpeedup32"] = figures["sessionsTokensPerSec.32"] / figures["sessionsTokensPerSec.1"];
             figures["sessionsEfficiency32"] = figures["sessionsTokensPerSec.32"] / figures["plainBatchTokensPerSec.32"];
@@ -86,6 +103,13 @@ internal static class SessionsBenchmark
         {
             await host.StopAsync();
         }
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        int middle = values.Count / 2;
+        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
     /// <summary>New tokens per second of <paramref name="count"/> pieces of <paramref name="bars"/> bars sampled together by <see cref="Sampler.SampleBatch"/>, as sessions sample
@@ -103,35 +127,47 @@ internal static class SessionsBenchmark
     }
 
     /// <summary>New tokens per second of <paramref name="count"/> pieces posted at once to a model worker, as sessions post them.</summary>
-    private static async Task<double> EngineAsync(ModelWorker worker, int count, int bars)
+    private static async Task<double> EngineAsync(ModelWorker worker, int count, int bars, bool liveScore = true)
     {
         var tokenizer = worker.Model.Tokenizer;
         int[] primer = PieceGeneration.PrimerTokens(tokenizer, null, worker.Model.Generator.Config.ContextLength);
         var options = new SamplingOptions { Temperature = GenerationRequest.DefaultTemperature, MaxNewTokens = PieceGeneration.TokenLimit(tokenizer, bars) };
         var watch = Stopwatch.StartNew();
-        var jobs = Enumerable.Range(0, count).Select(i => worker.Generate(primer, options with { Seed = 1 + i }, PieceGeneration.ConstraintFor(tokenizer, bars))).ToArray();
+        var jobs = Enumerable.Range(0, count).Select(i => worker.Generate(primer, options with { Seed = 1 + i }, PieceGeneration.ConstraintFor(tokenizer, bars), liveScore: liveScore)).ToArray();
         var outcomes = await Task.WhenAll(jobs.Select(j => j.Completion));
         return outcomes.Sum(o => o.Sequence.Tokens.Count - primer.Length) / watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<double> RunSessionsAsync(IGrainFactory grains, int count, int bars, long seed)
+    /// <summary>
+    /// New tokens per second of <paramref name="count"/> sessions started at once, each followed as a page follows it (a
+    /// <see cref="GenerationWatch"/> on its updates) to its last update: the piece stored and the session Completed. The
+    /// time ends at the last session's last update (closing the watches afterwards is not the sessions' time).
+    /// </summary>
+    private static async Task<double> SessionsAsync(IGrainFactory grains, int count, int bars, long seed)
     {
-        var sessions = Enumerable.Range(0, count).Select(_ => grains.GetGrain<IGenerationSessionGrain>(Guid.NewGuid())).ToArray();
-        var watch = Stopwatch.StartNew();
-        await Task.WhenAll(sessions.Select((s, i) => s.StartAsync(new GenerationRequest(bars, Seed: seed + i, Candidates: 1))));
-        long tokens = 0;
-        foreach (var session in sessions)
+        long started = Stopwatch.GetTimestamp();
+        var ended = await Task.WhenAll(Enumerable.Range(0, count).Select(i => RunSessionAsync(grains, new GenerationRequest(bars, Seed: seed + i, Candidates: 1))));
+        return ended.Sum(e => e.Tokens) / Stopwatch.GetElapsedTime(started, ended.Max(e => e.At)).TotalSeconds;
+    }
+
+    /// <summary>Starts one session; its new tokens and the time its last update (Completed) arrived.</summary>
+    private static async Task<(long Tokens, long At)> RunSessionAsync(IGrainFactory grains, GenerationRequest request)
+    {
+        Guid id = Guid.NewGuid();
+        await grains.GetGrain<IGenerationSessionGrain>(id).StartAsync(request);
+        GenerationUpdate? last = null;
+        long at = 0;
+        Task Take(GenerationUpdate update)
         {
-            while (true)
-            {
-                GenerationSnapshot snapshot = (await session.GetAsync())!;
-                if (snapshot.Status is GenerationStatus.Completed) { tokens += snapshot.Tokens; break; }
-                if (snapshot.Status is not GenerationStatus.Running)
-                    throw new InvalidOperationException($"bench session ended {snapshot.Status}: {snapshot.Error}");
-                await Task.Delay(10);
-            }
+            last = update;
+            at = Stopwatch.GetTimestamp();
+            return Task.CompletedTask;
         }
-        return tokens / watch.Elapsed.TotalSeconds;
+        await using (var follow = await GenerationWatch.StartAsync(grains, id, 0, Take, TimeSpan.FromMinutes(1)))
+            await follow.Completion;
+        if (last?.Status is not GenerationStatus.Completed)
+            throw new InvalidOperationException($"bench session ended {last?.Status}: {last?.Error}");
+        return (last.Tokens, at);
     }
 
     private static int FreePort()

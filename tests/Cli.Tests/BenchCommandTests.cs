@@ -15,7 +15,8 @@ public sealed class BenchCommandTests
                      "scoreWindowsPerSecBatch32",
                      "sessionsTokensPerSec.1", "sessionsTokensPerSec.8", "sessionsTokensPerSec.32", "plainBatchTokensPerSec.1", "plainBatchTokensPerSec.8",
                      "plainBatchTokensPerSec.32", "grainPathEfficiency", "batchSpeedup32", "sessionsEfficiency32",
-                     "engineTokensPerSec.1", "engineTokensPerSec.8", "engineTokensPerSec.32", "torchThreads", "cpuCores", "cpuFmaPeakGflops", "trainHardwareShare",
+                     "engineTokensPerSec.1", "engineTokensPerSec.8", "engineTokensPerSec.32", "engineUnscoredTokensPerSec.1", "engineUnscoredTokensPerSec.32",
+                     "torchThreads", "cpuCores", "cpuFmaPeakGflops", "trainHardwareShare",
                      "scoreEndToEndWindowsPerSecBatch1", "scoreEndToEndWindowsPerSecBatch32", "scoreEndToEndMeanWindowTokens" })
         {
             Assert.True(figures.TryGetProperty(key, out JsonElement value), $"missing {key}");
