@@ -10,7 +10,7 @@ namespace MusicCluster.Grains.Live;
 /// A grain with a live value (<see cref="ILiveValueSource{T}"/>): <see cref="PublishAsync"/> makes a new value the
 /// current one, numbered above the last, and sends it to every observer, awaiting each call, after every change
 /// before it (a chain on the grain's scheduler: changes never overtake each other, and a grain turn that publishes need
-/// not wait for the observers). An activation numbers on from the time it first used its value
+/// not wait for the observers). An activation numbers on from the time it started
 /// (<see cref="Versioned{T}"/>). The observer list takes its expiry from the silo's <see cref="LiveUpdateSettings"/>.
 /// </summary>
 public abstract class LiveValueGrain<T> : Grain, ILiveValueSource<T>
@@ -42,6 +42,13 @@ public abstract class LiveValueGrain<T> : Grain, ILiveValueSource<T>
     }
 
     private Versioned<T> Current => current ??= new Versioned<T>(ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcTicks, ReadValue());
+
+    /// <summary>Takes the activation's first value from its state, before any change (subclasses call this base).</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _ = Current;
+        return base.OnActivateAsync(cancellationToken);
+    }
 
     public Task SubscribeAsync(ILiveValueObserver<T> observer)
     {
