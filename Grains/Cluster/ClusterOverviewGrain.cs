@@ -1,5 +1,5 @@
-using MusicCluster.Grains.Generation;
 using Microsoft.Extensions.Logging;
+using MusicCluster.Grains.Generation;
 using MusicCluster.Grains.Interfaces.Cluster;
 using MusicCluster.Grains.Interfaces.Live;
 using MusicCluster.Grains.Interfaces.Training;

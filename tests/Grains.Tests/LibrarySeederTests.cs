@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using MusicCluster.Hosting;
 using MusicCluster.Grains.Interfaces.Library;
+using MusicCluster.Hosting;
 using MusicCluster.Music.Data;
 using MusicCluster.Music.Storage;
 using MusicCluster.Music.Training;
