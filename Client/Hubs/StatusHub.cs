@@ -9,7 +9,7 @@ namespace MusicCluster.Client.Hubs;
 
 /// <summary>
 /// /hubs/status: live views of the cluster's silos, the starter library's seeding and a scoring job's progress, as
-/// server-to-client streams. Each value is pushed by its grain (the cluster view by the overview grain, which samples
+/// server-to-client streams. Each value is pushed by its grain (the cluster view by the view grain, which samples
 /// while anyone follows it) and relayed by <see cref="StatusRelays"/>, one watch per view for all connections of this
 /// web host; a stream sends the value now, then each change, and ends when its work is over or the page leaves.
 /// </summary>

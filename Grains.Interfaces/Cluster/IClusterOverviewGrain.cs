@@ -1,17 +1,12 @@
-using MusicCluster.Grains.Interfaces.Live;
-
 namespace MusicCluster.Grains.Interfaces.Cluster;
 
 /// <summary>
-/// The cluster view (key 0): the live membership of the cluster together with what each silo advertises
-/// (accelerators) and runs. Membership and activation counts are a sample by nature (no grain announces them), so
-/// this grain is the one sampler for every web host: while it has observers it samples every
-/// <c>SamplePeriod</c> and on every membership change, and pushes each sample as a live value
-/// (<see cref="ClusterWatch"/>); without observers it samples only when asked.
+/// Reads the live membership of the cluster together with what each silo advertises (accelerators): a fresh sample
+/// on every call, answered on the caller's silo. Pages that follow the view live get its samples from
+/// <see cref="IClusterViewGrain"/>.
 /// </summary>
-public interface IClusterOverviewGrain : IGrainWithIntegerKey, ILiveValueSource<ClusterSnapshot>
+public interface IClusterOverviewGrain : IGrainWithIntegerKey
 {
-    /// <summary>A fresh sample, taken now.</summary>
     Task<ClusterSnapshot> GetSnapshotAsync();
 }
 

@@ -1,11 +1,9 @@
-using Microsoft.Extensions.Logging;
 using MusicCluster.Grains.Generation;
 using MusicCluster.Grains.Interfaces.Cluster;
-using MusicCluster.Grains.Interfaces.Live;
 using MusicCluster.Grains.Interfaces.Training;
-using MusicCluster.Grains.Live;
 using MusicCluster.Grains.Training;
 using MusicCluster.Music.Storage;
+using Orleans.Concurrency;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace MusicCluster.Grains.Cluster;
@@ -13,100 +11,15 @@ namespace MusicCluster.Grains.Cluster;
 /// <summary>
 /// Joins the membership table (IManagementGrain) with the silo metadata cache, runtime and grain statistics, and
 /// the training index (which run trains where), and blob storage's health as this silo sees it (the silos share one
-/// store, so one silo's view tells whether it is reachable).
-/// <para>
-/// The view is a sample by nature: membership, runtime and grain statistics are read from the management grain, and
-/// nothing announces a change of them. So the sampling lives here, in one grain (key 0) for the whole cluster, and
-/// every web host follows its samples as a live value (<see cref="ClusterWatch"/>), the one way pages are kept
-/// current. It samples every <see cref="SamplePeriod"/> only while it has observers (the timer stops with the last
-/// one), and at once on every membership change (a silo joining, leaving or dying shows without waiting for the
-/// timer); a hundred open cluster pages on ten web hosts cost one sample per period.
-/// </para>
+/// store, so one silo's view tells whether it is reachable). A stateless worker: it runs on whichever silo the caller reaches,
+/// and every silo sees the same membership.
 /// </summary>
-public sealed class ClusterOverviewGrain(
-    ISiloMetadataCache metadata,
-    IBlobStore store,
-    ILocalSiloDetails local,
-    IClusterMembershipService membership,
-    TimeProvider clock,
-    ILogger<ClusterOverviewGrain> logger) : LiveValueGrain<ClusterSnapshot>, IClusterOverviewGrain
+[StatelessWorker]
+public sealed class ClusterOverviewGrain(ISiloMetadataCache metadata, IBlobStore store, ILocalSiloDetails local, TimeProvider clock) : Grain, IClusterOverviewGrain
 {
-    /// <summary>How often the view is sampled while someone follows it.</summary>
-    public static readonly TimeSpan SamplePeriod = TimeSpan.FromSeconds(2);
-
     private static readonly TrainingRunStatus[] Busy = [TrainingRunStatus.Running, TrainingRunStatus.Paused];
-    private readonly CancellationTokenSource stop = new();
-    private IGrainTimer? sampling;
-    private Task? firstSample;
-    private DateTimeOffset lastTaken = DateTimeOffset.MinValue;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _ = FollowMembershipAsync(stop.Token);
-        return base.OnActivateAsync(cancellationToken);
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        await stop.CancelAsync();
-        await base.OnDeactivateAsync(reason, cancellationToken);
-    }
-
-    /// <summary>Nothing is sampled until asked: a placeholder that <see cref="GetLiveAsync"/> never hands out.</summary>
-    protected override ClusterSnapshot ReadValue() => new([], DateTimeOffset.MinValue);
-
-    /// <summary>The latest sample (one taken now if none was), and sampling on while there are observers.</summary>
-    public override async Task<Versioned<ClusterSnapshot>> GetLiveAsync()
-    {
-        // Every watcher reads right after it subscribes (and after each renewal): the timer starts with the first.
-        sampling ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(SamplePeriod, SamplePeriod) { Interleave = false });
-        if (firstSample is null || firstSample.IsFaulted) firstSample = GetSnapshotAsync();
-        await firstSample;
-        return await base.GetLiveAsync();
-    }
-
-    private async Task TickAsync()
-    {
-        if (!HasObservers)
-        {
-            sampling?.Dispose();
-            sampling = null;
-            return;
-        }
-        await GetSnapshotAsync();
-    }
-
-    private async Task FollowMembershipAsync(CancellationToken cancellation)
-    {
-        try
-        {
-            await foreach (ClusterMembershipSnapshot _ in membership.MembershipUpdates.WithCancellation(cancellation))
-                if (HasObservers) await GetSnapshotAsync();
-        }
-        catch (OperationCanceledException)
-        {
-            // The activation is going.
-        }
-        catch (Exception e)
-        {
-            // The timer still samples; only the immediate update on a membership change is lost.
-            logger.LogWarning(e, "Following membership changes for the cluster view failed");
-        }
-    }
-
-    /// <summary>A fresh sample; observers hear it when it is newer than the last they heard.</summary>
     public async Task<ClusterSnapshot> GetSnapshotAsync()
-    {
-        ClusterSnapshot snapshot = await SampleAsync();
-        if (snapshot.TakenAt > lastTaken)
-        {
-            lastTaken = snapshot.TakenAt;
-            _ = PublishAsync(snapshot);
-        }
-        return snapshot;
-    }
-
-    private async Task<ClusterSnapshot> SampleAsync()
     {
         var management = GrainFactory.GetGrain<IManagementGrain>(0);
         MembershipEntry[] hosts = await management.GetDetailedHosts(onlyActive: true);

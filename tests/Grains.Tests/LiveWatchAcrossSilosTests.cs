@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MusicCluster.Grains.Interfaces.Cluster;
 using MusicCluster.Grains.Interfaces.Generation;
+using MusicCluster.Grains.Interfaces.Live;
 using MusicCluster.Hosting;
 using Orleans.Runtime.Placement;
 
@@ -102,14 +103,14 @@ public sealed class LiveWatchAcrossSilosTests : IAsyncLifetime
     [Fact]
     public async Task A_cluster_watch_follows_the_view_when_the_silo_of_its_sampler_stops_each_sample_once_in_order()
     {
-        // The overview grain's first call places it: on the second silo, by a placement hint.
-        var overview = primary.Grains.GetGrain<IClusterOverviewGrain>(0);
+        // The view grain's first call places it: on the second silo, by a placement hint. It samples on its own silo.
+        var view = primary.Grains.GetGrain<IClusterViewGrain>(0);
         string secondAddress = second!.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
         RequestContext.Set(IPlacementDirector.PlacementHintKey, second.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress);
-        ClusterSnapshot placed;
-        try { placed = await overview.GetSnapshotAsync(); }
+        Versioned<ClusterSnapshot> placed;
+        try { placed = await view.GetLiveAsync(); }
         finally { RequestContext.Remove(IPlacementDirector.PlacementHintKey); }
-        Assert.Equal(secondAddress, placed.Storage?.Silo);
+        Assert.Equal(secondAddress, placed.Value.Storage?.Silo);
 
         var received = new ValueRecorder<ClusterSnapshot>();
         await using ClusterWatch watch = await received.OpenAsync(send => new ClusterWatch(primary.Grains, send, clock), live.Renewal);
@@ -117,7 +118,7 @@ public sealed class LiveWatchAcrossSilosTests : IAsyncLifetime
 
         await second.DisposeAsync();
         second = null;
-        // The next renewal reaches the overview grain's new activation on the primary, which samples a cluster of one.
+        // The next renewal reaches the view grain's new activation on the primary, which samples a cluster of one.
         string primaryAddress = primary.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
         await Poll.UntilAsync(async () =>
         {
