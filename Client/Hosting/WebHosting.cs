@@ -37,7 +37,8 @@ internal static class WebHosting
         builder.Services.AddSingleton<GenerationAdmission>();
         builder.Services.AddScoped<ScoringService>();
         builder.Services.AddSingleton<GenerationRelay>();
-        builder.Services.AddSingleton<StatusFeeds>();
+        builder.Services.AddSingleton<StatusRelays>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<StatusRelays>());
         // Enums travel as names (status "Running", not 1) in the API and the hubs alike.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));

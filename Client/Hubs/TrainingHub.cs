@@ -7,10 +7,10 @@ namespace MusicCluster.Client.Hubs;
 /// <summary>
 /// /hubs/training: live training views. WatchRun joins a run's group and returns what the page has not seen yet;
 /// from then on the <see cref="TrainingLiveRelay"/> pushes "update" messages (new metrics, log lines, the run) to the
-/// group. Runs streams the list of runs (<see cref="StatusFeeds.TrainingRuns"/>: a periodic read, one for all browsers
-/// of this web host).
+/// group. Runs streams the list of runs as the index announces its changes (<see cref="StatusRelays.TrainingRuns"/>: one
+/// watch for all browsers of this web host).
 /// </summary>
-internal sealed class TrainingHub(TrainingService training, TrainingLiveRelay relay, StatusFeeds feeds) : Hub
+internal sealed class TrainingHub(TrainingService training, TrainingLiveRelay relay, StatusRelays relays) : Hub
 {
     public sealed record CatchUp(TrainingRunSnapshot? Run, IReadOnlyList<TrainingMetricsPoint> Metrics, IReadOnlyList<TrainingLogLine> Log);
 
@@ -28,9 +28,9 @@ internal sealed class TrainingHub(TrainingService training, TrainingLiveRelay re
         return new CatchUp(run, metrics, log);
     }
 
-    /// <summary>The same list GET /api/training-runs returns, now and then every <see cref="StatusFeeds.Period"/>.</summary>
+    /// <summary>The same list GET /api/training-runs returns, now and then whenever a run in it changes.</summary>
     public IAsyncEnumerable<IReadOnlyList<TrainingRunSummary>> Runs(CancellationToken cancellation) =>
-        feeds.TrainingRuns.SubscribeAsync(0, cancellation);
+        relays.TrainingRuns.SubscribeAsync(0, cancellation);
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {

@@ -1,6 +1,10 @@
 namespace MusicCluster.Grains.Interfaces.Cluster;
 
-/// <summary>Reads the live membership of the cluster together with what each silo advertises (accelerators).</summary>
+/// <summary>
+/// Reads the live membership of the cluster together with what each silo advertises (accelerators): a fresh sample
+/// on every call, answered on the caller's silo. Pages that follow the view live get its samples from
+/// <see cref="IClusterViewGrain"/>.
+/// </summary>
 public interface IClusterOverviewGrain : IGrainWithIntegerKey
 {
     Task<ClusterSnapshot> GetSnapshotAsync();

@@ -1,12 +1,14 @@
+using MusicCluster.Grains.Interfaces.Live;
 using Orleans.Concurrency;
 
 namespace MusicCluster.Grains.Interfaces.Library;
 
 /// <summary>
 /// Fills a fresh library with generated starter pieces in the background (key 0). Silos start it when they start;
-/// starting it again while it runs, or after it finished, changes nothing.
+/// starting it again while it runs, or after it finished, changes nothing. Its progress is a live value
+/// (<see cref="SeedingWatch"/>): observers hear every piece added and every change of status.
 /// </summary>
-public interface ILibrarySeederGrain : IGrainWithIntegerKey
+public interface ILibrarySeederGrain : IGrainWithIntegerKey, ILiveValueSource<SeedingProgress>
 {
     /// <summary>Starts seeding unless it is turned off, running or done; returns the progress at once.</summary>
     Task<SeedingProgress> StartAsync();

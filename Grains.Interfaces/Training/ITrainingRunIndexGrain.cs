@@ -1,3 +1,4 @@
+using MusicCluster.Grains.Interfaces.Live;
 using Orleans.Concurrency;
 
 namespace MusicCluster.Grains.Interfaces.Training;
@@ -6,8 +7,9 @@ namespace MusicCluster.Grains.Interfaces.Training;
 /// The list of training runs and their scheduler (key 0): places new runs on silos with a free training slot
 /// (accelerator silos first), queues the rest, and re-places runs whose silo died. Every silo's supervisor calls
 /// <see cref="SuperviseAsync"/> now and then, so the index itself comes back on another silo after a failure.
+/// The list of runs (<see cref="ListAsync"/>) is a live value (<see cref="TrainingRunListWatch"/>).
 /// </summary>
-public interface ITrainingRunIndexGrain : IGrainWithIntegerKey
+public interface ITrainingRunIndexGrain : IGrainWithIntegerKey, ILiveValueSource<IReadOnlyList<TrainingRunSummary>>
 {
     /// <summary>The datasets a run can train on.</summary>
     Task<IReadOnlyList<TrainingDatasetInfo>> GetDatasetsAsync();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using MusicCluster.Grains.Interfaces;
 using MusicCluster.Grains.Interfaces.Library;
+using MusicCluster.Grains.Live;
 using MusicCluster.Music.Midi;
 using MusicCluster.Music.Storage;
 using MusicCluster.Music.Training;
@@ -25,7 +26,8 @@ public sealed record LibrarySeederState
 /// <see cref="StarterLibraryEngine"/> (its own thread), scored and stored with full provenance. Piece ids are fixed
 /// by index and checked before each batch, so a seeding interrupted by a restart continues where it stopped and never
 /// makes a piece twice. N is MusicCluster:Library:SeedCount (or more, when more pieces were pre-generated); when the
-/// library already held N pieces at the first start, nothing is seeded.
+/// library already held N pieces at the first start, nothing is seeded. Every piece added and every change of status
+/// is announced to the progress's observers (<see cref="LiveValueGrain{T}"/>).
 /// </summary>
 public sealed class LibrarySeederGrain(
     [PersistentState("library-seeder", StorageNames.GrainState)] IPersistentState<LibrarySeederState> state,
@@ -34,7 +36,7 @@ public sealed class LibrarySeederGrain(
     StarterLibraryEngine engine,
     IBlobStore blobs,
     TimeProvider clock,
-    ILogger<LibrarySeederGrain> logger) : Grain, ILibrarySeederGrain
+    ILogger<LibrarySeederGrain> logger) : LiveValueGrain<SeedingProgress>, ILibrarySeederGrain
 {
     private readonly CancellationTokenSource _stop = new();
     private Task? _run;
@@ -42,7 +44,7 @@ public sealed class LibrarySeederGrain(
     private string? _error;
     private int _addedThisRun;
 
-    public Task<SeedingProgress> StartAsync()
+    public async Task<SeedingProgress> StartAsync()
     {
         if (settings.SeedCount == 0) _status = SeedingStatus.Disabled;
         else if (_run is null || _run.IsCompleted && _status == SeedingStatus.Failed)
@@ -50,15 +52,21 @@ public sealed class LibrarySeederGrain(
             (_status, _error, _addedThisRun) = (SeedingStatus.Running, null, 0);
             _run = RunGuardedAsync(_stop.Token);
         }
-        return GetProgressAsync();
+        await AnnounceAsync();
+        return ReadValue();
     }
 
-    public Task<SeedingProgress> GetProgressAsync()
+    public Task<SeedingProgress> GetProgressAsync() => Task.FromResult(ReadValue());
+
+    protected override SeedingProgress ReadValue()
     {
         LibrarySeederState s = state.State;
         SeedingStatus status = settings.SeedCount == 0 && _run is null ? SeedingStatus.Disabled : _status;
-        return Task.FromResult(new SeedingProgress(status, s.Created.Count(i => i < s.Total), s.Total, _error, s.StartedAt, s.FinishedAt, _addedThisRun));
+        return new SeedingProgress(status, s.Created.Count(i => i < s.Total), s.Total, _error, s.StartedAt, s.FinishedAt, _addedThisRun);
     }
+
+    /// <summary>Tells the progress's observers how seeding stands now (nothing when nothing changed).</summary>
+    private Task AnnounceAsync() => PublishAsync(ReadValue());
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -72,16 +80,19 @@ public sealed class LibrarySeederGrain(
         {
             await RunAsync(cancellation);
             _status = SeedingStatus.Completed;
+            await AnnounceAsync();
         }
         catch (OperationCanceledException)
         {
             // Stopped with the silo (or the engine): the next start continues where this one stopped.
             _status = SeedingStatus.NotStarted;
+            await AnnounceAsync();
         }
         catch (Exception e)
         {
             logger.LogError(e, "Seeding the starter library failed");
             (_status, _error) = (SeedingStatus.Failed, e.Message);
+            await AnnounceAsync();
         }
     }
 
@@ -98,6 +109,7 @@ public sealed class LibrarySeederGrain(
             logger.LogInformation("The library already holds {Total} pieces or more: no starter pieces needed", total);
             state.State = state.State with { StartedAt = clock.GetUtcNow(), FinishedAt = clock.GetUtcNow(), Total = 0, Skipped = true };
             await state.WriteStateAsync(cancellation);
+            await AnnounceAsync();
             return;
         }
 
@@ -111,6 +123,7 @@ public sealed class LibrarySeederGrain(
             else missing.Add(index);
         }
         await state.WriteStateAsync(cancellation);
+        await AnnounceAsync();
         logger.LogInformation("Starter library: {Missing} of {Total} pieces to add ({Pregenerated} pre-generated)", missing.Count, total, pregenerated.Count);
 
         foreach (int[] batch in missing.Chunk(settings.BatchSize))
@@ -132,6 +145,7 @@ public sealed class LibrarySeederGrain(
         }
         state.State = state.State with { FinishedAt = clock.GetUtcNow() };
         await state.WriteStateAsync(cancellation);
+        await AnnounceAsync();
         logger.LogInformation("Starter library complete: {Total} pieces", total);
     }
 
@@ -148,6 +162,7 @@ public sealed class LibrarySeederGrain(
             logger.LogDebug("Starter piece {Id} stored ({Added} added this run)", StarterPieceGenerator.IdOf(index), _addedThisRun);
         }
         state.State.Created.Add(index);
+        await AnnounceAsync();
     }
 
     private NewPiece ToNewPiece(StarterPiece piece)

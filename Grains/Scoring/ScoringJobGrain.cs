@@ -3,6 +3,7 @@ using MusicCluster.Grains.Interfaces;
 using MusicCluster.Grains.Interfaces.Library;
 using MusicCluster.Grains.Interfaces.Models;
 using MusicCluster.Grains.Interfaces.Scoring;
+using MusicCluster.Grains.Live;
 
 namespace MusicCluster.Grains.Scoring;
 
@@ -14,12 +15,13 @@ public sealed record ScoringJobState
 
 /// <summary>
 /// Scores a set of pieces (listed, or the whole library) with one model, in slices of <see cref="SliceSize"/> spread
-/// over silos (<see cref="ScoringShardGrain"/>), a few slices at a time; progress is stored after every slice.
+/// over silos (<see cref="ScoringShardGrain"/>), a few slices at a time; progress is stored after every slice and
+/// announced to its observers (<see cref="LiveValueGrain{T}"/>).
 /// </summary>
 public sealed class ScoringJobGrain(
     [PersistentState("scoringJob", StorageNames.GrainState)] IPersistentState<ScoringJobState> state,
     TimeProvider clock,
-    ILogger<ScoringJobGrain> logger) : Grain, IScoringJobGrain
+    ILogger<ScoringJobGrain> logger) : LiveValueGrain<ScoringJobProgress?>, IScoringJobGrain
 {
     public const int SliceSize = 8;
     public const int ParallelSlices = 4;
@@ -50,6 +52,8 @@ public sealed class ScoringJobGrain(
     }
 
     public Task<ScoringJobProgress?> GetAsync() => Task.FromResult(state.State.Progress);
+
+    protected override ScoringJobProgress? ReadValue() => state.State.Progress;
 
     public Task CancelAsync()
     {
@@ -106,5 +110,6 @@ public sealed class ScoringJobGrain(
     {
         state.State = new ScoringJobState { Progress = progress };
         await state.WriteStateAsync();
+        await PublishAsync(progress);
     }
 }

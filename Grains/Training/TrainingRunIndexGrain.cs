@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using MusicCluster.Grains.Cluster;
 using MusicCluster.Grains.Interfaces;
 using MusicCluster.Grains.Interfaces.Training;
+using MusicCluster.Grains.Live;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Runtime.Placement;
 
@@ -14,7 +15,9 @@ namespace MusicCluster.Grains.Training;
 /// placement hint. Runs that are Running or Paused hold a slot; when none is free the run is Queued and told its
 /// position. Supervision (every silo calls it every few seconds) re-places Running runs whose silo left the
 /// cluster — they resume from their newest checkpoint — and starts queued runs as slots free up.
-/// The index calls runs and never waits on them calling back: runs report one-way.
+/// The index calls runs and never waits on them calling back: runs report one-way. The list of runs is a live value
+/// (<see cref="LiveValueGrain{T}"/>): each change is announced to its observers, without the index's turn waiting for
+/// them (every silo's supervisor calls the index; a slow web host must not hold the scheduler).
 /// </summary>
 public sealed class TrainingRunIndexGrain(
     [PersistentState("trainingRuns", StorageNames.GrainState)] IPersistentState<TrainingRunIndexState> state,
@@ -23,8 +26,21 @@ public sealed class TrainingRunIndexGrain(
     ISiloMetadataCache metadata,
     TimeProvider clock,
     ILocalSiloDetails localSilo,
-    ILogger<TrainingRunIndexGrain> logger) : Grain, ITrainingRunIndexGrain
+    ILogger<TrainingRunIndexGrain> logger) : LiveValueGrain<IReadOnlyList<TrainingRunSummary>>, ITrainingRunIndexGrain
 {
+    protected override IEqualityComparer<IReadOnlyList<TrainingRunSummary>> Comparer => SameRuns.Instance;
+
+    /// <summary>Two lists are the same when they hold equal summaries in the same order.</summary>
+    private sealed class SameRuns : IEqualityComparer<IReadOnlyList<TrainingRunSummary>>
+    {
+        public static readonly SameRuns Instance = new();
+
+        public bool Equals(IReadOnlyList<TrainingRunSummary>? x, IReadOnlyList<TrainingRunSummary>? y) =>
+            ReferenceEquals(x, y) || x is not null && y is not null && x.SequenceEqual(y);
+
+        public int GetHashCode(IReadOnlyList<TrainingRunSummary> list) => list.Count;
+    }
+
     private IDisposable? _queueGauge;
 
     private TrainingRunIndexState S => state.State;
@@ -78,13 +94,18 @@ public sealed class TrainingRunIndexGrain(
         S.Runs[runId] = snapshot.ToSummary();
         await state.WriteStateAsync();
         logger.LogInformation("Training run {Run} {Where}", runId, target is null ? $"queued at {S.Queue.Count}" : $"placed on {target}");
+        Announce();
         return snapshot;
     }
 
-    public Task<IReadOnlyList<TrainingRunSummary>> ListAsync() =>
-        Task.FromResult<IReadOnlyList<TrainingRunSummary>>(S.Runs.Values
-            .Select(r => r with { QueuePosition = r.Status == TrainingRunStatus.Queued ? S.Queue.IndexOf(r.RunId) + 1 : null })
-            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.RunId, StringComparer.Ordinal).ToList());
+    public Task<IReadOnlyList<TrainingRunSummary>> ListAsync() => Task.FromResult(ReadValue());
+
+    protected override IReadOnlyList<TrainingRunSummary> ReadValue() => S.Runs.Values
+        .Select(r => r with { QueuePosition = r.Status == TrainingRunStatus.Queued ? S.Queue.IndexOf(r.RunId) + 1 : null })
+        .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.RunId, StringComparer.Ordinal).ToList();
+
+    /// <summary>Tells the list's observers about a change (in order, after the ones before; this turn does not wait).</summary>
+    private void Announce() => _ = PublishAsync(ReadValue());
 
     public async Task ReportAsync(TrainingRunSummary summary)
     {
@@ -94,6 +115,7 @@ public sealed class TrainingRunIndexGrain(
         if (summary.Status != TrainingRunStatus.Queued) S.Queue.Remove(summary.RunId);
         await state.WriteStateAsync();
         if (freed) await StartQueuedAsync();
+        Announce();
     }
 
     public async Task SuperviseAsync()
@@ -120,6 +142,7 @@ public sealed class TrainingRunIndexGrain(
         }
         if (changed) await state.WriteStateAsync();
         await StartQueuedAsync();
+        Announce();
     }
 
     private async Task StartQueuedAsync()

@@ -10,11 +10,12 @@ using MusicCluster.Grains.Interfaces.Training;
 namespace MusicCluster.Client.Tests;
 
 /// <summary>/hubs/training's run list through a real SignalR client: a stream that sends the list at once and again
-/// every period (StatusFeeds' shared reader), with a run's progress, until the browser leaves.</summary>
+/// whenever the training index announces a change (StatusRelays' one watch of the list), with a run's progress, until
+/// the browser leaves.</summary>
 public sealed class TrainingHubTests(TrainingClientFixture fixture) : IClassFixture<TrainingClientFixture>
 {
     [Fact]
-    public async Task The_run_list_stream_sends_the_list_again_every_period_until_a_run_it_shows_has_completed()
+    public async Task The_run_list_stream_sends_the_list_again_on_every_change_until_a_run_it_shows_has_completed()
     {
         HttpResponseMessage started = await fixture.Admin.PostAsJsonAsync("/api/training-runs", new
         {

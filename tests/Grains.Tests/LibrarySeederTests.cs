@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using MusicCluster.Grains.Interfaces.Library;
+using MusicCluster.Hosting;
 using MusicCluster.Music.Data;
 using MusicCluster.Music.Storage;
 using MusicCluster.Music.Training;
@@ -143,6 +145,33 @@ public sealed class LibrarySeederTests
         Assert.Equal(SeedingStatus.Running, retried.Status);
         Assert.Null(retried.Error);
         await WaitForAsync(silo.Grains, p => p.Status == SeedingStatus.Failed, failureIsTheGoal: true);
+    }
+
+    [Fact]
+    public async Task A_seeding_watch_renewed_across_expiry_periods_hears_every_piece_added_once_in_order_and_ends_with_seeding()
+    {
+        var clock = new FakeTimeProvider();
+        var live = new LiveUpdateSettings(TimeSpan.FromSeconds(30)) { Clock = clock };
+        await using TestSilo silo = await StartAsync(seedCount: 3, batchSize: 1, services: s => s.AddSingleton(live));
+        var received = new ValueRecorder<SeedingProgress>();
+        await using SeedingWatch watch = await received.OpenAsync(send => new SeedingWatch(silo.Grains, send, clock), live.Renewal);
+        // The catch-up read: how seeding stands, handed on before the watch opened.
+        Assert.NotEmpty(received.Values);
+
+        // Renew every 10 s of the observers' clock while seeding goes on: each renewal keeps the observer past its 30 s expiry.
+        await Poll.UntilAsync(async () =>
+        {
+            await clock.RenewAsync(watch, live.Renewal, Deadline);
+            return watch.Completion.IsCompleted;
+        }, done => done, Deadline, "the watch heard seeding end");
+
+        SeedingProgress[] changes = received.EveryChangeInOrder();
+        Assert.Equal(changes.Select(c => c.Done).Order(), changes.Select(c => c.Done));
+        Assert.Equal((SeedingStatus.Completed, 3, 3), (changes[^1].Status, changes[^1].Done, changes[^1].Total));
+        Assert.Equal(await silo.Grains.GetGrain<ILibrarySeederGrain>(0).GetProgressAsync(), changes[^1]);
+        // Every piece added while the watch was open was a change of its own.
+        int first = changes[0].AddedThisRun;
+        Assert.Equal(Enumerable.Range(first, 3 - first + 1), changes.Select(c => c.AddedThisRun).Distinct());
     }
 
     [Fact]

@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using MusicCluster.Grains.Interfaces.Cluster;
 using MusicCluster.Grains.Interfaces.Generation;
+using MusicCluster.Grains.Interfaces.Live;
 using MusicCluster.Hosting;
+using Orleans.Runtime.Placement;
 
 namespace MusicCluster.Grains.Tests;
 
@@ -11,7 +14,8 @@ namespace MusicCluster.Grains.Tests;
 /// rolling deploy): the session's grain is activated again on the silo that remains, and the watch, renewed there,
 /// receives every note the session had sent once and in order, then its end. Two silos in this process on one data
 /// folder (localhost clustering: the second joins the first, which holds the membership, so the second is the one
-/// that stops); observer expiry on a fake clock both share.
+/// that stops); observer expiry on a fake clock both share. The same for the cluster view, whose sampling grain lives on
+/// the silo that stops.
 /// </summary>
 public sealed class LiveWatchAcrossSilosTests : IAsyncLifetime
 {
@@ -79,9 +83,7 @@ public sealed class LiveWatchAcrossSilosTests : IAsyncLifetime
             // The next renewal reaches the session's new activation on the primary, which finds its stored start and no engine job.
             await Poll.UntilAsync(async () =>
             {
-                int before = moving.Renewals;
-                clock.Advance(live.Renewal);
-                await Poll.UntilAsync(() => Task.FromResult(moving.Renewals), n => n > before, Deadline, "the watch renewed");
+                await clock.RenewAsync(moving, live.Renewal, Deadline);
                 return moving.Completion.IsCompleted;
             }, done => done, Deadline, "the watch heard the end");
 
@@ -96,5 +98,40 @@ public sealed class LiveWatchAcrossSilosTests : IAsyncLifetime
             Assert.All(received[..^1], u => Assert.Equal(GenerationStatus.Running, u.Status));
             Assert.NotEmpty(received.SelectMany(u => u.Notes));
         }
+    }
+
+    [Fact]
+    public async Task A_cluster_watch_follows_the_view_when_the_silo_of_its_sampler_stops_each_sample_once_in_order()
+    {
+        // The view grain's first call places it: on the second silo, by a placement hint. It samples on its own silo.
+        var view = primary.Grains.GetGrain<IClusterViewGrain>(0);
+        string secondAddress = second!.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, second.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress);
+        Versioned<ClusterSnapshot> placed;
+        try { placed = await view.GetLiveAsync(); }
+        finally { RequestContext.Remove(IPlacementDirector.PlacementHintKey); }
+        Assert.Equal(secondAddress, placed.Value.Storage?.Silo);
+
+        var received = new ValueRecorder<ClusterSnapshot>();
+        await using ClusterWatch watch = await received.OpenAsync(send => new ClusterWatch(primary.Grains, send, clock), live.Renewal);
+        Assert.Equal(2, received.Values[0].Value.Silos.Count);
+
+        await second.DisposeAsync();
+        second = null;
+        // The next renewal reaches the view grain's new activation on the primary, which samples a cluster of one.
+        string primaryAddress = primary.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
+        await Poll.UntilAsync(async () =>
+        {
+            await clock.RenewAsync(watch, live.Renewal, Deadline);
+            ClusterSnapshot last = received.Values[^1].Value;
+            return last.Storage?.Silo == primaryAddress && last.Silos.Count == 1;
+        }, moved => moved, Deadline, "a sample from the primary showed the second silo gone");
+
+        var values = received.Values;
+        // Each sample once and in order, across the two activations: the new one numbers above the old.
+        Assert.Equal(values.Select(v => v.Version).Distinct().Order(), values.Select(v => v.Version));
+        Assert.Equal(values.Select(v => v.Value.TakenAt).Order(), values.Select(v => v.Value.TakenAt));
+        Assert.Contains(values, v => v.Value.Storage?.Silo == secondAddress);
+        Assert.Equal(primaryAddress, Assert.Single(values[^1].Value.Silos).Address);
     }
 }

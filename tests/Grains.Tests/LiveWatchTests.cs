@@ -7,7 +7,10 @@ using Orleans.Core.Internal;
 
 namespace MusicCluster.Grains.Tests;
 
-/// <summary>One silo whose observer expiry runs on a fake clock the tests move (the rest of the silo keeps real time).</summary>
+/// <summary>
+/// One silo whose observer expiry runs on a fake clock the tests move (the rest of the silo keeps real time), without
+/// a starter library (its seeding would only compete for the CPU).
+/// </summary>
 public sealed class LiveSiloFixture : IAsyncLifetime
 {
     public FakeTimeProvider Clock { get; } = new();
@@ -19,7 +22,7 @@ public sealed class LiveSiloFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Live = new LiveUpdateSettings(TimeSpan.FromSeconds(30)) { Clock = Clock };
-        Silo = await TestSilo.StartAsync(services: s => s.AddSingleton(Live));
+        Silo = await TestSilo.StartAsync(new Dictionary<string, string?> { ["MusicCluster:Library:SeedCount"] = "0" }, services: s => s.AddSingleton(Live));
     }
 
     public async Task DisposeAsync() => await Silo.DisposeAsync();
@@ -66,12 +69,7 @@ public sealed class LiveWatchTests(LiveSiloFixture fixture)
         GenerationWatch.StartAsync(fixture.Silo.Grains, id, 0, received.TakeAsync, renewal, fixture.Clock);
 
     /// <summary>Moves the fake clock one renewal period and waits until the watch has renewed.</summary>
-    private async Task RenewAsync(GenerationWatch watch, TimeSpan renewal)
-    {
-        int before = watch.Renewals;
-        fixture.Clock.Advance(renewal);
-        await Poll.UntilAsync(() => Task.FromResult(watch.Renewals), n => n > before, Deadline, "the watch renewed");
-    }
+    private Task RenewAsync(GenerationWatch watch, TimeSpan renewal) => fixture.Clock.RenewAsync(watch, renewal, Deadline);
 
     private async Task<GenerationSnapshot> EndOf(Guid id) =>
         (await Poll.UntilAsync(() => Session(id).GetAsync(), s => s is { Status: not (GenerationStatus.Running or GenerationStatus.Pending) }, Deadline,
