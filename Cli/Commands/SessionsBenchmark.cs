@@ -138,7 +138,9 @@ internal static class SessionsBenchmark
         int[] primer = PieceGeneration.PrimerTokens(tokenizer, null, worker.Model.Generator.Config.ContextLength);
         var options = new SamplingOptions { Temperature = GenerationRequest.DefaultTemperature, MaxNewTokens = PieceGeneration.TokenLimit(tokenizer, bars) };
         var watch = Stopwatch.StartNew();
-        var jobs = Enumerable.Range(0, count).Select(i => worker.Generate(primer, options with { Seed = 1 + i }, PieceGeneration.ConstraintFor(tokenizer, bars), liveScore: liveScore)).ToArray();
+        var jobs = Enumerable.Range(0, count)
+            .Select(i => worker.Generate(primer, options with { Seed = 1 + i }, PieceGeneration.ConstraintFor(tokenizer, bars), liveScore: liveScore))
+            .ToArray();
         var outcomes = await Task.WhenAll(jobs.Select(j => j.Completion));
         return outcomes.Sum(o => o.Sequence.Tokens.Count - primer.Length) / watch.Elapsed.TotalSeconds;
     }
