@@ -40,6 +40,7 @@ internal static class BenchCommand
         new("score", MeasureScoring),
         new("sessions", (settings, figures) => SessionsBenchmark.Measure(bars: settings.Quick ? 1 : 4, rounds: settings.Quick ? 1 : SessionsBenchmark.Rounds, figures)),
         new("dataparallel", (settings, figures) => DataParallelBenchmark.Measure(settings.Quick, figures)),
+        new("threads", (settings, figures) => ThreadsBenchmark.Measure(settings.Model, settings.Quick, figures)),
     ];
 
     public static Command Create()

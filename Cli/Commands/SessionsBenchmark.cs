@@ -72,8 +72,7 @@ internal static class SessionsBenchmark
             // The engine alone (a model worker, no grains), with its live bar scores and without: splits what the grain
             // path loses into the critic's part (scoring every bar, which the plain loop does not do), the engine's own
             // and the grains' part (progress, notes, observers, storing the piece).
-            var engineStore = new Music.Storage.LocalFolderBlobStore(Path.Combine(data, "engine"));
-            using var worker = new ModelWorker(await new ModelLoader(engineStore).LoadAsync(ShippedModelEntry.Ref), 64);
+            using var worker = await EngineWorkerAsync(Path.Combine(data, "engine"), torchThreads: null);
 
             // Every path and size run once untimed first: models loaded, and the loops' code through the JIT's tiers
             // (one warm call per path left the first timed rounds 20-40% slower than the rest).
@@ -110,7 +109,12 @@ internal static class SessionsBenchmark
         }
     }
 
-    private static double Median(List<double> values)
+    /// <summary>A model worker (the silo's engine, no grains) on the shipped model, loaded from a blob store in <paramref name="folder"/>.</summary>
+    /// <param name="torchThreads">The worker's libtorch threads; null: the process's rule.</param>
+    internal static async Task<ModelWorker> EngineWorkerAsync(string folder, int? torchThreads) =>
+        new(await new ModelLoader(new Music.Storage.LocalFolderBlobStore(folder)).LoadAsync(ShippedModelEntry.Ref), 64, torchThreads: torchThreads);
+
+    internal static double Median(List<double> values)
     {
         values.Sort();
         int middle = values.Count / 2;
@@ -119,7 +123,7 @@ internal static class SessionsBenchmark
 
     /// <summary>New tokens per second of <paramref name="count"/> pieces of <paramref name="bars"/> bars sampled together by <see cref="Sampler.SampleBatch"/>, as sessions sample
     /// them (one candidate).</summary>
-    private static double PlainBatch(ModelCheckpoint checkpoint, int count, int bars)
+    internal static double PlainBatch(ModelCheckpoint checkpoint, int count, int bars)
     {
         var tokenizer = Music.Tokens.TokenizerFactory.FromVocabulary(checkpoint.Info.Vocabulary);
         int[] primer = PieceGeneration.PrimerTokens(tokenizer, null, checkpoint.Generator.Config.ContextLength);
@@ -132,7 +136,7 @@ internal static class SessionsBenchmark
     }
 
     /// <summary>New tokens per second of <paramref name="count"/> pieces posted at once to a model worker, as sessions post them.</summary>
-    private static async Task<double> EngineAsync(ModelWorker worker, int count, int bars, bool liveScore = true)
+    internal static async Task<double> EngineAsync(ModelWorker worker, int count, int bars, bool liveScore = true)
     {
         var tokenizer = worker.Model.Tokenizer;
         int[] primer = PieceGeneration.PrimerTokens(tokenizer, null, worker.Model.Generator.Config.ContextLength);

@@ -17,7 +17,9 @@ public sealed class BenchCommandTests
                      "plainBatchTokensPerSec.32", "grainPathEfficiency", "batchSpeedup32", "sessionsEfficiency32",
                      "engineTokensPerSec.1", "engineTokensPerSec.8", "engineTokensPerSec.32", "engineUnscoredTokensPerSec.1", "engineUnscoredTokensPerSec.32",
                      "torchThreads", "cpuCores", "cpuFmaPeakGflops", "trainHardwareShare",
-                     "scoreEndToEndWindowsPerSecBatch1", "scoreEndToEndWindowsPerSecBatch32", "scoreEndToEndMeanWindowTokens" })
+                     "scoreEndToEndWindowsPerSecBatch1", "scoreEndToEndWindowsPerSecBatch32", "scoreEndToEndMeanWindowTokens" }
+                     .Concat(Environment.ProcessorCount < 2 ? Array.Empty<string>() : new[] { "twoThreadSpeedup.plain.1", "twoThreadSpeedup.plain.32", "twoThreadSpeedup.engine.1",
+                         "twoThreadSpeedup.engine.32", "twoThreadSpeedup.scoreBatch1", "twoThreadSpeedup.scoreBatch32", "twoThreadSpeedup.train" }))
         {
             Assert.True(figures.TryGetProperty(key, out JsonElement value), $"missing {key}");
             Assert.True(value.GetDouble() > 0, $"{key} = {value}");
