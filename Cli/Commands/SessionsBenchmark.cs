@@ -84,21 +84,16 @@ internal static class SessionsBenchmark
                 await SessionsAsync(grains, n, bars, seed: 999);
             }
 
-            var samples = new Dictionary<string, List<double>>();
-            void Add(string name, double value)
-            {
-                if (!samples.TryGetValue(name, out var values)) samples[name] = values = [];
-                values.Add(value);
-            }
+            var samples = new RoundSamples();
             for (int round = 0; round < rounds; round++)
                 foreach (int n in Concurrency)
                 {
-                    Add($"plainBatchTokensPerSec.{n}", PlainBatch(checkpoint, n, bars));
-                    Add($"engineTokensPerSec.{n}", await EngineAsync(worker, n, bars));
-                    Add($"engineUnscoredTokensPerSec.{n}", await EngineAsync(worker, n, bars, liveScore: false));
-                    Add($"sessionsTokensPerSec.{n}", await SessionsAsync(grains, n, bars, seed: 1));
+                    samples.Add($"plainBatchTokensPerSec.{n}", PlainBatch(checkpoint, n, bars));
+                    samples.Add($"engineTokensPerSec.{n}", await EngineAsync(worker, n, bars));
+                    samples.Add($"engineUnscoredTokensPerSec.{n}", await EngineAsync(worker, n, bars, liveScore: false));
+                    samples.Add($"sessionsTokensPerSec.{n}", await SessionsAsync(grains, n, bars, seed: 1));
                 }
-            foreach (var (name, values) in samples) figures[name] = Median(values);
+            foreach (string name in samples.Names) figures[name] = samples.Median(name);
             figures["grainPathEfficiency"] = figures["sessionsTokensPerSec.1"] / figures["plainBatchTokensPerSec.1"];
             figures["batchSpeedup32"] = figures["sessionsTokensPerSec.32"] / figures["sessionsTokensPerSec.1"];
             figures["sessionsEfficiency32"] = figures["sessionsTokensPerSec.32"] / figures["plainBatchTokensPerSec.32"];
@@ -113,13 +108,6 @@ internal static class SessionsBenchmark
     /// <param name="torchThreads">The worker's libtorch threads; null: the process's rule.</param>
     internal static async Task<ModelWorker> EngineWorkerAsync(string folder, int? torchThreads) =>
         new(await new ModelLoader(new Music.Storage.LocalFolderBlobStore(folder)).LoadAsync(ShippedModelEntry.Ref), 64, torchThreads: torchThreads);
-
-    internal static double Median(List<double> values)
-    {
-        values.Sort();
-        int middle = values.Count / 2;
-        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-    }
 
     /// <summary>New tokens per second of <paramref name="count"/> pieces of <paramref name="bars"/> bars sampled together by <see cref="Sampler.SampleBatch"/>, as sessions sample
     /// them (one candidate).</summary>

@@ -18,49 +18,37 @@ internal static class ThreadsBenchmark
 
     private static readonly int[] Counts = [1, 2];
 
+    /// <summary>
+    /// Runs on the calling thread throughout, waiting for the engine's jobs rather than awaiting them: libtorch's count
+    /// is per OS thread, and an await may resume the plain loop, the critic or training on a pool thread with another.
+    /// </summary>
     public static void Measure(TransformerConfig benchModel, bool quick, IDictionary<string, double> figures)
     {
         if (Environment.ProcessorCount < 2) return;
         string data = Path.Combine(Path.GetTempPath(), $"musiccluster-bench-threads-{Guid.NewGuid():N}");
         int before = TorchSharp.torch.get_num_threads();
-        try
-        {
-            Task.Run(() => MeasureAsync(benchModel, quick, data, figures)).GetAwaiter().GetResult();
-        }
-        finally
-        {
-            TorchThreads.Use(before);
-            try { Directory.Delete(data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
-    }
-
-    private static async Task MeasureAsync(TransformerConfig benchModel, bool quick, string data, IDictionary<string, double> figures)
-    {
-        int bars = quick ? 1 : 4;
-        string path = ShippedModel.CheckpointPath ?? throw new InvalidOperationException("this build carries no shipped model");
-        using var checkpoint = ModelCheckpoint.LoadFile(path);
         var workers = new Dictionary<int, Grains.Inference.ModelWorker>();
         try
         {
-            foreach (int threads in Counts) workers[threads] = await SessionsBenchmark.EngineWorkerAsync(Path.Combine(data, $"engine-{threads}"), threads);
-            var samples = new Dictionary<string, List<double>>();
-            async Task RoundAsync(bool record)
+            int bars = quick ? 1 : 4;
+            string path = ShippedModel.CheckpointPath ?? throw new InvalidOperationException("this build carries no shipped model");
+            using var checkpoint = ModelCheckpoint.LoadFile(path);
+            foreach (int threads in Counts)
+                workers[threads] = SessionsBenchmark.EngineWorkerAsync(Path.Combine(data, $"engine-{threads}"), threads).GetAwaiter().GetResult();
+            var samples = new RoundSamples();
+            void Round(bool record)
             {
                 foreach (int threads in Counts)
                 {
-                    // This thread runs the plain loop, the critic's windows and training with the count under test.
                     TorchThreads.Use(threads);
                     void Add(string name, double value)
                     {
-                        if (!record) return;
-                        string key = $"{name}.{threads}";
-                        if (!samples.TryGetValue(key, out var values)) samples[key] = values = [];
-                        values.Add(value);
+                        if (record) samples.Add($"{name}.{threads}", value);
                     }
                     foreach (int rows in new[] { 1, 32 })
                     {
                         Add($"plain.{rows}", SessionsBenchmark.PlainBatch(checkpoint, rows, bars));
-                        Add($"engine.{rows}", await SessionsBenchmark.EngineAsync(workers[threads], rows, bars));
+                        Add($"engine.{rows}", SessionsBenchmark.EngineAsync(workers[threads], rows, bars).GetAwaiter().GetResult());
                         Add($"scoreBatch{rows}", ModelBenchmarks.MeasureCriticWindows(benchModel, rows, windowLength: quick ? 16 : 64, windows: quick ? 32 : 64)
                             .WindowsPerSecond);
                     }
@@ -68,14 +56,16 @@ internal static class ThreadsBenchmark
                         .TokensPerSecond);
                 }
             }
-            await RoundAsync(record: false); // untimed: loads and the JIT's tiers, as in the sessions section
-            for (int round = 0; round < (quick ? 1 : Rounds); round++) await RoundAsync(record: true);
-            foreach (string name in samples.Keys.Where(k => k.EndsWith(".1", StringComparison.Ordinal)).Select(k => k[..^2]).ToList())
-                figures[$"twoThreadSpeedup.{name}"] = SessionsBenchmark.Median(samples[$"{name}.2"]) / SessionsBenchmark.Median(samples[$"{name}.1"]);
+            Round(record: false); // untimed: loads and the JIT's tiers, as in the sessions section
+            for (int round = 0; round < (quick ? 1 : Rounds); round++) Round(record: true);
+            foreach (string name in samples.Names.Where(k => k.EndsWith(".1", StringComparison.Ordinal)).Select(k => k[..^2]).ToList())
+                figures[$"twoThreadSpeedup.{name}"] = samples.Median($"{name}.2") / samples.Median($"{name}.1");
         }
         finally
         {
             foreach (var worker in workers.Values) worker.Dispose();
+            TorchThreads.Use(before);
+            try { Directory.Delete(data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 }
