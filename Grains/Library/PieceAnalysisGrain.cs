@@ -120,7 +120,7 @@ public sealed class PieceAnalysisGrain(
             ?? throw new AnalysisLimitException(stored.Id, analysis, RenderLimit.Busy, RenderLimits.ConcurrentRendersKey,
                 $"This silo is already running {slots.Capacity} renders and analyses, the most it runs at once ({RenderLimits.ConcurrentRendersKey}); " +
                 $"the {analysis} of piece '{stored.Id}' were not computed. Try again in a few seconds.");
-        var deadline = new CancellationTokenSource(limits.AnalysisTime, clock);
+        var deadline = new WorkDeadline(limits.AnalysisTime, clock);
         CancellationToken token = deadline.Token;
         Task<T> work = Task.Run(() =>
         {
@@ -130,7 +130,7 @@ public sealed class PieceAnalysisGrain(
         }, token);
         _ = work.ContinueWith(static (_, state) =>
         {
-            var (slot, deadline) = ((IDisposable, CancellationTokenSource))state!;
+            var (slot, deadline) = ((IDisposable, WorkDeadline))state!;
             slot.Dispose();
             deadline.Dispose();
         }, (slot, deadline), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -140,11 +140,9 @@ public sealed class PieceAnalysisGrain(
         {
             result = await work.WaitAsync(token);
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.Passed)
         {
-            throw new AnalysisLimitException(stored.Id, analysis, RenderLimit.TimedOut, RenderLimits.AnalysisSecondsKey,
-                $"Computing the {analysis} of piece '{stored.Id}' took longer than {limits.AnalysisSeconds:0.###} s ({RenderLimits.AnalysisSecondsKey}) and was stopped; " +
-                "nothing of it was kept.");
+            throw TimedOut();
         }
         catch (MidiFormatException e)
         {
@@ -152,7 +150,12 @@ public sealed class PieceAnalysisGrain(
             await GrainFactory.GetGrain<IPieceGrain>(stored.Id).ReportDamageAsync(problem);
             throw new PieceDamagedException(stored.Id, problem);
         }
+        if (deadline.Passed) throw TimedOut();
         if (keep) cache.Store(key, result);
         return result;
+
+        AnalysisLimitException TimedOut() => new(stored.Id, analysis, RenderLimit.TimedOut, RenderLimits.AnalysisSecondsKey,
+            $"Computing the {analysis} of piece '{stored.Id}' took longer than {limits.AnalysisSeconds:0.###} s ({RenderLimits.AnalysisSecondsKey}) and was stopped; " +
+            "nothing of it was kept.");
     }
 }

@@ -144,11 +144,12 @@ public sealed partial class PieceGrain(
             ?? throw new RenderLimitException(Id, format, RenderLimit.Busy, RenderLimits.ConcurrentRendersKey,
                 $"This silo is already running {slots.Capacity} renders and analyses, the most it runs at once ({RenderLimits.ConcurrentRendersKey}); " +
                 $"piece '{Id}' was not rendered as {format.ToString().ToLowerInvariant()}. Try again in a few seconds.");
-        using var deadline = new CancellationTokenSource(renders.RenderTime, clock);
+        using var deadline = new WorkDeadline(renders.RenderTime, clock);
         CancellationToken token = deadline.Token;
+        byte[] rendered;
         try
         {
-            return await Task.Run(() => format switch
+            rendered = await Task.Run(() => format switch
             {
                 PieceFormat.MusicXml => MusicXmlWriter.ToBytes(piece, token),
                 PieceFormat.Jianpu => JianpuSvgWriter.ToBytes(piece, cancellation: token),
@@ -156,13 +157,16 @@ public sealed partial class PieceGrain(
                 _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown format"),
             }, token);
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.Passed)
         {
-            throw new RenderLimitException(Id, format, RenderLimit.TimedOut, RenderLimits.RenderSecondsKey,
-                $"Rendering piece '{Id}' as {format.ToString().ToLowerInvariant()} took longer than " +
-                $"{renders.RenderSeconds:0.###} s ({RenderLimits.RenderSecondsKey}) and was stopped; " +
-                "nothing of it was kept.");
+            throw TimedOut();
         }
+        return deadline.Passed ? throw TimedOut() : rendered;
+
+        RenderLimitException TimedOut() => new(Id, format, RenderLimit.TimedOut, RenderLimits.RenderSecondsKey,
+            $"Rendering piece '{Id}' as {format.ToString().ToLowerInvariant()} took longer than " +
+            $"{renders.RenderSeconds:0.###} s ({RenderLimits.RenderSecondsKey}) and was stopped; " +
+            "nothing of it was kept.");
     }
 
     public async Task ReportDamageAsync(string problem)
