@@ -36,10 +36,10 @@ public sealed partial class TrainingPageTests(ClientProcessFixture client) : ICl
             ["ContextLength"] = "32",
             ["Dropout"] = "0",
             ["BatchSize"] = "2",
-            ["MleSteps"] = "400",
+            ["MleSteps"] = "100000", // far more than the test lasts: it pauses and stops the run, which must not end first
             ["AdversarialSteps"] = "0",
             ["ValidateEvery"] = "5",
-            ["CheckpointEvery"] = "10",
+            ["CheckpointEvery"] = "1000", // pausing and stopping write the checkpoints the test looks for
         };
         foreach (var (field, value) in fields) await page.GetByTestId($"field-{field}").FillAsync(value);
         await page.GetByTestId("start-run").ClickAsync();

@@ -158,7 +158,7 @@ public sealed class TrainingApiTests(TrainingClientFixture fixture) : IClassFixt
     public async Task A_run_is_started_watched_controlled_and_its_checkpoint_promoted()
     {
         var admin = fixture.Admin;
-        HttpResponseMessage started = await admin.PostAsJsonAsync("/api/training-runs", Tiny(mleSteps: 5000, checkpointEvery: 1000));
+        HttpResponseMessage started = await admin.PostAsJsonAsync("/api/training-runs", Tiny(mleSteps: 100_000, checkpointEvery: 1000));
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         JsonElement run = await JsonAsync(started);
         string id = run.GetProperty("runId").GetString()!;

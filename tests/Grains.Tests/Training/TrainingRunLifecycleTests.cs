@@ -69,7 +69,8 @@ public sealed class TrainingRunLifecycleTests
     public async Task Pause_checkpoints_resume_continues_from_there_and_stop_ends_the_run()
     {
         await using var silo = await TrainingSilo.StartAsync();
-        TrainingRunSnapshot started = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000));
+        // Far more steps than the test lasts on a loaded machine: the run must still be running when it is paused and stopped.
+        TrainingRunSnapshot started = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 100_000, checkpointEvery: 1000));
         var run = silo.Run(started.RunId);
         await run.WaitAsync(s => s.Step >= 3, "a few steps trained");
 
