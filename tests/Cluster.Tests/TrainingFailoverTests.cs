@@ -53,7 +53,10 @@ public sealed class TrainingFailoverTests
             using HttpClient web = await SignInAsync(http);
 
             // Runs spread: the accelerator silo first, then the CPU silo; never the primary.
-            JsonElement first = await StartRunAsync(web, Tiny(mleSteps: 60, "first"));
+            // The first run is killed at step 7 or later and must not have finished by then: 300 steps leave a loaded
+            // machine seconds between the test seeing step 7 and the kill.
+            const int firstSteps = 300;
+            JsonElement first = await StartRunAsync(web, Tiny(mleSteps: firstSteps, "first"));
             JsonElement second = await StartRunAsync(web, Tiny(mleSteps: 100_000, "second"));
             string firstId = first.GetProperty("runId").GetString()!, secondId = second.GetProperty("runId").GetString()!;
             Assert.True(silos[1].Hosts(first), $"first run on {first.GetProperty("silo")}");
@@ -68,13 +71,13 @@ public sealed class TrainingFailoverTests
                 r => silos[2].Hosts(r) && r.GetProperty("epoch").GetInt64() > beforeKill.GetProperty("epoch").GetInt64(), "first run resumes on another silo");
             JsonElement done = await WaitRunAsync(web, firstId, r => r.GetProperty("status").GetString() is "Completed" or "Failed", "first run finishes");
             Assert.Equal("Completed", done.GetProperty("status").GetString());
-            Assert.Equal(60, done.GetProperty("step").GetInt64());
+            Assert.Equal(firstSteps, done.GetProperty("step").GetInt64());
             var log = await web.GetFromJsonAsync<JsonElement>($"/api/training-runs/{firstId}/log");
             string resumed = log.EnumerateArray().Select(l => l.GetProperty("text").GetString()!).Single(t => t.StartsWith("resuming from checkpoint", StringComparison.Ordinal));
             long resumedAt = long.Parse(resumed[(resumed.IndexOf("(step ", StringComparison.Ordinal) + 6)..resumed.IndexOf(')')]);
             Assert.True(resumedAt >= lastCheckpoint, $"resumed at {resumedAt}, but step {lastCheckpoint} was checkpointed before the kill");
             var metrics = await web.GetFromJsonAsync<JsonElement>($"/api/training-runs/{firstId}/metrics");
-            Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), metrics.EnumerateArray().Select(m => m.GetProperty("step").GetInt64()));
+            Assert.Equal(Enumerable.Range(1, firstSteps).Select(i => (long)i), metrics.EnumerateArray().Select(m => m.GetProperty("step").GetInt64()));
 
             // SIGTERM the CPU silo while it trains the second run: it checkpoints the step it reached before exiting.
             await WaitRunAsync(web, secondId, r => r.GetProperty("step").GetInt64() >= 3, "second run trains");

@@ -26,6 +26,12 @@ public static class TinyRuns
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(180);
 
+    /// <summary>
+    /// MLE steps for a run a test pauses or stops: far more than any test lasts, so on a loaded machine the run is still
+    /// running when the test acts on it (a 400-step run once completed before a browser test's Pause click).
+    /// </summary>
+    public const int OutlastsTheTest = 100_000;
+
     public static TrainingRunRequest Request(int mleSteps, int adversarialSteps = 0, int checkpointEvery = 5, string? name = null) => new()
     {
         Dataset = "synthetic-demo",

@@ -15,11 +15,11 @@ public sealed class TrainingQueueGaugeTests
     {
         await using var silo = await TrainingSilo.StartAsync(maxRunsPerSilo: 1);
         string address = silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
-        TrainingRunSnapshot first = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000, name: "first"));
+        TrainingRunSnapshot first = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: TinyRuns.OutlastsTheTest, checkpointEvery: 1000, name: "first"));
         Assert.Equal(0, ReadQueue(address));
 
-        TrainingRunSnapshot second = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000, name: "second"));
-        TrainingRunSnapshot third = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000, name: "third"));
+        TrainingRunSnapshot second = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: TinyRuns.OutlastsTheTest, checkpointEvery: 1000, name: "second"));
+        TrainingRunSnapshot third = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: TinyRuns.OutlastsTheTest, checkpointEvery: 1000, name: "third"));
         Assert.Equal(TrainingRunStatus.Queued, third.Status);
         Assert.Equal(2, ReadQueue(address));
 

@@ -69,8 +69,7 @@ public sealed class TrainingRunLifecycleTests
     public async Task Pause_checkpoints_resume_continues_from_there_and_stop_ends_the_run()
     {
         await using var silo = await TrainingSilo.StartAsync();
-        // Far more steps than the test lasts on a loaded machine: the run must still be running when it is paused and stopped.
-        TrainingRunSnapshot started = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 100_000, checkpointEvery: 1000));
+        TrainingRunSnapshot started = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: TinyRuns.OutlastsTheTest, checkpointEvery: 1000));
         var run = silo.Run(started.RunId);
         await run.WaitAsync(s => s.Step >= 3, "a few steps trained");
 
@@ -103,7 +102,7 @@ public sealed class TrainingRunLifecycleTests
     public async Task A_learning_rate_change_takes_effect_in_the_next_steps()
     {
         await using var silo = await TrainingSilo.StartAsync();
-        TrainingRunSnapshot started = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000));
+        TrainingRunSnapshot started = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: TinyRuns.OutlastsTheTest, checkpointEvery: 1000));
         var run = silo.Run(started.RunId);
         await run.WaitAsync(s => s.Step >= 2, "a few steps trained");
         Assert.All(await run.GetMetricsAsync(0), m => Assert.True(m.LearningRate <= 1e-3));
@@ -158,9 +157,9 @@ public sealed class TrainingRunLifecycleTests
     public async Task Runs_beyond_the_silos_limit_are_queued_and_start_when_a_slot_frees()
     {
         await using var silo = await TrainingSilo.StartAsync(maxRunsPerSilo: 1);
-        TrainingRunSnapshot first = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000, name: "first"));
-        TrainingRunSnapshot second = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000, name: "second"));
-        TrainingRunSnapshot third = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 5000, checkpointEvery: 1000, name: "third"));
+        TrainingRunSnapshot first = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: TinyRuns.OutlastsTheTest, checkpointEvery: 1000, name: "first"));
+        TrainingRunSnapshot second = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: TinyRuns.OutlastsTheTest, checkpointEvery: 1000, name: "second"));
+        TrainingRunSnapshot third = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: TinyRuns.OutlastsTheTest, checkpointEvery: 1000, name: "third"));
         Assert.Equal(TrainingRunStatus.Running, first.Status);
         Assert.Equal(TrainingRunStatus.Queued, second.Status);
         Assert.Equal(1, second.QueuePosition);

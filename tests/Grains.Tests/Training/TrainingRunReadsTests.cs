@@ -22,7 +22,7 @@ public sealed class TrainingRunReadsTests
         };
         await using var silo = await TestSilo.StartAsync(configuration, settings.DataPath,
             services => services.AddSingleton<IBlobStore>(blobs));
-        var started = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: 100_000, checkpointEvery: 0));
+        var started = await silo.Index().StartRunAsync(TinyRuns.Request(mleSteps: TinyRuns.OutlastsTheTest, checkpointEvery: 0));
         var run = silo.Run(started.RunId);
         await run.WaitAsync(s => s.Step >= 2, "the run trains");
 
