@@ -33,7 +33,11 @@ public sealed record MetricValue(
     [property: Id(6)] double ReferenceMax,
     [property: Id(7)] IReadOnlyList<int> ReferenceHistogram);
 
-/// <summary>A piece's objective metrics against the reference distributions that ship with the model.</summary>
+/// <summary>
+/// A piece's objective metrics against the reference distributions that ship with the model: each the median over the
+/// piece's <see cref="PieceExcerpts"/> excerpts of <see cref="ExcerptBars"/> bars; <see cref="LeftOut"/> names the
+/// length-dependent metrics not compared because the piece has fewer bars than an excerpt.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record PieceMetrics(
     [property: Id(0)] string PieceId,
@@ -45,7 +49,10 @@ public sealed record PieceMetrics(
     [property: Id(6)] IReadOnlyList<MetricValue> Metrics,
     [property: Id(7)] IReadOnlyDictionary<string, double[]> PieceHistograms,
     [property: Id(8)] IReadOnlyDictionary<string, double[]> ReferenceHistograms,
-    [property: Id(9)] string? Message);
+    [property: Id(9)] string? Message,
+    [property: Id(10)] int PieceBars,
+    [property: Id(11)] int PieceExcerpts,
+    [property: Id(12)] IReadOnlyList<string> LeftOut);
 
 /// <summary>A melody note of a shared passage, in quarter notes from the start of its piece.</summary>
 [GenerateSerializer, Immutable]

@@ -54,14 +54,15 @@ public sealed class PieceAnalysisGrain(
         {
             var histograms = PieceFeatures.Of(piece).Histograms.ToDictionary(h => h.Key, h => h.Value);
             if (reference is null)
-                return new PieceMetrics(pieceId, false, null, null, 0, 0, [], histograms, new Dictionary<string, double[]>(), problem);
+                return new PieceMetrics(pieceId, false, null, null, 0, 0, [], histograms, new Dictionary<string, double[]>(), problem, 0, 0, []);
             cancellation.ThrowIfCancellationRequested();
-            var metrics = reference.Compare(piece)
+            PieceComparison comparison = reference.Compare(piece);
+            var metrics = comparison.Metrics
                 .Select(m => new MetricValue(m.Name, m.Value, m.Percentile, m.Reference.Mean, m.Reference.StandardDeviation, m.Reference.Min, m.Reference.Max,
                     m.Reference.Histogram))
                 .ToList();
             return new PieceMetrics(pieceId, true, reference.Source, reference.Split, reference.Excerpts, reference.ExcerptBars, metrics, histograms,
-                reference.MeanHistograms.ToDictionary(h => h.Key, h => h.Value), null);
+                reference.MeanHistograms.ToDictionary(h => h.Key, h => h.Value), null, comparison.Bars, comparison.Excerpts, comparison.LeftOut);
         }, keep: reference is not null);
     }
 

@@ -15,6 +15,13 @@ public sealed record PieceFeatures(IReadOnlyDictionary<string, double> Scalars, 
         "average_pitch_interval", "average_inter_onset_interval",
     ];
 
+    /// <summary>
+    /// Scalars that grow with a piece's length (counts, the range and the entropies of the notes it has): they compare
+    /// only between stretches of music of the same length.
+    /// </summary>
+    public static readonly IReadOnlySet<string> LengthDependentNames =
+        new HashSet<string>(StringComparer.Ordinal) { "pitch_range", "pitches_used", "pitch_classes_used", "pitch_entropy", "pitch_class_entropy", "note_count" };
+
     public static readonly IReadOnlyList<string> HistogramNames = ["pitch_class_histogram", "note_length_histogram", "interval_histogram"];
 
     public static PieceFeatures Of(Piece piece)

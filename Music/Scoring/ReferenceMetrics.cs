@@ -10,24 +10,32 @@ namespace MusicCluster.Music.Scoring;
 /// </summary>
 public sealed record MetricDistribution(int Count, double Mean, double StandardDeviation, double Min, double Max, double[] Percentiles, int[] Histogram)
 {
-    /// <summary>The share (0-100) of real values below <paramref name="value"/>, interpolated between percentiles.</summary>
+    /// <summary>
+    /// Where <paramref name="value"/> falls among the real values (0-100), interpolated between percentiles. A value
+    /// that many real values share (a chorale's polyphony rate of 1, an empty-beat rate of 0) is at the middle of the
+    /// percentiles it ties with, not at their edge: it is typical of the real music, not unusual.
+    /// </summary>
     public double PercentileOf(double value)
     {
         if (!double.IsFinite(value) || Percentiles.Length != 101) return double.NaN;
-        if (value <= Percentiles[0]) return 0;
-        if (value >= Percentiles[100]) return 100;
-        for (int p = 1; p <= 100; p++)
-        {
-            if (value > Percentiles[p]) continue;
-            double low = Percentiles[p - 1], high = Percentiles[p];
-            return high > low ? p - 1 + (value - low) / (high - low) : p - 0.5;
-        }
-        return 100;
+        if (value < Percentiles[0]) return 0;
+        if (value > Percentiles[100]) return 100;
+        int first = Array.FindIndex(Percentiles, p => p >= value), last = Array.FindLastIndex(Percentiles, p => p <= value);
+        if (first <= last) return (first + last) / 2.0; // equal to the percentiles first..last
+        double low = Percentiles[last], high = Percentiles[first];
+        return last + (value - low) / (high - low);
     }
 }
 
 /// <summary>How one piece's metric compares with the real pieces.</summary>
 public sealed record MetricComparison(string Name, double Value, double Percentile, MetricDistribution Reference);
+
+/// <summary>
+/// A piece against the reference: its metrics, measured as the reference measures real music (the median over its
+/// <paramref name="Excerpts"/> excerpts of the reference's length), and the length-dependent metrics left out
+/// because the piece (of <paramref name="Bars"/> bars) is shorter than one excerpt.
+/// </summary>
+public sealed record PieceComparison(IReadOnlyList<MetricComparison> Metrics, int Bars, int Excerpts, IReadOnlyList<string> LeftOut);
 
 /// <summary>
 /// Aggregated objective metrics of a real data set (never the pieces themselves): for each scalar metric of
@@ -74,15 +82,28 @@ public sealed record ReferenceMetrics(
         return new ReferenceMetrics(CurrentFormatVersion, source, split, pieceCount, features.Count, excerptBars, scalars, histograms);
     }
 
-    /// <summary>The piece's metrics against these distributions (metrics the reference lacks or the piece cannot have are left out).</summary>
-    public IReadOnlyList<MetricComparison> Compare(Piece piece)
+    /// <summary>
+    /// The piece's metrics against these distributions, each its median over the piece's excerpts of
+    /// <see cref="ExcerptBars"/> bars (a piece that long or shorter is one excerpt): a 32-bar piece's note count is
+    /// not compared with 8-bar excerpts' counts. For a piece shorter than an excerpt the length-dependent metrics are
+    /// left out (<see cref="PieceFeatures.LengthDependentNames"/>); metrics the reference lacks or the piece cannot
+    /// have (NaN) are left out too.
+    /// </summary>
+    public PieceComparison Compare(Piece piece)
     {
-        PieceFeatures features = PieceFeatures.Of(piece);
-        return PieceFeatures.ScalarNames
-            .Where(name => Scalars.ContainsKey(name) && double.IsFinite(features.Scalars[name]))
-            .Select(name => new MetricComparison(name, features.Scalars[name], Scalars[name].PercentileOf(features.Scalars[name]), Scalars[name]))
-            .ToList();
+        int bars = piece.Notes.Count == 0 ? 0 : BarGrid.Compute(piece).Count;
+        List<PieceFeatures> excerpts = ExcerptsOf(piece, ExcerptBars).Select(PieceFeatures.Of).ToList();
+        List<string> leftOut = bars < ExcerptBars ? PieceFeatures.ScalarNames.Where(n => PieceFeatures.LengthDependentNames.Contains(n) && Scalars.ContainsKey(n)).ToList() : [];
+        var metrics = new List<MetricComparison>();
+        foreach (string name in PieceFeatures.ScalarNames.Where(n => Scalars.ContainsKey(n) && !leftOut.Contains(n)))
+        {
+            double value = Median(excerpts.Select(f => f.Scalars[name]).Where(double.IsFinite).Order().ToArray());
+            if (double.IsFinite(value)) metrics.Add(new MetricComparison(name, value, Scalars[name].PercentileOf(value), Scalars[name]));
+        }
+        return new PieceComparison(metrics, bars, excerpts.Count, leftOut);
     }
+
+    private static double Median(double[] sorted) => sorted.Length == 0 ? double.NaN : Quantile(sorted, 0.5);
 
     /// <summary>Consecutive excerpts of <paramref name="bars"/> whole bars (a shorter piece is one excerpt); notes are clipped at the excerpt's end.</summary>
     public static IEnumerable<Piece> ExcerptsOf(Piece piece, int bars)

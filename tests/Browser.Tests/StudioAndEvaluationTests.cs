@@ -36,6 +36,12 @@ public sealed partial class StudioAndEvaluationTests(ClientProcessFixture client
         await Assertions.Expect(page.GetByTestId("piano-roll")).ToHaveAttributeAsync("data-rendered", "true", new() { Timeout = 90_000 });
         await Assertions.Expect(page.GetByTestId("staff-notation")).ToHaveAttributeAsync("data-rendered", "true", new() { Timeout = 90_000 });
         await Assertions.Expect(page.GetByTestId("staff-notation")).ToHaveAttributeAsync("data-parts", "Soprano, Alto, Tenor, Bass");
+        // Two bars against 8-bar excerpts of real music: what grows with length is not compared, and the page says so.
+        await Assertions.Expect(page.GetByTestId("metrics-chart")).ToHaveAttributeAsync("data-rendered", "true", new() { Timeout = 90_000 });
+        await Assertions.Expect(page.Locator("#metrics-source")).ToContainTextAsync("This piece has 2 bars, fewer than an excerpt: pitch range,");
+        string[] charted = await page.EvaluateAsync<string[]>("() => Chart.getChart('metrics-chart').data.labels");
+        Assert.DoesNotContain("note count", charted);
+        Assert.Contains("polyphony rate", charted);
         await browser.ScreenshotAsync("studio-piece");
 
         Assert.Empty(browser.Errors);

@@ -18,7 +18,8 @@ public sealed class AnalysisFixture : IAsyncLifetime
     public string ReferenceFolder { get; } = Path.Combine(RepositoryPaths.NewTempFolder("reference"), "synthetic-reference");
     public ClientFactory Factory { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
-    public Piece Own { get; } = SyntheticCorpus.Generate(1, seed: 77)[0];
+    /// <summary>A synthetic chorale of 8 bars played twice: two excerpts of the shipped reference's 8 bars.</summary>
+    public Piece Own { get; } = PlayedTwice(SyntheticCorpus.Generate(1, seed: 77)[0]);
     public (string Label, Piece Piece) Copied { get; private set; }
     public double[] OwnBarScores { get; private set; } = [];
 
@@ -37,6 +38,12 @@ public sealed class AnalysisFixture : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await Factory.DisposeAsync();
+
+    private static Piece PlayedTwice(Piece piece)
+    {
+        long length = Music.Notation.BarGrid.Compute(piece)[^1].EndTick;
+        return piece with { Notes = [.. piece.Notes, .. piece.Notes.Select(n => n with { Start = n.Start + length })] };
+    }
 }
 
 public sealed class PieceAnalysisApiTests(AnalysisFixture fixture) : IClassFixture<AnalysisFixture>
@@ -78,8 +85,19 @@ public sealed class PieceAnalysisApiTests(AnalysisFixture fixture) : IClassFixtu
         Assert.Equal("train", report.GetProperty("referenceSplit").GetString());
         Assert.Contains("Jsb16thSeparated.json", report.GetProperty("referenceSource").GetString());
         var metrics = report.GetProperty("metrics").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
+        // Measured as the real music is: the median over the piece's excerpts of the reference's length.
+        int excerptBars = report.GetProperty("excerptBars").GetInt32();
+        List<Piece> excerpts = ReferenceMetrics.ExcerptsOf(fixture.Own, excerptBars).ToList();
+        Assert.True(excerpts.Count >= 2, $"the piece has {excerpts.Count} excerpts of {excerptBars} bars");
+        Assert.Equal(Music.Notation.BarGrid.Compute(fixture.Own).Count, report.GetProperty("pieceBars").GetInt32());
+        Assert.Equal(excerpts.Count, report.GetProperty("pieceExcerpts").GetInt32());
+        Assert.Empty(report.GetProperty("leftOut").EnumerateArray());
+        double[] counts = excerpts.Select(e => (double)e.Notes.Count).Order().ToArray();
+        double median = counts.Length % 2 == 1 ? counts[counts.Length / 2] : (counts[counts.Length / 2 - 1] + counts[counts.Length / 2]) / 2;
+        Assert.Equal(median, metrics["note_count"].GetProperty("value").GetDouble());
+        Assert.True(median < fixture.Own.Notes.Count, "the note count of 8 bars, not of the whole piece");
         JsonElement range = metrics["pitch_range"];
-        Assert.Equal(ObjectiveMetrics.PitchRange(fixture.Own), range.GetProperty("value").GetDouble());
+        Assert.Equal(ObjectiveMetrics.PitchRange(excerpts[0]), range.GetProperty("value").GetDouble());
         Assert.InRange(range.GetProperty("percentile").GetDouble(), 0, 100);
         Assert.Equal(ReferenceMetrics.HistogramBins, range.GetProperty("referenceHistogram").GetArrayLength());
         Assert.All(metrics.Values, m => Assert.InRange(m.GetProperty("percentile").GetDouble(), 0, 100));

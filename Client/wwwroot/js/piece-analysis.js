@@ -34,8 +34,14 @@ import { noteName, pitchClassNames as names } from './pitches.js';
         try {
             const report = await api(`/api/pieces/${id}/metrics`);
             if (!report.referenceAvailable) { source.textContent = report.message; return; }
+            const measured = report.pieceExcerpts > 1
+                ? ` Each metric is the median over this piece's ${report.pieceExcerpts} excerpts of ${report.excerptBars} bars.` : '';
+            const leftOut = report.leftOut.length > 0
+                ? ` This piece has ${report.pieceBars} bar${report.pieceBars === 1 ? '' : 's'}, fewer than an excerpt: ` +
+                  `${report.leftOut.map(label).join(', ')} grow with length and are not compared.` : '';
             source.textContent = `Where this piece falls among ${report.referenceExcerpts} excerpts of ${report.excerptBars} bars from the ` +
-                `${report.referenceSplit} split of ${report.referenceSource}: 50 is typical of the real music, near 0 or 100 is unusual.`;
+                `${report.referenceSplit} split of ${report.referenceSource}: 50 is typical of the real music, near 0 or 100 is unusual.` +
+                measured + leftOut;
             const values = report.metrics;
             new Chart(chartCanvas, {
                 type: 'bar',
