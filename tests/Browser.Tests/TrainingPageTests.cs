@@ -64,8 +64,13 @@ public sealed partial class TrainingPageTests(ClientProcessFixture client) : ICl
             new() { Timeout = (float)Long.TotalMilliseconds });
         await browser.ScreenshotAsync("training-run");
 
+        // The controls follow the status: a running run can be paused or stopped, not resumed.
+        await Assertions.Expect(page.Locator("#phase")).ToHaveTextAsync("MLE pre-training");
+        await Assertions.Expect(page.GetByTestId("resume")).ToBeDisabledAsync();
+        await Assertions.Expect(page.GetByTestId("stop")).ToBeEnabledAsync();
         await page.GetByTestId("pause").ClickAsync();
         await Assertions.Expect(page.GetByTestId("status")).ToHaveTextAsync("Paused", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByTestId("pause")).ToBeDisabledAsync();
         await Assertions.Expect(page.GetByTestId("log")).ToContainTextAsync("paused at step");
         await page.GetByTestId("resume").ClickAsync();
         await Assertions.Expect(page.GetByTestId("status")).ToHaveTextAsync("Running", new() { Timeout = 60_000 });
@@ -76,6 +81,7 @@ public sealed partial class TrainingPageTests(ClientProcessFixture client) : ICl
         await Assertions.Expect(page.GetByTestId("log")).ToContainTextAsync("learning rate set to 0.002", new() { Timeout = 30_000 });
         await page.GetByTestId("stop").ClickAsync();
         await Assertions.Expect(page.GetByTestId("status")).ToHaveTextAsync("Stopped", new() { Timeout = 60_000 });
+        foreach (string control in new[] { "pause", "resume", "stop" }) await Assertions.Expect(page.GetByTestId(control)).ToBeDisabledAsync();
         string runId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
 
         await page.GotoAsync(Url("/models"));

@@ -37,11 +37,18 @@ import { trainingCharts } from './training-charts.js';
         if (atBottom) logElement.scrollTop = logElement.scrollHeight;
     };
     const nll = v => typeof v === 'number' ? v.toFixed(4) : '–';
+    const phases = { Mle: 'MLE pre-training', Adversarial: 'adversarial training' };
+    const admin = document.getElementById('controls').dataset.admin === 'true';
+    // Each control is enabled while the run is in a status it applies to (data-when), as the page was rendered.
+    const enableControls = status => document.querySelectorAll('#controls button[data-when]').forEach(button => {
+        button.disabled = !admin || !button.dataset.when.split(' ').includes(status);
+    });
     const showRun = run => {
         if (!run) return;
         document.getElementById('status').textContent = run.status;
         document.getElementById('step').textContent = `${run.step} / ${run.totalSteps}`;
-        document.getElementById('phase').textContent = run.phase;
+        document.getElementById('phase').textContent = phases[run.phase] ?? run.phase;
+        enableControls(run.status);
         document.getElementById('silo').textContent = run.silo ?? '';
         document.getElementById('epoch').textContent = run.epoch;
         document.getElementById('queue').textContent = run.queuePosition ? `· queued, position ${run.queuePosition}` : '';
