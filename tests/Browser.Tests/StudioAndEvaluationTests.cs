@@ -26,6 +26,10 @@ public sealed partial class StudioAndEvaluationTests(ClientProcessFixture client
         await Assertions.Expect(page.GetByTestId("bar-scores").GetByTestId("bar-score")).ToHaveCountAsync(2, Patient);
         await Assertions.Expect(page.GetByTestId("piece-link")).ToBeVisibleAsync(new() { Timeout = 90_000 });
         await Assertions.Expect(page.GetByTestId("generation-status")).ToContainTextAsync("Completed");
+        // Finished, the meter shows the piece's overall score, the one its link names, not the last bar's.
+        string overall = System.Text.RegularExpressions.Regex.Match(await page.GetByTestId("piece-link").InnerTextAsync(), @"score (\d+)").Groups[1].Value;
+        Assert.NotEmpty(overall);
+        await Assertions.Expect(page.GetByTestId("latest-score")).ToHaveTextAsync($"piece {overall}");
         await browser.ScreenshotAsync("studio");
 
         string href = (await page.GetByTestId("piece-link").GetAttributeAsync("href"))!;

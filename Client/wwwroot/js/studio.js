@@ -40,9 +40,14 @@ import { appendBarScore, scoreColour } from "./score-colour.js";
     function showBar(bar, score) {
         roll.setBarScore(bar, score);
         appendBarScore(meter, bar, score);
-        latest.textContent = score.toFixed(0);
+        showMeter(score, score.toFixed(0), "Score of the newest bar (0-100)");
+    }
+    // While the piece grows the meter shows its newest bar; once it is finished, the piece's overall score.
+    function showMeter(score, text, title) {
+        latest.textContent = text;
         latest.style.width = `${Math.max(3, score)}%`;
         latest.style.background = scoreColour(score);
+        latest.parentElement.title = title;
     }
     function showStatus(s, tokens) {
         status.textContent = `${label}${s} · ${tokens} tokens · ${notes} notes`;
@@ -68,6 +73,7 @@ import { appendBarScore, scoreColour } from "./score-colour.js";
         if (s.pieceId) {
             pieceLink.href = `/pieces/${s.pieceId}`;
             pieceLink.textContent = `Open the piece${s.overallScore != null ? ` (score ${s.overallScore.toFixed(0)})` : ""}`;
+            if (s.overallScore != null) showMeter(s.overallScore, `piece ${s.overallScore.toFixed(0)}`, "The finished piece's overall score (0-100)");
             pieceLink.classList.remove("d-none");
         }
         if (s.error) showError(s.error);
