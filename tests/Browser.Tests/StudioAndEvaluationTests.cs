@@ -36,6 +36,9 @@ public sealed partial class StudioAndEvaluationTests(ClientProcessFixture client
         await page.GetByTestId("piece-link").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Uri(client.BaseAddress, href).ToString());
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Generated, 2 bars (seed 11)");
+        // Provenance as a reader names it; a parameter the request left unset is a dash, not an empty cell.
+        await Assertions.Expect(page.Locator("dt[data-parameter=topK]")).ToHaveTextAsync("Top-k");
+        await Assertions.Expect(page.Locator("dt[data-parameter=topP] + dd")).ToHaveTextAsync("–");
         // The screenshot shows the generated chorale as a reader sees it: the roll drawn and the four staves laid out.
         await Assertions.Expect(page.GetByTestId("piano-roll")).ToHaveAttributeAsync("data-rendered", "true", new() { Timeout = 90_000 });
         await Assertions.Expect(page.GetByTestId("staff-notation")).ToHaveAttributeAsync("data-rendered", "true", new() { Timeout = 90_000 });
