@@ -38,7 +38,7 @@ public sealed class EmbeddedClientProcessTests
 
     private static async Task<Guid> InstallationIdAsync(ProcessHost client)
     {
-        string active = await client.WaitForLineAsync("is active", TimeSpan.FromSeconds(10));
+        string active = await client.WaitForLineAsync("is active", TimeSpan.FromSeconds(120));
         int start = active.IndexOf("installation ", StringComparison.Ordinal) + "installation ".Length;
         return Guid.Parse(active.AsSpan(start, 36));
     }
