@@ -81,7 +81,7 @@ public sealed partial class TrainingPageTests(ClientProcessFixture client) : ICl
         await Assertions.Expect(page.GetByTestId("log")).ToContainTextAsync("learning rate set to 0.002", new() { Timeout = 30_000 });
         await page.GetByTestId("stop").ClickAsync();
         await Assertions.Expect(page.GetByTestId("status")).ToHaveTextAsync("Stopped", new() { Timeout = 60_000 });
-        foreach (string control in new[] { "pause", "resume", "stop" }) await Assertions.Expect(page.GetByTestId(control)).ToBeDisabledAsync();
+        foreach (string control in new[] { "pause", "resume", "stop", "set-lr" }) await Assertions.Expect(page.GetByTestId(control)).ToBeDisabledAsync();
         string runId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
 
         await page.GotoAsync(Url("/models"));
