@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace MusicCluster.Grains.Interfaces.Training;
 
 /// <summary>
@@ -10,6 +12,13 @@ namespace MusicCluster.Grains.Interfaces.Training;
 /// </summary>
 public interface ITrainingShardGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// The silo this worker lives on, before anything is loaded: the first call places it, so its run can check that the
+    /// silo it asked for took it (a silo that is leaving the cluster, not yet marked so, does not).
+    /// </summary>
+    [ReadOnly]
+    Task<string> GetSiloAsync();
+
     /// <summary>Loads the run's data and model (from the checkpoint named, or the seed) for <paramref name="assignment"/>'s epoch; returns the silo it runs on.</summary>
     [ResponseTimeout("00:10:00")]
     Task<string> StartAsync(TrainingShardAssignment assignment);

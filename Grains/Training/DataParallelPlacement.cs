@@ -56,14 +56,25 @@ public sealed class DataParallelPlacement(IGrainFactory grains, IClusterMembersh
         }
         DataParallelGroup? group = null;
         int next = silos.Count + 1;
+        // Silos that did not take a worker placed there: they are leaving the cluster though its membership still lists
+        // them as active (a silo just killed, before the others declare it dead). Never asked again by this run.
+        var leaving = new HashSet<string>(StringComparer.Ordinal);
         IDataParallelWorker? Recruit(Trainer trainer, long step)
         {
-            var taken = group!.Workers.Select(w => w.Location).ToHashSet(StringComparer.Ordinal);
-            if (ChooseSilos(int.MaxValue).FirstOrDefault(s => !taken.Contains(s.ToParsableString())) is not { } silo) return null;
+            var passedOver = group!.Workers.Select(w => w.Location).Concat(leaving).ToHashSet(StringComparer.Ordinal);
+            if (ChooseSilos(int.MaxValue).FirstOrDefault(s => !passedOver.Contains(s.ToParsableString())) is not { } silo) return null;
             string modelId = $"{job.RunId}-join", checkpointId = Trainer.CheckpointIdOf(step);
             joinStore.SaveAsync(modelId, checkpointId, trainer.CreateCheckpoint()).GetAwaiter().GetResult();
             var state = new TrainingShardAssignment(job.RunId, epoch, trainer.Config.ToJson(), job.Dataset, modelId, checkpointId, step, trainer.LearningRate);
-            return Start(job.RunId, next++, silo, state);
+            try
+            {
+                return Start(job.RunId, next++, silo, state);
+            }
+            catch (WorkerPlacementException)
+            {
+                leaving.Add(silo.ToParsableString());
+                throw; // the group logs it and asks again a second later
+            }
         }
         group = new DataParallelGroup(leader, workers, "worker 0", Recruit);
         log($"{workers.Count + 1} worker(s) for {leader.Config.Workers} shard(s), {leader.Config.ParallelMode.ToString().ToLowerInvariant()} mode: "
@@ -72,13 +83,22 @@ public sealed class DataParallelPlacement(IGrainFactory grains, IClusterMembersh
         return group;
     }
 
-    /// <summary>Starts worker <paramref name="index"/> of a run on <paramref name="silo"/> (a placement hint) and returns its handle.</summary>
-    private RemoteShardWorker Start(string runId, int index, SiloAddress silo, TrainingShardAssignment assignment)
+    /// <summary>
+    /// Starts worker <paramref name="index"/> of a run on <paramref name="silo"/> and returns its handle. The silo is a
+    /// placement hint, which Orleans passes over for a silo it no longer counts (one just killed that the membership
+    /// still lists): the worker would land on another silo, perhaps the run's own or one with a worker already. So it is
+    /// placed first, by a call that loads nothing, and started only where it was asked to be; elsewhere
+    /// <see cref="WorkerPlacementException"/>.
+    /// </summary>
+    internal RemoteShardWorker Start(string runId, int index, SiloAddress silo, TrainingShardAssignment assignment)
     {
         var grain = grains.GetGrain<ITrainingShardGrain>($"{runId}/worker-{index}");
         try
         {
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+            string at = grain.GetSiloAsync().GetAwaiter().GetResult();
+            if (at != silo.ToParsableString())
+                throw new WorkerPlacementException($"worker {index} was placed on silo {at}, not on silo {silo}, which is leaving the cluster");
             string placed = grain.StartAsync(assignment).GetAwaiter().GetResult();
             return new RemoteShardWorker(grain, assignment.Epoch, $"worker {index}", placed);
         }

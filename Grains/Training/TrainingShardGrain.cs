@@ -28,6 +28,8 @@ public sealed class TrainingShardGrain(
 
     private string ThisSilo => silo.SiloAddress.ToParsableString();
 
+    public Task<string> GetSiloAsync() => Task.FromResult(ThisSilo);
+
     public async Task<string> StartAsync(TrainingShardAssignment assignment)
     {
         ArgumentNullException.ThrowIfNull(assignment);

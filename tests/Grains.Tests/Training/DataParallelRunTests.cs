@@ -1,4 +1,7 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using MusicCluster.Grains.Interfaces.Training;
+using MusicCluster.Grains.Training;
 
 namespace MusicCluster.Grains.Tests.Training;
 
@@ -25,6 +28,25 @@ public sealed class DataParallelRunTests
         Assert.Contains("step 0: waiting up to 2 s for a silo to take 1 more worker(s)", log);
         Assert.Single(log, t => t == "step 0: no silo took a worker within 2 s; 1 worker(s) go on");
         Assert.Equal(6, (await run.GetMetricsAsync(0)).Count);
+    }
+
+    /// <summary>
+    /// A worker asked of a silo that is not there (as a silo just killed is, while the membership still lists it) is
+    /// placed elsewhere by Orleans, here on the run's own silo: it is refused before anything is loaded, so a run never
+    /// has two workers on a silo, nor one on its own. (The assignment is one no worker could load: reaching the loading
+    /// would fail differently.)
+    /// </summary>
+    [Fact]
+    public async Task A_worker_placed_elsewhere_than_on_the_silo_asked_for_is_refused_before_it_loads_anything()
+    {
+        await using var silo = await TrainingSilo.StartAsync();
+        var placement = silo.Services.GetRequiredService<DataParallelPlacement>();
+        var gone = SiloAddress.New(IPAddress.Loopback, 1, 1);
+        var unloadable = new TrainingShardAssignment("run-placement", 1, "not a config", "no-such-dataset", null, null, 0, 1e-3);
+
+        var refused = Assert.Throws<WorkerPlacementException>(() => placement.Start("run-placement", 1, gone, unloadable));
+        string here = silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
+        Assert.Equal($"worker 1 was placed on silo {here}, not on silo {gone}, which is leaving the cluster", refused.Message);
     }
 
     /// <summary>Runs a tiny run of <paramref name="mleSteps"/> with the settings changed, to completion; its log's lines.</summary>
