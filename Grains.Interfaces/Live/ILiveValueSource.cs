@@ -9,11 +9,15 @@ namespace MusicCluster.Grains.Interfaces.Live;
 /// </summary>
 public interface ILiveValueSource<T> : IGrain
 {
-    Task SubscribeAsync(ILiveValueObserver<T> observer);
+    /// <summary>
+    /// Subscribes the observer, or renews its subscription; true when it was subscribed already and so has heard, or is
+    /// being sent, every change since (false: new, expired, or dropped after a failed call, so it may have missed some).
+    /// </summary>
+    Task<bool> SubscribeAsync(ILiveValueObserver<T> observer);
 
     Task UnsubscribeAsync(ILiveValueObserver<T> observer);
 
-    /// <summary>The value now with its version: the catch-up read of a new watcher and of every renewal.</summary>
+    /// <summary>The value now with its version: the catch-up read of a new watcher and of a renewal that missed changes.</summary>
     [ReadOnly, AlwaysInterleave]
     Task<Versioned<T>> GetLiveAsync();
 }

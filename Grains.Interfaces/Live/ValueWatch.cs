@@ -6,9 +6,9 @@ namespace MusicCluster.Grains.Interfaces.Live;
 /// <summary>
 /// Follows one grain's live value (see <see cref="LiveWatch"/>): hands on the value as it is when the watch opens
 /// (the catch-up read), then each change once, in version order; a change no newer than the last one handed on is
-/// skipped. A renewal reads the value again and hands it on when the observer missed a change (it expired, or the
-/// grain moved). The value is a state, not an event: a change missed while the observer was gone is covered by the
-/// value after it. Subclasses say which grain, and when the watched work has ended (<see cref="Ends"/>).
+/// skipped. A renewal whose subscribe tells it the observer was off the grain's list (it expired, a call to it failed,
+/// or the grain moved) reads the value again and hands it on. The value is a state, not an event: a change missed while
+/// the observer was gone is covered by the value after it. Subclasses say which grain, and when the watched work has ended (<see cref="Ends"/>).
 /// </summary>
 public abstract class ValueWatch<T> : LiveWatch, ILiveValueObserver<T>
 {
@@ -17,6 +17,7 @@ public abstract class ValueWatch<T> : LiveWatch, ILiveValueObserver<T>
     private readonly Func<T, Task> deliver;
     private readonly string name;
     private ILiveValueObserver<T>? reference;
+    private bool heardEveryChange;
 
     /// <param name="deliver">Gets the value now and then each change, one at a time, in order, none twice.</param>
     protected ValueWatch(IGrainFactory grains, ILiveValueSource<T> source, string name, Func<T, Task> deliver, TimeProvider? clock, ILogger? logger)
@@ -50,7 +51,7 @@ public abstract class ValueWatch<T> : LiveWatch, ILiveValueObserver<T>
         return Task.CompletedTask;
     }
 
-    protected override Task SubscribeAsync() => source.SubscribeAsync(reference!);
+    protected override async Task SubscribeAsync() => heardEveryChange = await source.SubscribeAsync(reference!);
 
     protected override async Task UnsubscribeAsync()
     {
@@ -64,7 +65,14 @@ public abstract class ValueWatch<T> : LiveWatch, ILiveValueObserver<T>
         }
     }
 
-    protected override async Task CatchUpAsync() => await HandOnAsync(await source.GetLiveAsync(), caughtUp: true);
+    protected override async Task CatchUpAsync()
+    {
+        // A read answers with the value now, while changes before it may still be on their way to this observer (the
+        // grain sends them one observer at a time): handed on first, it would make them look old and they would be
+        // skipped. So a renewal reads only when the grain says this observer missed changes.
+        if (heardEveryChange) return;
+        await HandOnAsync(await source.GetLiveAsync(), caughtUp: true);
+    }
 
     private async Task HandOnAsync(Versioned<T> change, bool caughtUp)
     {

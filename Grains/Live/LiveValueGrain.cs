@@ -50,11 +50,7 @@ public abstract class LiveValueGrain<T> : Grain, ILiveValueSource<T>
         return base.OnActivateAsync(cancellationToken);
     }
 
-    public Task SubscribeAsync(ILiveValueObserver<T> observer)
-    {
-        Observers.Subscribe(observer, observer);
-        return Task.CompletedTask;
-    }
+    public Task<bool> SubscribeAsync(ILiveValueObserver<T> observer) => Task.FromResult(Observers.Renew(observer));
 
     public Task UnsubscribeAsync(ILiveValueObserver<T> observer)
     {
