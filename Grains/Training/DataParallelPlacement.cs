@@ -14,7 +14,8 @@ namespace MusicCluster.Grains.Training;
 /// fewer workers and the others take the missing shards, so the batch stays whole. Worker shards do not take a run's
 /// training slot: they are part of their run's.
 /// </summary>
-public sealed class DataParallelPlacement(IGrainFactory grains, IClusterMembershipService membership, ISiloMetadataCache metadata, ILocalSiloDetails silo)
+public sealed class DataParallelPlacement(
+    IGrainFactory grains, IClusterMembershipService membership, ISiloMetadataCache metadata, ILocalSiloDetails silo, TimeProvider clock)
 {
     /// <summary>Up to <paramref name="count"/> silos for workers, best first.</summary>
     public IReadOnlyList<SiloAddress> ChooseSilos(int count) =>
@@ -56,13 +57,12 @@ public sealed class DataParallelPlacement(IGrainFactory grains, IClusterMembersh
         }
         DataParallelGroup? group = null;
         int next = silos.Count + 1;
-        // Silos that did not take a worker placed there: they are leaving the cluster though its membership still lists
-        // them as active (a silo just killed, before the others declare it dead). Never asked again by this run.
-        var leaving = new HashSet<string>(StringComparer.Ordinal);
+        var refused = new PassedOverSilos(clock);
         IDataParallelWorker? Recruit(Trainer trainer, long step)
         {
-            var passedOver = group!.Workers.Select(w => w.Location).Concat(leaving).ToHashSet(StringComparer.Ordinal);
-            if (ChooseSilos(int.MaxValue).FirstOrDefault(s => !passedOver.Contains(s.ToParsableString())) is not { } silo) return null;
+            var taken = group!.Workers.Select(w => w.Location).ToHashSet(StringComparer.Ordinal);
+            if (ChooseSilos(int.MaxValue).FirstOrDefault(s => !taken.Contains(s.ToParsableString()) && !refused.Contains(s.ToParsableString())) is not { } silo)
+                return null;
             string modelId = $"{job.RunId}-join", checkpointId = Trainer.CheckpointIdOf(step);
             joinStore.SaveAsync(modelId, checkpointId, trainer.CreateCheckpoint()).GetAwaiter().GetResult();
             var state = new TrainingShardAssignment(job.RunId, epoch, trainer.Config.ToJson(), job.Dataset, modelId, checkpointId, step, trainer.LearningRate);
@@ -72,7 +72,7 @@ public sealed class DataParallelPlacement(IGrainFactory grains, IClusterMembersh
             }
             catch (WorkerPlacementException)
             {
-                leaving.Add(silo.ToParsableString());
+                refused.Refused(silo.ToParsableString());
                 throw; // the group logs it and asks again a second later
             }
         }
@@ -85,9 +85,9 @@ public sealed class DataParallelPlacement(IGrainFactory grains, IClusterMembersh
 
     /// <summary>
     /// Starts worker <paramref name="index"/> of a run on <paramref name="silo"/> and returns its handle. The silo is a
-    /// placement hint, which Orleans passes over for a silo it no longer counts (one just killed that the membership
-    /// still lists): the worker would land on another silo, perhaps the run's own or one with a worker already. So it is
-    /// placed first, by a call that loads nothing, and started only where it was asked to be; elsewhere
+    /// placement hint, which Orleans passes over for a silo it does not count right now (<see cref="PassedOverSilos"/>):
+    /// the worker would land on another silo, perhaps the run's own or one with a worker already. So it is placed
+    /// first, by a call that loads nothing, and started only where it was asked to be; elsewhere
     /// <see cref="WorkerPlacementException"/>.
     /// </summary>
     internal RemoteShardWorker Start(string runId, int index, SiloAddress silo, TrainingShardAssignment assignment)
@@ -98,7 +98,8 @@ public sealed class DataParallelPlacement(IGrainFactory grains, IClusterMembersh
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
             string at = grain.GetSiloAsync().GetAwaiter().GetResult();
             if (at != silo.ToParsableString())
-                throw new WorkerPlacementException($"worker {index} was placed on silo {at}, not on silo {silo}, which is leaving the cluster");
+                throw new WorkerPlacementException(
+                    $"worker {index} was placed on silo {at}, not on silo {silo}, which Orleans does not count as a place for it now (leaving or just joined)");
             string placed = grain.StartAsync(assignment).GetAwaiter().GetResult();
             return new RemoteShardWorker(grain, assignment.Epoch, $"worker {index}", placed);
         }

@@ -46,7 +46,7 @@ public sealed class DataParallelRunTests
 
         var refused = Assert.Throws<WorkerPlacementException>(() => placement.Start("run-placement", 1, gone, unloadable));
         string here = silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
-        Assert.Equal($"worker 1 was placed on silo {here}, not on silo {gone}, which is leaving the cluster", refused.Message);
+        Assert.Equal($"worker 1 was placed on silo {here}, not on silo {gone}, which Orleans does not count as a place for it now (leaving or just joined)", refused.Message);
     }
 
     /// <summary>Runs a tiny run of <paramref name="mleSteps"/> with the settings changed, to completion; its log's lines.</summary>
