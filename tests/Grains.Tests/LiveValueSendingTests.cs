@@ -48,22 +48,25 @@ public sealed class LiveValueSendingTests(LiveSiloFixture fixture)
     private sealed class TestValueWatch(IGrainFactory grains, Guid id, Func<int, Task> deliver, TimeProvider clock)
         : ValueWatch<int>(grains, grains.GetGrain<ITestValueGrain>(id), $"test value {id}", deliver, clock, null);
 
-    /// <summary>Subscribes a holding observer first on the grain's list (observers are sent to in the order they came).</summary>
-    private async Task<HoldingObserver> HoldAsync(ITestValueGrain grain)
+    /// <summary>A fresh grain with a holding observer first on its list (observers are sent to in the order they came).</summary>
+    private async Task<(Guid Id, ITestValueGrain Grain, HoldingObserver Holding)> HeldGrainAsync()
     {
+        Guid id = Guid.NewGuid();
+        var grain = Grains.GetGrain<ITestValueGrain>(id);
         var holding = new HoldingObserver();
         Assert.False(await grain.SubscribeAsync(Grains.CreateObjectReference<ILiveValueObserver<int>>(holding)));
-        return holding;
+        return (id, grain, holding);
     }
+
+    private Task<TestValueWatch> WatchAsync(Guid id, ValueRecorder<int> received) =>
+        received.OpenAsync(send => new TestValueWatch(Grains, id, send, fixture.Clock), fixture.Live.Renewal);
 
     [Fact]
     public async Task A_watch_renewed_while_changes_are_on_their_way_to_it_hands_on_each_of_them_once_in_order()
     {
-        Guid id = Guid.NewGuid();
-        var grain = Grains.GetGrain<ITestValueGrain>(id);
-        HoldingObserver holding = await HoldAsync(grain);
+        var (id, grain, holding) = await HeldGrainAsync();
         var received = new ValueRecorder<int>();
-        await using TestValueWatch watch = await received.OpenAsync(send => new TestValueWatch(Grains, id, send, fixture.Clock), fixture.Live.Renewal);
+        await using TestValueWatch watch = await WatchAsync(id, received);
         for (int value = 1; value <= 3; value++) await grain.SetAsync(value);
 
         // The grain's value is 3 now, yet 1, 2 and 3 are still held on their way to the watch when it renews.
@@ -79,16 +82,14 @@ public sealed class LiveValueSendingTests(LiveSiloFixture fixture)
     [Fact]
     public async Task A_watcher_subscribing_while_a_change_is_being_sent_keeps_it_from_no_other_watcher()
     {
-        Guid id = Guid.NewGuid();
-        var grain = Grains.GetGrain<ITestValueGrain>(id);
-        HoldingObserver holding = await HoldAsync(grain);
+        var (id, grain, holding) = await HeldGrainAsync();
         var first = new ValueRecorder<int>();
-        await using TestValueWatch one = await first.OpenAsync(send => new TestValueWatch(Grains, id, send, fixture.Clock), fixture.Live.Renewal);
+        await using TestValueWatch one = await WatchAsync(id, first);
         await grain.SetAsync(1);
 
         // 1 is being sent (held at the first observer) when a second watcher subscribes.
         var second = new ValueRecorder<int>();
-        await using TestValueWatch two = await second.OpenAsync(send => new TestValueWatch(Grains, id, send, fixture.Clock), fixture.Live.Renewal);
+        await using TestValueWatch two = await WatchAsync(id, second);
         Assert.Equal(1, Assert.Single(second.Values).Value);
         holding.Release();
         await grain.SetAsync(2);
