@@ -7,8 +7,9 @@ namespace MusicCluster.Grains.Interfaces.Live;
 /// Follows one grain's live value (see <see cref="LiveWatch"/>): hands on the value as it is when the watch opens
 /// (the catch-up read), then each change once, in version order; a change no newer than the last one handed on is
 /// skipped. A renewal whose subscribe tells it the observer was off the grain's list (it expired, a call to it failed,
-/// or the grain moved) reads the value again and hands it on. The value is a state, not an event: a change missed while
-/// the observer was gone is covered by the value after it. Subclasses say which grain, and when the watched work has ended (<see cref="Ends"/>).
+/// or the grain moved) reads the value again and hands it on. The value is a state, not an event: a change missed
+/// while the observer was gone is covered by the value after it. Subclasses say which grain, and when the watched work
+/// has ended (<see cref="Ends"/>).
 /// </summary>
 public abstract class ValueWatch<T> : LiveWatch, ILiveValueObserver<T>
 {
